@@ -1,0 +1,67 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger } from '../logger';
+import { HttpError, sendJson } from './body';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+  handler: RouteHandler;
+}
+
+/**
+ * One HTTP server for everything relink serves (Slack, webhooks, health), routed by exact path.
+ * A handler may throw {@link HttpError} for a deliberate answer; anything else is a logged 500.
+ */
+export function createHttpServer(options: { routes: Route[]; log: Logger }): Server {
+  const routes = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
+  const knownPaths = new Set(options.routes.map((r) => r.path));
+  const log = options.log.child({ component: 'http' });
+
+  return createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const handler = routes.get(`${req.method} ${path}`);
+    if (!handler) {
+      const status = knownPaths.has(path) ? 405 : 404;
+      sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });
+      return;
+    }
+    try {
+      await handler(req, res);
+    } catch (err) {
+      if (res.headersSent) {
+        log.error({ err, path }, 'request failed after the answer started');
+        res.destroy();
+        return;
+      }
+      if (err instanceof HttpError) {
+        sendJson(res, err.status, { error: err.message, ...(err.details ? { details: err.details } : {}) });
+        return;
+      }
+      log.error({ err, path }, 'request failed');
+      sendJson(res, 500, { error: 'internal error' });
+    }
+  });
+}
+
+/** Listens and resolves with the bound port (useful with port 0 in tests). */
+export function listen(server: Server, port: number, host?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+/** Stops accepting connections and ends idle keep-alive ones, so shutdown is not held up by clients. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}

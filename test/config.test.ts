@@ -1,0 +1,211 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, readEnvironment } from '../src/config';
+
+const slackHttp = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
+  SLACK_ALERT_CHANNEL: 'C0123456789',
+};
+
+const problemsOf = (env: Record<string, string>): readonly string[] => {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('accepts an empty environment: embedded database, setup mode without Slack, defaults', () => {
+    const config = loadConfig({});
+    expect(config.slack).toBeNull();
+    expect(config.database).toEqual({ uri: null, dataDir: './.data' });
+    expect(config.http.port).toBe(3000);
+    expect(config.utilityapi.url).toBe('https://utilityapi.com/api/v2');
+    expect(config.expiry.warningDays).toEqual([30, 7, 1]);
+    expect(config.reauth.cooldownHours).toBe(24);
+    expect(config.sendgrid).toBeNull();
+  });
+
+  it.each([
+    ['HTTP mode', slackHttp, { socketMode: false, botToken: 'xoxb-1-2-abc' }],
+    [
+      'Socket Mode',
+      { ...slackHttp, SLACK_SIGNING_SECRET: '', SLACK_APP_TOKEN: 'xapp-1-A-1-x' },
+      { socketMode: true },
+    ],
+  ])('reads a Slack install in %s', (_name, env, expected) => {
+    expect(loadConfig(env).slack).toMatchObject({ ...expected, alertChannel: 'C0123456789' });
+  });
+
+  it('returns a frozen config, all the way down', () => {
+    const config = loadConfig(slackHttp);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.slack)).toBe(true);
+    expect(() => {
+      (config.http as { port: number }).port = 1;
+    }).toThrow(TypeError);
+  });
+
+  it.each([
+    ['false', false],
+    ['FALSE', false],
+    ['0', false],
+    ['no', false],
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+  ])('parses LOG_PRETTY=%s as %s', (value, expected) => {
+    expect(loadConfig({ LOG_PRETTY: value }).log.pretty).toBe(expected);
+  });
+
+  it('defaults readable logs to off in production and on elsewhere', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).log.pretty).toBe(false);
+    expect(loadConfig({}).log.pretty).toBe(true);
+  });
+
+  it('treats blank values as unset', () => {
+    expect(loadConfig({ PORT: ' ', MONGODB_URI: '' }).http.port).toBe(3000);
+    expect(loadConfig({ MONGODB_URI: '' }).database.uri).toBeNull();
+  });
+
+  it('parses expiry warning days into a sorted list without duplicates', () => {
+    expect(loadConfig({ EXPIRY_WARNING_DAYS: '1, 30,7,7' }).expiry.warningDays).toEqual([30, 7, 1]);
+  });
+
+  it.each<[string, Record<string, string>, string[]]>([
+    [
+      'a bot token of the wrong kind',
+      { ...slackHttp, SLACK_BOT_TOKEN: 'xoxp-123' },
+      ['SLACK_BOT_TOKEN must start with xoxb- (the Bot User OAuth Token from OAuth & Permissions)'],
+    ],
+    [
+      'neither Socket Mode nor HTTP mode',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_ALERT_CHANNEL: 'C0123456789' },
+      [
+        'SLACK_SIGNING_SECRET set either SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP mode',
+      ],
+    ],
+    [
+      'a channel name instead of an id',
+      { ...slackHttp, SLACK_ALERT_CHANNEL: '#alerts' },
+      ['SLACK_ALERT_CHANNEL must be a channel id such as C0123456789, not a #name'],
+    ],
+    [
+      'a Slack install without an alert channel',
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: slackHttp.SLACK_SIGNING_SECRET },
+      ['SLACK_ALERT_CHANNEL is required: the channel id where notices are posted'],
+    ],
+    [
+      'half an OAuth install',
+      { ...slackHttp, SLACK_CLIENT_ID: '123.456' },
+      [
+        'SLACK_CLIENT_SECRET is required with the other SLACK_CLIENT_* variables (OAuth install)',
+        'SLACK_STATE_SECRET is required with the other SLACK_CLIENT_* variables (OAuth install)',
+      ],
+    ],
+    [
+      'a port that is not a number',
+      { PORT: 'eighty' },
+      ['PORT must be a whole number (the HTTP port relink listens on)'],
+    ],
+    [
+      'a port out of range',
+      { PORT: '70000' },
+      ['PORT must be at most 65535 (the HTTP port relink listens on)'],
+    ],
+    [
+      'a database URI of another kind',
+      { MONGODB_URI: 'postgres://x' },
+      ['MONGODB_URI must start with mongodb:// or mongodb+srv://'],
+    ],
+    [
+      'a SendGrid key without a sender',
+      { SENDGRID_API_KEY: 'SG.abc' },
+      ['SENDGRID_FROM_EMAIL is required with SENDGRID_API_KEY: the verified sender address'],
+    ],
+    [
+      'a sender that is not an email',
+      { SENDGRID_API_KEY: 'SG.abc', SENDGRID_FROM_EMAIL: 'ops at example' },
+      ['SENDGRID_FROM_EMAIL must be an email address on a SendGrid-verified sender'],
+    ],
+    [
+      'a boolean that is neither',
+      { LOG_PRETTY: 'maybe' },
+      [
+        'LOG_PRETTY must be true or false (readable logs instead of JSON; defaults to true outside production)',
+      ],
+    ],
+    [
+      'a URL that is not http',
+      { UTILITYAPI_URL: 'ftp://x' },
+      ['UTILITYAPI_URL must be an http(s) URL (the UtilityAPI base URL)'],
+    ],
+    [
+      'warning days that are not a list',
+      { EXPIRY_WARNING_DAYS: '30;7' },
+      ['EXPIRY_WARNING_DAYS must be a comma-separated list of whole days, e.g. 30,7,1'],
+    ],
+  ])('rejects %s with exactly the fix', (_name, env, expected) => {
+    expect(problemsOf(env)).toEqual(expected);
+  });
+
+  it('lists every bad variable in one error, one line each', () => {
+    const env = {
+      SLACK_BOT_TOKEN: 'xoxp-1',
+      PORT: '-1',
+      MONGODB_URI: 'http://db',
+      SLACK_ALERT_CHANNEL: 'general',
+    };
+    let error: unknown;
+    try {
+      loadConfig(env);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^relink cannot start: the environment has 5 problems:\n/);
+    for (const variable of [
+      'SLACK_BOT_TOKEN',
+      'PORT',
+      'MONGODB_URI',
+      'SLACK_ALERT_CHANNEL',
+      'SLACK_SIGNING_SECRET',
+    ]) {
+      expect(message).toMatch(new RegExp(`^  - ${variable} `, 'm'));
+    }
+    expect(message).toContain('See .env.example');
+  });
+
+  it('never echoes a secret value back in its message', () => {
+    const message = (() => {
+      try {
+        loadConfig({ SLACK_BOT_TOKEN: 'xoxp-very-secret-value' });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).not.toContain('very-secret-value');
+  });
+});
+
+describe('readEnvironment', () => {
+  it('reads .env for variables the real environment does not set', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relink-env-'));
+    writeFileSync(join(dir, '.env'), 'RELINK_TEST_FROM_FILE=file\nPATH=from-file\n');
+    const env = readEnvironment(dir);
+    expect(env.RELINK_TEST_FROM_FILE).toBe('file');
+    expect(env.PATH).toBe(process.env.PATH);
+  });
+
+  it('works without a .env file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relink-env-'));
+    expect(readEnvironment(dir).PATH).toBe(process.env.PATH);
+  });
+});
