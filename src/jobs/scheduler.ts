@@ -1,7 +1,7 @@
-import { MongoBackend } from '@agendajs/mongo-backend';
 import { Agenda } from 'agenda';
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger';
+import { createClaimingBackend } from './claiming-backend';
 
 export type { Agenda } from 'agenda';
 
@@ -16,13 +16,14 @@ export interface SchedulerOptions {
 
 /**
  * Builds agenda on relink's own mongoose connection so both share one driver and one pool
- * (DESIGN.md: `mongodb ~7.8` is pinned for exactly this). Jobs are defined by their modules.
+ * (DESIGN.md: `mongodb ~7.8` is pinned for exactly this), with job locks claimed by unique insert
+ * (see claiming-backend.ts). Jobs are defined by their modules.
  */
 export function createScheduler(options: SchedulerOptions): Agenda {
   const db = options.connection.db;
   if (!db) throw new Error('createScheduler needs an open connection');
   const agenda = new Agenda({
-    backend: new MongoBackend({ mongo: db, collection: 'jobs' }),
+    backend: createClaimingBackend(db, 'jobs'),
     processEvery: options.processEvery ?? '5 seconds',
     ...(options.name ? { name: options.name } : {}),
   });

@@ -13,9 +13,12 @@ export interface OpenDatabaseOptions {
   /** A MongoDB/Atlas URI; null starts the embedded database under `dataDir`. */
   uri: string | null;
   dataDir: string;
-  dbName?: string;
   log: Logger;
 }
+
+/** The database named in the URI's path (`mongodb://host/name`), else `relink`. */
+export const databaseNameOf = (uri: string | null): string =>
+  (uri && /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]+)/.exec(uri)?.[1]) || 'relink';
 
 /**
  * Connects mongoose to `uri`, or to the embedded database it starts when `uri` is null. Uses its own
@@ -30,7 +33,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     uri = embedded.uri;
   }
   try {
-    const connection = await connect(uri, options.dbName ?? 'relink');
+    const connection = await connect(uri, databaseNameOf(options.uri));
     return {
       connection,
       ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),

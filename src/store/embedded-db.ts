@@ -57,7 +57,12 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
  * Returns the path of the embedded database binary, building it with `go build` when the sources
  * changed (the binary is keyed by a hash of go.mod, go.sum and main.go, so a rebuild is never stale).
  */
-export async function ensureEmbeddedDbBinary(options: { projectRoot: string; log: Logger }): Promise<string> {
+export async function ensureEmbeddedDbBinary(options: {
+  projectRoot: string;
+  log: Logger;
+  /** The Go command; tests point it at a missing file. */
+  go?: string;
+}): Promise<string> {
   const sourceDir = join(options.projectRoot, 'embedded-db');
   const binary = join(options.projectRoot, '.cache', 'embedded-db', await sourceHash(sourceDir), 'relink-db');
   if (existsSync(binary)) return binary;
@@ -67,7 +72,7 @@ export async function ensureEmbeddedDbBinary(options: { projectRoot: string; log
   const partial = `${binary}.${process.pid}.partial`;
   let result: { code: number | null; output: string };
   try {
-    result = await run('go', ['build', '-trimpath', '-o', partial, '.'], sourceDir);
+    result = await run(options.go ?? 'go', ['build', '-trimpath', '-o', partial, '.'], sourceDir);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw goMissing();
     throw err;
