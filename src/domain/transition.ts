@@ -1,0 +1,140 @@
+import {
+  type AuthorizationEvent,
+  type AuthorizationState,
+  type AuthorizationStatus,
+  type BadLoginReason,
+  customerMustAct,
+  type Effect,
+  type Transition,
+} from './authorization';
+
+const DAY_MS = 86_400_000;
+
+type Observed = Extract<AuthorizationEvent, { kind: 'observed' }>;
+type WarningDue = Extract<AuthorizationEvent, { kind: 'expiry_warning_due' }>;
+
+/**
+ * The one place authorization state changes (DESIGN.md, "Domain"): the status after `event`, and the
+ * effects the outside world must see. Pure: `current` is never mutated.
+ */
+export function transition(current: AuthorizationStatus, event: AuthorizationEvent, now: Date): Transition {
+  // Platforms deliver out of order: an observation older than the newest one applied is stale.
+  // Clock events skip this check on purpose, so a renewal observed before our job ran still counts.
+  if (event.kind === 'observed' && current.lastEventAt && event.at < current.lastEventAt) {
+    return { next: copyStatus(current), effects: [], changed: false };
+  }
+
+  const next = copyStatus(current);
+  const effects: Effect[] = [];
+  if (event.kind === 'observed') applyObservation(next, event, now);
+  if (event.kind === 'expiry_due') applyExpiryDue(next, event.at);
+  if (event.kind === 'expiry_warning_due' && next.expiresAt && isWarningDue(next, event)) {
+    effects.push({ type: 'expiry.warning', days: event.days, expiresAt: new Date(next.expiresAt.getTime()) });
+    next.warnedDays.push(event.days);
+  }
+
+  const incident = followIncident(current, next);
+  if (incident) effects.unshift(incident);
+  return { next, effects, changed: !sameStatus(current, next) };
+}
+
+function applyObservation(next: AuthorizationStatus, event: Observed, now: Date): void {
+  const renewed = !sameTime(next.expiresAt, event.expiresAt);
+  next.state = observedState(event, now);
+  next.reason = next.state === 'bad_login' ? (event.reason ?? 'invalid_credentials') : null;
+  next.expiresAt = copyDate(event.expiresAt);
+  next.declinedAt = copyDate(event.declinedAt);
+  next.revokedAt = copyDate(event.revokedAt);
+  next.lastEventAt = copyDate(event.at);
+  // Warnings belong to one expiry date: a renewed authorization earns a fresh set.
+  if (renewed) next.warnedDays = [];
+}
+
+/**
+ * A platform may still call an authorization active (or pending, or retrying) after its expiry has
+ * passed; relink's clock is the judge, or the expiry job and the next webhook would fight.
+ */
+function observedState(event: Observed, now: Date): AuthorizationState {
+  const lapsed = event.expiresAt !== null && event.expiresAt <= now;
+  const canLapse = event.state === 'active' || event.state === 'pending' || event.state === 'provider_issue';
+  return lapsed && canLapse ? 'expired' : event.state;
+}
+
+function applyExpiryDue(next: AuthorizationStatus, at: Date): void {
+  if (next.expiresAt === null || next.expiresAt > at) return;
+  if (next.state === 'expired' || next.state === 'declined' || next.state === 'revoked') return;
+  next.state = 'expired';
+  next.reason = null;
+}
+
+function isWarningDue(status: AuthorizationStatus, event: WarningDue): boolean {
+  if (status.state !== 'active' && status.state !== 'pending') return false;
+  if (status.expiresAt === null || status.warnedDays.includes(event.days)) return false;
+  const left = status.expiresAt.getTime() - event.at.getTime();
+  return left > 0 && left <= event.days * DAY_MS;
+}
+
+/**
+ * One incident (one Slack notice) runs from the first customer-must-act state until the authorization
+ * is active again; states in between (pending, provider_issue) update it rather than close it.
+ * Sets `next.incidentOpen` and returns the effect, if any.
+ */
+function followIncident(current: AuthorizationStatus, next: AuthorizationStatus): Effect | null {
+  if (customerMustAct(next.state)) {
+    if (!current.incidentOpen) {
+      next.incidentOpen = true;
+      return { type: 'incident.opened', state: next.state, reason: next.reason };
+    }
+    const same = next.state === current.state && loginReason(next) === loginReason(current);
+    return same
+      ? null
+      : { type: 'incident.changed', from: current.state, to: next.state, reason: next.reason };
+  }
+  if (!current.incidentOpen) return null;
+  if (next.state === 'active') {
+    next.incidentOpen = false;
+    return { type: 'incident.resolved', from: current.state };
+  }
+  if (next.state === current.state) return null;
+  return { type: 'incident.changed', from: current.state, to: next.state, reason: next.reason };
+}
+
+/** A bad_login stored without a reason is a wrong password; other states have none. */
+function loginReason(status: AuthorizationStatus): BadLoginReason | null {
+  return status.state === 'bad_login' ? (status.reason ?? 'invalid_credentials') : null;
+}
+
+function copyStatus(status: AuthorizationStatus): AuthorizationStatus {
+  return {
+    state: status.state,
+    reason: status.reason,
+    expiresAt: copyDate(status.expiresAt),
+    declinedAt: copyDate(status.declinedAt),
+    revokedAt: copyDate(status.revokedAt),
+    lastEventAt: copyDate(status.lastEventAt),
+    incidentOpen: status.incidentOpen,
+    warnedDays: [...status.warnedDays],
+  };
+}
+
+function sameStatus(a: AuthorizationStatus, b: AuthorizationStatus): boolean {
+  return (
+    a.state === b.state &&
+    a.reason === b.reason &&
+    sameTime(a.expiresAt, b.expiresAt) &&
+    sameTime(a.declinedAt, b.declinedAt) &&
+    sameTime(a.revokedAt, b.revokedAt) &&
+    sameTime(a.lastEventAt, b.lastEventAt) &&
+    a.incidentOpen === b.incidentOpen &&
+    a.warnedDays.length === b.warnedDays.length &&
+    a.warnedDays.every((days, i) => days === b.warnedDays[i])
+  );
+}
+
+function sameTime(a: Date | null, b: Date | null): boolean {
+  return a === null || b === null ? a === b : a.getTime() === b.getTime();
+}
+
+function copyDate(date: Date | null): Date | null {
+  return date === null ? null : new Date(date.getTime());
+}
