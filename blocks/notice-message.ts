@@ -1,0 +1,188 @@
+import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
+import { customerMustAct } from '../src/domain/authorization';
+import { maskEmail } from '../src/domain/mask-email';
+import { describeProblem, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
+import { ActionId } from '../src/slack/ids';
+import { askReauthValue } from '../src/slack/metadata';
+import { sendFailedReply } from './send-failed-message';
+
+/** The platform help page's own words for the button. */
+export const ASK_REAUTH_LABEL = 'Ask the utility customer to reauthorize';
+export const RESOLVED_WORDS = 'Resolved — the customer relinked';
+
+export type RequestStatus =
+  | 'queued'
+  | 'sent'
+  | 'delivered'
+  | 'opened'
+  | 'clicked'
+  | 'bounced'
+  | 'failed'
+  | 'completed'
+  | 'superseded';
+
+export interface NoticeRequest {
+  status: RequestStatus;
+  /** Slack user id of whoever asked. */
+  requestedBy: string;
+  /** When the request reached `status`. */
+  at: Date;
+  /** The full address; the notice shows it masked. */
+  sentTo?: string;
+}
+
+export interface NoticeData {
+  authorizationId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  utility: string;
+  status: ProblemFacts & { incidentOpen: boolean };
+  /** When the problem started. */
+  since: Date;
+  lastRequest: NoticeRequest | null;
+  resolvedAt?: Date | null;
+}
+
+type Message = { text: string; blocks: KnownBlock[] };
+
+/** The one message per incident in the alert channel; updated in place as things change. */
+export function noticeMessage(n: NoticeData, now: Date): Message {
+  const resolved = n.status.state === 'active' && !n.status.incidentOpen;
+  const headline = resolved ? RESOLVED_WORDS : describeProblem(n.status, now);
+  const name = clip(n.customerName?.trim() || 'Unnamed customer', 150);
+  const utility = clip(n.utility, 100);
+  const icon = resolved
+    ? ':white_check_mark:'
+    : customerMustAct(n.status.state)
+      ? ':warning:'
+      : ':hourglass:';
+
+  const when =
+    resolved && n.resolvedAt
+      ? `*Resolved*\n${slackAgo(n.resolvedAt, now)}`
+      : `*Since*\n${slackAgo(n.since, now)}`;
+  const blocks: KnownBlock[] = [
+    section(`${icon} *${escapeMrkdwn(headline)}*`),
+    {
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: `*Customer*\n${escapeMrkdwn(name)}` },
+        {
+          type: 'mrkdwn',
+          text: `*Email*\n${n.customerEmail ? maskEmail(n.customerEmail) : 'No email on file'}`,
+        },
+        { type: 'mrkdwn', text: `*Utility*\n${escapeMrkdwn(utility)}` },
+        { type: 'mrkdwn', text: when },
+      ],
+    },
+  ];
+  if (n.status.state === 'provider_issue') {
+    blocks.push(context('Nothing for the customer to do: the platform keeps retrying.'));
+  }
+  if (n.lastRequest) blocks.push(context(requestLine(n.lastRequest, now)));
+  if (!resolved && customerMustAct(n.status.state)) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          action_id: ActionId.askReauth,
+          text: { type: 'plain_text', text: ASK_REAUTH_LABEL },
+          style: 'primary',
+          value: askReauthValue.encode({ v: 1, authorizationId: n.authorizationId }),
+        },
+      ],
+    });
+  }
+  blocks.push(context(`Authorization \`${escapeMrkdwn(clip(n.authorizationId, 200))}\``));
+  return { text: escapeMrkdwn(`${name} (${utility}): ${headline}`), blocks };
+}
+
+function requestLine(r: NoticeRequest, now: Date): string {
+  const by = `requested by ${mention(r.requestedBy)}`;
+  const to = r.sentTo ? ` to ${maskEmail(r.sentTo)}` : '';
+  const at = slackTime(r.at);
+  switch (r.status) {
+    case 'queued':
+      return `:hourglass_flowing_sand: Reauthorization ${by} ${slackAgo(r.at, now)}; sending the email…`;
+    case 'sent':
+      return `:email: Email sent${to} at ${at} · ${by}`;
+    case 'delivered':
+      return `:email: Email delivered${to} at ${at} · ${by}`;
+    case 'opened':
+      return `:eyes: The customer opened the email at ${at} · ${by}`;
+    case 'clicked':
+      return `:link: The customer opened the reauthorization link at ${at} · ${by}`;
+    case 'bounced':
+      return `:warning: Email bounced: check the address${r.sentTo ? ` (${maskEmail(r.sentTo)})` : ''} and ask again`;
+    case 'failed':
+      return `:x: The email could not be sent: see the thread to retry · ${by}`;
+    case 'completed':
+      return `:white_check_mark: Reauthorization ${by}; the customer relinked ${slackAgo(r.at, now)}`;
+    case 'superseded':
+      return `Reauthorization ${by} ${slackAgo(r.at, now)} was replaced by a newer request`;
+  }
+}
+
+/** What happened since the notice was posted; each becomes one short reply in the notice's thread. */
+export type NoticeChange =
+  | { kind: 'state_changed'; status: ProblemFacts }
+  | { kind: 'request_queued'; requestedBy: string }
+  | { kind: 'request_sent'; sentTo: string; at: Date }
+  | { kind: 'request_bounced'; sentTo: string }
+  | { kind: 'send_failed'; code: string; message?: string; requestId: string }
+  | { kind: 'resolved' };
+
+export function noticeThreadReply(change: NoticeChange, now: Date): Message {
+  switch (change.kind) {
+    case 'state_changed': {
+      const headline = describeProblem(change.status, now);
+      return reply(
+        `Status changed: *${escapeMrkdwn(headline)}*`,
+        escapeMrkdwn(`Status changed: ${headline}`),
+      );
+    }
+    case 'request_queued':
+      return reply(
+        `:hourglass_flowing_sand: ${mention(change.requestedBy)} asked the customer to reauthorize; sending the email…`,
+        'Reauthorization requested; sending the email',
+      );
+    case 'request_sent': {
+      const to = maskEmail(change.sentTo);
+      return reply(`:email: Email sent to ${to} at ${slackTime(change.at)}`, `Email sent to ${to}`);
+    }
+    case 'request_bounced': {
+      const to = maskEmail(change.sentTo);
+      return reply(
+        `:warning: Email to ${to} bounced: check the address, then ask again with the button above.`,
+        `Email to ${to} bounced: check the address`,
+      );
+    }
+    case 'send_failed':
+      return sendFailedReply(change);
+    case 'resolved':
+      return reply(`:white_check_mark: ${RESOLVED_WORDS}.`, RESOLVED_WORDS);
+  }
+}
+
+const reply = (mrkdwn: string, text: string): Message => ({ text, blocks: [section(mrkdwn)] });
+
+const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string): ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+// Slack renders <!date^…> in each reader's time zone and keeps `{ago}` current; the fallback (what
+// clients without date support show) is computed from `now`, so the builder stays clock-free.
+const slackAgo = (then: Date, now: Date): string =>
+  `<!date^${Math.floor(then.getTime() / 1000)}^{ago}|${timeAgo(then, now)}>`;
+const slackTime = (at: Date): string =>
+  `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
+
+/** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
+const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');
+
+/** Slack reads &, < and > as markup (<!channel>, links): customer data must not. */
+const escapeMrkdwn = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const clip = (value: string, max: number): string =>
+  value.length > max ? `${value.slice(0, max - 1)}…` : value;

@@ -1,0 +1,169 @@
+import type { InputBlock, KnownBlock, ModalView, PlainTextElement } from '@slack/types';
+import { customerMustAct } from '../src/domain/authorization';
+import { describeProblem, formatDay, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
+import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/ids';
+import { NAME_MAX_CHARS, NOTE_MAX_CHARS, reauthFormMeta, UTILITY_MAX_CHARS } from '../src/slack/metadata';
+
+export const REAUTH_TITLE = 'Reauthorization';
+/** The platform help page's own words for the form's submit button. */
+export const SEND_UPDATE_REQUEST_LABEL = 'Send Update Request';
+
+export interface ReauthForm {
+  authorizationId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  utility: string;
+  note?: string | null;
+  /** Prefills the "Send anyway" checkbox, e.g. when coming back from the preview with Edit. */
+  sendAnyway?: boolean;
+  problem: ProblemFacts;
+  /** When the problem started. */
+  since: Date;
+  /** The last request inside the cooldown, if any: sending again then needs "Send anyway". */
+  cooldown: null | { lastSentAt: Date; lastSentBy: string };
+  /** The notice the form was opened from, so later steps can update it. */
+  channel?: string;
+  noticeTs?: string;
+}
+
+/** The prefilled form behind "Ask the utility customer to reauthorize" and `/reauth`. */
+export function reauthFormView(form: ReauthForm, now: Date): ModalView {
+  const icon = customerMustAct(form.problem.state) ? ':warning:' : ':information_source:';
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `${icon} *${escapeMrkdwn(describeProblem(form.problem, now))}*\nSince ${timeAgo(form.since, now)} (${formatDay(form.since)})`,
+      },
+    },
+    context(
+      "Confirm the customer's name, email address and utility. You'll see the email before it is sent.",
+    ),
+    textInput(
+      BlockId.customerName,
+      ActionId.customerName,
+      'Customer name',
+      form.customerName,
+      NAME_MAX_CHARS,
+    ),
+    {
+      type: 'input',
+      block_id: BlockId.customerEmail,
+      label: plain('Email address'),
+      element: {
+        type: 'email_text_input',
+        action_id: ActionId.customerEmail,
+        ...(form.customerEmail?.trim() ? { initial_value: form.customerEmail.trim() } : {}),
+        placeholder: plain('jane@example.com'),
+      },
+    },
+    textInput(BlockId.utility, ActionId.utility, 'Utility', form.utility, UTILITY_MAX_CHARS),
+    {
+      ...textInput(BlockId.note, ActionId.note, 'Personal note', form.note ?? null, NOTE_MAX_CHARS, true),
+      optional: true,
+      hint: plain('Added to the email, signed with your company name.'),
+    },
+  ];
+  if (form.cooldown) {
+    blocks.push(
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:information_source: Last request sent ${timeAgo(form.cooldown.lastSentAt, now)} by ${mention(form.cooldown.lastSentBy)}.`,
+        },
+      },
+      sendAnywayInput(form.sendAnyway === true),
+    );
+  }
+  return {
+    type: 'modal',
+    callback_id: CallbackId.reauthForm,
+    title: plain(REAUTH_TITLE),
+    submit: plain(SEND_UPDATE_REQUEST_LABEL),
+    close: plain('Cancel'),
+    private_metadata: reauthFormMeta.encode({
+      v: 1,
+      authorizationId: form.authorizationId,
+      problem: { state: form.problem.state, reason: form.problem.reason },
+      ...(form.channel ? { channel: form.channel } : {}),
+      ...(form.noticeTs ? { noticeTs: form.noticeTs } : {}),
+    }),
+    blocks,
+  };
+}
+
+/** Opened at once when the lookup behind the form may be slow (trigger_id dies in 3 s), then updated. */
+export function reauthLoadingView(): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CallbackId.reauthLoading,
+    title: plain(REAUTH_TITLE),
+    close: plain('Cancel'),
+    blocks: [context(':hourglass_flowing_sand: Loading…')],
+  };
+}
+
+/** Shown instead of the form when no request can be sent; `reason` is plain words with a next step. */
+export function reauthUnavailableView(reason: string): ModalView {
+  return {
+    type: 'modal',
+    callback_id: CallbackId.reauthUnavailable,
+    title: plain(REAUTH_TITLE),
+    close: plain('Close'),
+    blocks: [{ type: 'section', text: plain(clip(reason, 3000)) }],
+  };
+}
+
+function textInput(
+  blockId: string,
+  actionId: string,
+  label: string,
+  initial: string | null,
+  maxLength: number,
+  multiline = false,
+): InputBlock {
+  const value = clip(initial?.trim() ?? '', maxLength);
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: actionId,
+      max_length: maxLength,
+      ...(multiline ? { multiline: true } : {}),
+      // Slack rejects an initial_value longer than max_length, so stored data is clipped to fit.
+      ...(value ? { initial_value: value } : {}),
+    },
+  };
+}
+
+function sendAnywayInput(checked: boolean): InputBlock {
+  const option = { text: plain('Send anyway'), value: SEND_ANYWAY_OPTION };
+  return {
+    type: 'input',
+    block_id: BlockId.sendAnyway,
+    label: plain('Send another request?'),
+    element: {
+      type: 'checkboxes',
+      action_id: ActionId.sendAnyway,
+      options: [option],
+      ...(checked ? { initial_options: [option] } : {}),
+    },
+  };
+}
+
+const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');
+
+const escapeMrkdwn = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const clip = (value: string, max: number): string => {
+  const chars = [...value];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
+};

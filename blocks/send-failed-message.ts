@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types';
+import { ActionId } from '../src/slack/ids';
+import { retrySendValue } from '../src/slack/metadata';
+
+export interface SendFailure {
+  /** The RelinkError code of the failure. */
+  code: string;
+  /** A short, already user-safe detail (e.g. SendGrid's reason); never a stack trace or raw response. */
+  message?: string;
+  requestId: string;
+}
+
+/** The thread reply when a reauth email could not be sent: what went wrong, in plain words, and Retry. */
+export function sendFailedReply(failure: SendFailure): { text: string; blocks: KnownBlock[] } {
+  const words = failureWords(failure);
+  return {
+    text: escapeMrkdwn(words),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `:x: ${escapeMrkdwn(words)}` } },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: ActionId.retrySend,
+            text: { type: 'plain_text', text: 'Retry' },
+            value: retrySendValue.encode({ v: 1, requestId: failure.requestId }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function failureWords({ code, message }: SendFailure): string {
+  switch (code) {
+    case 'email_rejected': {
+      const detail = message?.trim().replace(/[.\s]+$/, '');
+      return detail
+        ? `SendGrid refused the email: ${clip(detail, 300)}. Check the customer's email address, then retry.`
+        : "SendGrid refused the email. Check the customer's email address, then retry.";
+    }
+    case 'form_failed':
+      return 'The platform could not create a reauthorization link, so no email was sent. Retry in a few minutes.';
+    default:
+      return 'The reauthorization email could not be sent. Retry in a few minutes.';
+  }
+}
+
+const escapeMrkdwn = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+const clip = (value: string, max: number): string =>
+  value.length > max ? `${value.slice(0, max - 1)}…` : value;

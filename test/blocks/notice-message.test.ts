@@ -1,0 +1,175 @@
+import type { SectionBlock } from '@slack/types';
+import { type NoticeData, noticeMessage, noticeThreadReply } from '../../blocks/notice-message';
+import type { AuthorizationState } from '../../src/domain/authorization';
+import { ActionId } from '../../src/slack/ids';
+import { askReauthValue, retrySendValue } from '../../src/slack/metadata';
+import { allText, findButton, messageProblems } from '../support/block-kit';
+
+const now = new Date('2026-03-12T10:45:00Z');
+const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
+
+const notice = (over: Partial<NoticeData> = {}, state: AuthorizationState = 'bad_login'): NoticeData => ({
+  authorizationId: 'auth-42',
+  customerName: 'Jane Doe',
+  customerEmail: 'jane@example.com',
+  utility: 'PG&E',
+  status: {
+    state,
+    reason: state === 'bad_login' ? 'invalid_credentials' : null,
+    expiresAt: null,
+    declinedAt: null,
+    revokedAt: null,
+    incidentOpen: state !== 'active',
+  },
+  since: minutesAgo(180),
+  lastRequest: null,
+  ...over,
+});
+
+describe('noticeMessage', () => {
+  it('says who, which utility, what went wrong and since when', () => {
+    const message = noticeMessage(notice(), now);
+    const text = allText(message.blocks);
+    expect(text).toContain("Username and password didn't work");
+    expect(text).toContain('Jane Doe');
+    expect(text).toContain('PG&amp;E');
+    expect(text).toContain('3 hours ago');
+    expect(text).toContain('auth-42');
+    expect(message.text).toBe("Jane Doe (PG&amp;E): Username and password didn't work");
+    expect(messageProblems(message)).toEqual([]);
+  });
+
+  it('uses the help page words for an expired authorization', () => {
+    const expiresAt = new Date('2025-12-01T00:00:00Z');
+    const base = notice({}, 'expired');
+    const message = noticeMessage({ ...base, status: { ...base.status, expiresAt } }, now);
+    expect(message.text).toContain('This authorization expired 3 months ago');
+  });
+
+  it('shows the email masked, never in full', () => {
+    const message = noticeMessage(
+      notice({
+        lastRequest: { status: 'sent', requestedBy: 'U123', at: minutesAgo(3), sentTo: 'jane@example.com' },
+      }),
+      now,
+    );
+    const everything = JSON.stringify(message);
+    expect(everything).toContain('j***@example.com');
+    expect(everything).not.toContain('jane@example.com');
+  });
+
+  it('calls a customer without a name "Unnamed customer"', () => {
+    const message = noticeMessage(notice({ customerName: null, customerEmail: null }), now);
+    expect(allText(message.blocks)).toContain('Unnamed customer');
+    expect(allText(message.blocks)).toContain('No email on file');
+  });
+
+  it.each(['bad_login', 'expired', 'declined', 'revoked'] as const)(
+    'offers "Ask the utility customer to reauthorize" when %s',
+    (state) => {
+      const message = noticeMessage(notice({}, state), now);
+      const button = findButton(message.blocks, ActionId.askReauth);
+      expect(button?.text.text).toBe('Ask the utility customer to reauthorize');
+      expect(button?.style).toBe('primary');
+      expect(askReauthValue.decode(button?.value)).toEqual({ v: 1, authorizationId: 'auth-42' });
+      expect(messageProblems(message)).toEqual([]);
+    },
+  );
+
+  it('offers no button while the platform retries (provider_issue)', () => {
+    const message = noticeMessage(notice({}, 'provider_issue'), now);
+    expect(findButton(message.blocks, ActionId.askReauth)).toBeUndefined();
+    expect(allText(message.blocks)).toContain('Nothing for the customer to do');
+  });
+
+  it('turns resolved, without a button, when the customer relinked', () => {
+    const message = noticeMessage(notice({ resolvedAt: minutesAgo(5) }, 'active'), now);
+    expect(findButton(message.blocks, ActionId.askReauth)).toBeUndefined();
+    expect((message.blocks[0] as SectionBlock).text?.text).toBe(
+      ':white_check_mark: *Resolved — the customer relinked*',
+    );
+    expect(message.text).toContain('Resolved — the customer relinked');
+    expect(allText(message.blocks)).toContain('5 minutes ago');
+  });
+
+  it.each([
+    ['queued', 'Reauthorization requested by <@U123>', '3 minutes ago'],
+    ['sent', 'Email sent to j***@example.com at', '10:42 UTC'],
+    ['delivered', 'Email delivered to j***@example.com', 'requested by <@U123>'],
+    ['opened', 'The customer opened the email', '10:42 UTC'],
+    ['clicked', 'opened the reauthorization link', '10:42 UTC'],
+    ['bounced', 'Email bounced: check the address', 'j***@example.com'],
+    ['failed', 'could not be sent', 'retry'],
+  ] as const)('shows the last request when %s', (status, words, more) => {
+    const message = noticeMessage(
+      notice({ lastRequest: { status, requestedBy: 'U123', at: minutesAgo(3), sentTo: 'jane@example.com' } }),
+      now,
+    );
+    expect(allText(message.blocks)).toContain(words);
+    expect(allText(message.blocks)).toContain(more);
+    expect(findButton(message.blocks, ActionId.askReauth)).toBeDefined();
+  });
+
+  it('escapes customer data so it cannot mention or link', () => {
+    const message = noticeMessage(
+      notice({ customerName: '<!channel> Bob', utility: '<https://evil|PG&E>' }),
+      now,
+    );
+    const text = allText(message.blocks);
+    expect(text).not.toContain('<!channel>');
+    expect(text).toContain('&lt;!channel&gt; Bob');
+    expect(text).not.toContain('<https://evil');
+    expect(message.text).not.toContain('<!channel>');
+  });
+
+  it('never mentions anything but a user id', () => {
+    const message = noticeMessage(
+      notice({ lastRequest: { status: 'queued', requestedBy: '!channel', at: minutesAgo(1) } }),
+      now,
+    );
+    expect(allText(message.blocks)).not.toContain('<@!channel>');
+  });
+});
+
+describe('noticeThreadReply', () => {
+  it('says the state changed, in the headline words', () => {
+    const reply = noticeThreadReply(
+      {
+        kind: 'state_changed',
+        status: { state: 'bad_login', reason: 'locked', expiresAt: null, declinedAt: null, revokedAt: null },
+      },
+      now,
+    );
+    expect(allText(reply.blocks)).toContain('Account locked after too many attempts');
+    expect(messageProblems(reply)).toEqual([]);
+  });
+
+  it('says where the email went, masked', () => {
+    const reply = noticeThreadReply(
+      { kind: 'request_sent', sentTo: 'jane@example.com', at: minutesAgo(3) },
+      now,
+    );
+    expect(reply.text).toBe('Email sent to j***@example.com');
+    expect(allText(reply.blocks)).toContain('10:42 UTC');
+    expect(JSON.stringify(reply)).not.toContain('jane@');
+  });
+
+  it('asks to check the address after a bounce', () => {
+    const reply = noticeThreadReply({ kind: 'request_bounced', sentTo: 'jane@example.com' }, now);
+    expect(allText(reply.blocks)).toContain('check the address');
+    expect(JSON.stringify(reply)).not.toContain('jane@');
+  });
+
+  it('offers Retry when the send failed', () => {
+    const reply = noticeThreadReply({ kind: 'send_failed', code: 'form_failed', requestId: 'req-7' }, now);
+    const retry = findButton(reply.blocks, ActionId.retrySend);
+    expect(retrySendValue.decode(retry?.value)).toEqual({ v: 1, requestId: 'req-7' });
+  });
+
+  it('says who asked, and that it is resolved', () => {
+    expect(allText(noticeThreadReply({ kind: 'request_queued', requestedBy: 'U9' }, now).blocks)).toContain(
+      '<@U9>',
+    );
+    expect(noticeThreadReply({ kind: 'resolved' }, now).text).toBe('Resolved — the customer relinked');
+  });
+});

@@ -1,0 +1,122 @@
+import type { Checkboxes, EmailInput, PlainTextInput } from '@slack/types';
+import {
+  type ReauthForm,
+  reauthFormView,
+  reauthLoadingView,
+  reauthUnavailableView,
+} from '../../blocks/reauth-form-view';
+import { BlockId, CallbackId } from '../../src/slack/ids';
+import { reauthFormMeta } from '../../src/slack/metadata';
+import { allText, findInput, modalProblems } from '../support/block-kit';
+
+const now = new Date('2026-03-12T10:45:00Z');
+const hoursAgo = (n: number) => new Date(now.getTime() - n * 3_600_000);
+
+const form = (over: Partial<ReauthForm> = {}): ReauthForm => ({
+  authorizationId: 'auth-42',
+  customerName: 'Jane Doe',
+  customerEmail: 'jane@example.com',
+  utility: 'PG&E',
+  problem: {
+    state: 'bad_login',
+    reason: 'invalid_credentials',
+    expiresAt: null,
+    declinedAt: null,
+    revokedAt: null,
+  },
+  since: hoursAgo(26),
+  cooldown: null,
+  ...over,
+});
+
+const element = <T>(view: ReturnType<typeof reauthFormView>, blockId: string): T =>
+  findInput(view.blocks, blockId)?.element as T;
+
+describe('reauthFormView', () => {
+  it('is the "Reauthorization" modal with "Send Update Request" and Cancel', () => {
+    const view = reauthFormView(form(), now);
+    expect(view.title.text).toBe('Reauthorization');
+    expect(view.submit?.text).toBe('Send Update Request');
+    expect(view.close?.text).toBe('Cancel');
+    expect(view.callback_id).toBe(CallbackId.reauthForm);
+    expect(modalProblems(view)).toEqual([]);
+  });
+
+  it('says what went wrong and since when', () => {
+    const text = allText(reauthFormView(form(), now).blocks);
+    expect(text).toContain("Username and password didn't work");
+    expect(text).toContain('Since 1 day ago (11 Mar 2026)');
+  });
+
+  it('prefills name, email and utility, with an optional note of at most 500 characters', () => {
+    const view = reauthFormView(form({ note: 'Thanks!' }), now);
+    expect(element<PlainTextInput>(view, BlockId.customerName).initial_value).toBe('Jane Doe');
+    const email = element<EmailInput>(view, BlockId.customerEmail);
+    expect(email.type).toBe('email_text_input');
+    expect(email.initial_value).toBe('jane@example.com');
+    expect(element<PlainTextInput>(view, BlockId.utility).initial_value).toBe('PG&E');
+    const note = element<PlainTextInput>(view, BlockId.note);
+    expect(note).toMatchObject({ multiline: true, max_length: 500, initial_value: 'Thanks!' });
+    expect(findInput(view.blocks, BlockId.note)?.optional).toBe(true);
+    expect(findInput(view.blocks, BlockId.customerName)?.optional).toBeFalsy();
+  });
+
+  it('leaves empty fields without an initial value (no name from the platform)', () => {
+    const view = reauthFormView(form({ customerName: null, customerEmail: null }), now);
+    expect(element<PlainTextInput>(view, BlockId.customerName).initial_value).toBeUndefined();
+    expect(element<EmailInput>(view, BlockId.customerEmail).initial_value).toBeUndefined();
+  });
+
+  it('clips a stored value longer than the field allows', () => {
+    const view = reauthFormView(form({ customerName: 'x'.repeat(300) }), now);
+    expect([...(element<PlainTextInput>(view, BlockId.customerName).initial_value ?? '')].length).toBe(100);
+  });
+
+  it('asks for "Send anyway" only inside the cooldown', () => {
+    expect(findInput(reauthFormView(form(), now).blocks, BlockId.sendAnyway)).toBeUndefined();
+    const view = reauthFormView(form({ cooldown: { lastSentAt: hoursAgo(3), lastSentBy: 'U123' } }), now);
+    expect(allText(view.blocks)).toContain('Last request sent 3 hours ago by <@U123>');
+    const input = findInput(view.blocks, BlockId.sendAnyway);
+    expect(input?.optional).toBeFalsy();
+    const checkboxes = input?.element as Checkboxes;
+    expect(checkboxes.options.map((o) => o.text.text)).toEqual(['Send anyway']);
+    expect(checkboxes.initial_options).toBeUndefined();
+    expect(modalProblems(view)).toEqual([]);
+  });
+
+  it('keeps "Send anyway" checked when coming back from the preview', () => {
+    const view = reauthFormView(
+      form({ cooldown: { lastSentAt: hoursAgo(3), lastSentBy: 'U123' }, sendAnyway: true }),
+      now,
+    );
+    expect(element<Checkboxes>(view, BlockId.sendAnyway).initial_options).toHaveLength(1);
+  });
+
+  it('carries the authorization, problem and notice in its metadata', () => {
+    const view = reauthFormView(form({ channel: 'C1', noticeTs: '1700000000.000100' }), now);
+    expect(reauthFormMeta.decode(view.private_metadata)).toEqual({
+      v: 1,
+      authorizationId: 'auth-42',
+      problem: { state: 'bad_login', reason: 'invalid_credentials' },
+      channel: 'C1',
+      noticeTs: '1700000000.000100',
+    });
+  });
+});
+
+describe('reauthLoadingView and reauthUnavailableView', () => {
+  it('shows a loading modal without a submit button', () => {
+    const view = reauthLoadingView();
+    expect(view.submit).toBeUndefined();
+    expect(allText(view.blocks)).toContain('Loading…');
+    expect(modalProblems(view)).toEqual([]);
+  });
+
+  it('says why no request can be sent', () => {
+    const view = reauthUnavailableView('This authorization is active again: nothing to ask.');
+    expect(view.submit).toBeUndefined();
+    expect(view.close?.text).toBe('Close');
+    expect(allText(view.blocks)).toContain('This authorization is active again');
+    expect(modalProblems(view)).toEqual([]);
+  });
+});
