@@ -1,20 +1,67 @@
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import { healthRoute } from './http/health';
 import { closeServer, createHttpServer, listen } from './http/server';
+import { genericWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
+import { createExpiryChecks } from './ingest/expiry-checks';
+import { createInboxProcessor } from './ingest/inbox-processor';
+import { createUtilityApiReconciler } from './ingest/reconcile';
+import { type JobIntervals, startJobs } from './jobs';
 import { createScheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
+import { createUtilityApiClient } from './platforms/utilityapi/client';
+import { createAuthorizationStore } from './store/authorizations';
 import { openDatabase } from './store/database';
+import { createInbox } from './store/inbox';
+import { createModels, ensureIndexes } from './store/models';
+import { createOutbox } from './store/outbox';
 
 export interface RunningRelink {
   readonly port: number;
+  readonly services: Services;
   stop(): Promise<void>;
+}
+
+/** Seams for tests and tools: a clock and faster job intervals. Production uses the defaults. */
+export interface StartOptions {
+  clock?: () => Date;
+  jobIntervals?: JobIntervals;
+  processEvery?: number | string;
+}
+
+type Services = Awaited<ReturnType<typeof buildServices>>;
+
+async function buildServices(
+  config: Config,
+  log: Logger,
+  database: Awaited<ReturnType<typeof openDatabase>>,
+  clock: () => Date,
+) {
+  const models = createModels(database.connection);
+  await ensureIndexes(models);
+  const authorizations = createAuthorizationStore(models);
+  const inbox = createInbox(models);
+  const outbox = createOutbox(models);
+  const utilityapi = config.utilityapi.token
+    ? createUtilityApiClient({ baseUrl: config.utilityapi.url, token: config.utilityapi.token, log })
+    : null;
+  const inboxProcessor = createInboxProcessor({ inbox, authorizations, utilityapi, log, clock });
+  const expiry = createExpiryChecks({ authorizations, warningDays: config.expiry.warningDays, clock, log });
+  const reconcile = utilityapi
+    ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
+    : null;
+  return { models, authorizations, inbox, outbox, utilityapi, inboxProcessor, expiry, reconcile };
 }
 
 /**
  * The composition root: config → database → services → jobs → HTTP. Everything relink runs is
  * built here and handed to whoever needs it; `stop()` undoes it in reverse order.
  */
-export async function startRelink(config: Config, log: Logger): Promise<RunningRelink> {
+export async function startRelink(
+  config: Config,
+  log: Logger,
+  options: StartOptions = {},
+): Promise<RunningRelink> {
+  const clock = options.clock ?? (() => new Date());
   if (!config.slack) {
     log.warn(
       { missing: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN', 'SLACK_ALERT_CHANNEL'] },
@@ -23,10 +70,26 @@ export async function startRelink(config: Config, log: Logger): Promise<RunningR
   }
 
   const database = await openDatabase({ uri: config.database.uri, dataDir: config.database.dataDir, log });
-  const scheduler = createScheduler({ connection: database.connection, log });
-  await scheduler.start();
+  const services = await buildServices(config, log, database, clock);
+  const scheduler = createScheduler({
+    connection: database.connection,
+    log,
+    processEvery: options.processEvery,
+  });
+  await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
 
-  const server = createHttpServer({ routes: [healthRoute({ database })], log });
+  const processSoon = () => {
+    services.inboxProcessor.drain().catch((err: unknown) => log.error({ err }, 'inbox processing failed'));
+  };
+  const webhookDeps = { inbox: services.inbox, clock, log, onStored: processSoon };
+  const server = createHttpServer({
+    routes: [
+      healthRoute({ database }),
+      utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
+      genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
+    ],
+    log,
+  });
   let port: number;
   try {
     port = await listen(server, config.http.port);
@@ -40,6 +103,7 @@ export async function startRelink(config: Config, log: Logger): Promise<RunningR
   let stopping: Promise<void> | null = null;
   return {
     port,
+    services,
     stop() {
       stopping ??= (async () => {
         await closeServer(server);

@@ -1,0 +1,164 @@
+import { asRelinkError } from '../domain/errors';
+import type { Logger } from '../logger';
+import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
+import type { UtilityApiClient } from '../platforms/utilityapi/client';
+import { toAuthorizationFacts } from '../platforms/utilityapi/mapping';
+import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
+import type { AuthorizationStore } from '../store/authorizations';
+import type { Inbox } from '../store/inbox';
+import type { InboxEventDocument } from '../store/models';
+
+export interface InboxProcessorDeps {
+  inbox: Inbox;
+  authorizations: AuthorizationStore;
+  /** null when no UTILITYAPI_TOKEN is configured: UtilityAPI events wait until one is. */
+  utilityapi: UtilityApiClient | null;
+  log: Logger;
+  clock: () => Date;
+  batchSize?: number;
+}
+
+const authorizationUidOf = (event: InboxEventDocument): string | null => {
+  const uid = (event.payload as { authorization_uid?: unknown } | null)?.authorization_uid;
+  return typeof uid === 'string' && uid !== '' ? uid : null;
+};
+
+/**
+ * Drains the inbox: UtilityAPI events are re-fetched from the API (events arrive out of order, so the
+ * payload is never trusted), one list call per batch; generic events carry the full state already.
+ */
+export function createInboxProcessor(deps: InboxProcessorDeps) {
+  const log = deps.log.child({ component: 'inbox' });
+  const batchSize = deps.batchSize ?? 500;
+
+  async function fail(event: InboxEventDocument, err: unknown, now: Date) {
+    const e = asRelinkError(err);
+    const result = await deps.inbox.markFailed(event, now, `${e.code}: ${e.message}`);
+    log.warn({ err: e, eventId: event.eventId, source: event.source, result }, 'inbox event failed');
+  }
+
+  async function processUtilityApi(events: InboxEventDocument[], now: Date) {
+    const withUid = events.filter((e) => authorizationUidOf(e) !== null);
+    for (const event of events) {
+      if (!authorizationUidOf(event)) await deps.inbox.markProcessed(event._id, now, 'no_authorization');
+    }
+    if (withUid.length === 0) return;
+    if (!deps.utilityapi) {
+      for (const event of withUid) await fail(event, new Error('UTILITYAPI_TOKEN is not configured'), now);
+      return;
+    }
+    let fetched: Map<string, UtilityApiAuthorization>;
+    try {
+      const uids = [...new Set(withUid.map((e) => authorizationUidOf(e) as string))];
+      fetched = new Map((await deps.utilityapi.getAuthorizations(uids)).map((a) => [a.uid, a]));
+    } catch (err) {
+      for (const event of withUid) await fail(event, err, now);
+      return;
+    }
+    const applied = new Set<string>();
+    for (const event of withUid) {
+      const uid = authorizationUidOf(event) as string;
+      const authorization = fetched.get(uid);
+      if (!authorization) {
+        await deps.inbox.markProcessed(event._id, now, 'authorization_not_found');
+        continue;
+      }
+      if (applied.has(uid)) {
+        // The same fresh state was already applied in this batch.
+        await deps.inbox.markProcessed(event._id, now, 'coalesced');
+        continue;
+      }
+      try {
+        const facts = toAuthorizationFacts(authorization);
+        const result = await deps.authorizations.applyByKey(
+          { source: 'utilityapi', externalId: facts.externalId },
+          {
+            event: { kind: 'observed', at: now, ...facts },
+            customer: { ...facts.customer, utility: facts.utility },
+            actor: 'platform',
+            sourceEventId: event.eventId,
+            now,
+          },
+        );
+        applied.add(uid);
+        await deps.inbox.markProcessed(event._id, now, result.changed ? 'applied' : 'unchanged');
+      } catch (err) {
+        await fail(event, err, now);
+      }
+    }
+  }
+
+  async function processGeneric(event: InboxEventDocument, now: Date) {
+    const parsed = GenericAuthorizationEvent.safeParse(event.payload);
+    if (!parsed.success) {
+      // Unknown event types are kept for the record; the route already rejected invalid known ones.
+      await deps.inbox.markProcessed(event._id, now, 'ignored_type');
+      return;
+    }
+    const { authorization: a, occurredAt } = parsed.data;
+    try {
+      const result = await deps.authorizations.applyByKey(
+        { source: 'webhook', externalId: a.id },
+        {
+          event: {
+            kind: 'observed',
+            at: new Date(occurredAt),
+            state: a.state,
+            reason: a.reason ?? null,
+            expiresAt: a.expiresAt ? new Date(a.expiresAt) : null,
+            declinedAt: a.state === 'declined' ? new Date(occurredAt) : null,
+            revokedAt: a.state === 'revoked' ? new Date(occurredAt) : null,
+          },
+          customer: { name: a.customer.name ?? null, email: a.customer.email, utility: a.utility },
+          actor: 'platform',
+          sourceEventId: event.eventId,
+          now,
+        },
+      );
+      await deps.inbox.markProcessed(event._id, now, result.changed ? 'applied' : 'unchanged');
+    } catch (err) {
+      await fail(event, err, now);
+    }
+  }
+
+  /** Processes one batch of due events; returns how many it looked at. */
+  async function runOnce(): Promise<number> {
+    const now = deps.clock();
+    const due = await deps.inbox.due(now, batchSize);
+    await processUtilityApi(
+      due.filter((e) => e.source === 'utilityapi'),
+      now,
+    );
+    for (const event of due.filter((e) => e.source === 'webhook')) await processGeneric(event, now);
+    for (const event of due.filter((e) => e.source !== 'utilityapi' && e.source !== 'webhook')) {
+      await deps.inbox.markProcessed(event._id, now, 'unknown_source');
+    }
+    return due.length;
+  }
+
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  /** Runs batches until nothing is due. Concurrent calls in this process share one run. */
+  function drain(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          while ((await runOnce()) === batchSize);
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  }
+
+  return { runOnce, drain };
+}
+
+export type InboxProcessor = ReturnType<typeof createInboxProcessor>;

@@ -1,0 +1,59 @@
+import type { Agenda } from 'agenda';
+import type { ExpiryChecks } from '../ingest/expiry-checks';
+import type { InboxProcessor } from '../ingest/inbox-processor';
+import type { AuthorizationStore } from '../store/authorizations';
+
+export const JobName = {
+  processInbox: 'process-inbox',
+  expireDue: 'expire-due',
+  warnExpiring: 'warn-expiring',
+  reconcileUtilityApi: 'reconcile-utilityapi',
+} as const;
+
+export interface JobDeps {
+  inboxProcessor: InboxProcessor;
+  expiry: ExpiryChecks;
+  authorizations: AuthorizationStore;
+  /** null without UTILITYAPI_TOKEN: there is nothing to reconcile against. */
+  reconcile: (() => Promise<unknown>) | null;
+  clock: () => Date;
+}
+
+export interface JobIntervals {
+  processInbox: string;
+  expireDue: string;
+  warnExpiring: string;
+  reconcileUtilityApi: string;
+}
+
+export const DEFAULT_INTERVALS: JobIntervals = {
+  processInbox: '10 seconds',
+  expireDue: '1 minute',
+  warnExpiring: '15 minutes',
+  reconcileUtilityApi: '15 minutes',
+};
+
+// A revision older than this with no applied mark was interrupted by a crash; see store/authorizations.ts.
+const REPAIR_AFTER_MS = 30_000;
+
+/** Defines every job and schedules the recurring ones (agenda keeps one document per name). */
+export async function startJobs(agenda: Agenda, deps: JobDeps, intervals: JobIntervals = DEFAULT_INTERVALS) {
+  agenda.define(JobName.processInbox, async () => {
+    await deps.authorizations.repairUnapplied(new Date(deps.clock().getTime() - REPAIR_AFTER_MS));
+    await deps.inboxProcessor.drain();
+  });
+  agenda.define(JobName.expireDue, async () => {
+    await deps.expiry.expireDue();
+  });
+  agenda.define(JobName.warnExpiring, async () => {
+    await deps.expiry.warnExpiring();
+  });
+  const reconcile = deps.reconcile;
+  if (reconcile) agenda.define(JobName.reconcileUtilityApi, async () => void (await reconcile()));
+
+  await agenda.start();
+  await agenda.every(intervals.processInbox, JobName.processInbox);
+  await agenda.every(intervals.expireDue, JobName.expireDue);
+  await agenda.every(intervals.warnExpiring, JobName.warnExpiring);
+  if (reconcile) await agenda.every(intervals.reconcileUtilityApi, JobName.reconcileUtilityApi);
+}

@@ -1,0 +1,258 @@
+import { Types } from 'mongoose';
+import type {
+  AuthorizationEvent,
+  AuthorizationSource,
+  AuthorizationStatus,
+  Effect,
+} from '../domain/authorization';
+import { RelinkError } from '../domain/errors';
+import { transition } from '../domain/transition';
+import type { AuditEventDocument, AuthorizationDocument, CustomerFields, Models } from './models';
+
+/** What a platform says about the customer; null fields are unknown and keep what relink has. */
+export interface ObservedCustomer {
+  name: string | null;
+  email: string | null;
+  utility: string | null;
+}
+
+export interface ApplyResult {
+  authorizationId: string;
+  version: number;
+  changed: boolean;
+  effects: Effect[];
+}
+
+export interface ApplyOptions {
+  event: AuthorizationEvent;
+  /** `platform`, `system`, or `slack:<team>/<user>`. */
+  actor: string;
+  sourceEventId?: string | null;
+  customer?: ObservedCustomer | null;
+  now: Date;
+}
+
+const MAX_ATTEMPTS = 10;
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+const statusOf = (doc: AuthorizationDocument): AuthorizationStatus => ({
+  state: doc.state,
+  reason: doc.reason ?? null,
+  expiresAt: doc.expiresAt ?? null,
+  declinedAt: doc.declinedAt ?? null,
+  revokedAt: doc.revokedAt ?? null,
+  lastEventAt: doc.lastEventAt ?? null,
+  incidentOpen: doc.incidentOpen,
+  warnedDays: [...doc.warnedDays],
+});
+
+const customerOf = (doc: AuthorizationDocument): CustomerFields => ({
+  name: doc.customer?.name ?? null,
+  email: doc.customer?.email ?? null,
+  nameFromRelink: doc.customer?.nameFromRelink ?? false,
+  utility: doc.utility,
+});
+
+const mergeCustomer = (
+  current: CustomerFields,
+  observed: ObservedCustomer | null | undefined,
+): CustomerFields => {
+  if (!observed) return current;
+  return {
+    name: current.nameFromRelink || !observed.name ? current.name : observed.name,
+    email: observed.email ?? current.email,
+    nameFromRelink: current.nameFromRelink,
+    utility: observed.utility ?? current.utility,
+  };
+};
+
+const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
+  a.name === b.name &&
+  a.email === b.email &&
+  a.utility === b.utility &&
+  a.nameFromRelink === b.nameFromRelink;
+
+const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects: Effect[]) => {
+  if (from.state !== next.state || from.reason !== next.reason) return 'state.changed';
+  if (effects.some((e) => e.type === 'expiry.warning')) return 'expiry.warned';
+  return 'status.updated';
+};
+
+/**
+ * Authorizations and their history. Every change is a numbered revision: the writer inserts the
+ * audit event `<id>:<version+1>` (the unique insert is the lock), then writes the outbox effects and
+ * the authorization. A writer that loses the insert completes the winner's revision and retries on
+ * top of it; a crash between the steps is completed by the next writer or by {@link repairUnapplied}.
+ */
+export function createAuthorizationStore(models: Models) {
+  const { Authorization, AuditEvent, OutboxEffect } = models;
+
+  async function applyRevision(audit: AuditEventDocument): Promise<void> {
+    if (audit.effects.length > 0) {
+      const effects = audit.effects.map((effect, n) => ({
+        _id: `${audit._id}:${n}`,
+        authorizationId: audit.authorizationId,
+        version: audit.version,
+        effect,
+        createdAt: audit.at,
+      }));
+      await OutboxEffect.insertMany(effects, { ordered: false }).catch((err: unknown) => {
+        if (!isDuplicate(err)) throw err;
+      });
+    }
+    const incident = audit.effects.find(
+      (e) => e.type === 'incident.opened' || e.type === 'incident.resolved',
+    );
+    await Authorization.updateOne(
+      { _id: audit.authorizationId, version: { $lt: audit.version } },
+      {
+        $set: {
+          ...audit.next,
+          ...(audit.customer
+            ? {
+                customer: {
+                  name: audit.customer.name,
+                  email: audit.customer.email,
+                  nameFromRelink: audit.customer.nameFromRelink,
+                },
+                utility: audit.customer.utility,
+              }
+            : {}),
+          ...(incident ? { incidentSince: incident.type === 'incident.opened' ? audit.at : null } : {}),
+          version: audit.version,
+        },
+      },
+    );
+    await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
+  }
+
+  async function completePending(authorizationId: Types.ObjectId): Promise<void> {
+    const pending = await AuditEvent.find({ authorizationId, appliedAt: null }).sort({ version: 1 }).lean();
+    for (const audit of pending) await applyRevision(audit);
+  }
+
+  async function findOrCreate(source: AuthorizationSource, externalId: string, now: Date) {
+    const existing = await Authorization.findOne({ source, externalId }).lean();
+    if (existing) return existing;
+    try {
+      const created = await Authorization.create({ source, externalId, state: 'pending', lastEventAt: null });
+      return created.toObject();
+    } catch (err) {
+      if (!isDuplicate(err)) throw err;
+      const raced = await Authorization.findOne({ source, externalId }).lean();
+      if (!raced)
+        throw new RelinkError(
+          'store_inconsistent',
+          `authorization ${source}/${externalId} vanished at ${now.toISOString()}`,
+        );
+      return raced;
+    }
+  }
+
+  async function applyTo(start: AuthorizationDocument, options: ApplyOptions): Promise<ApplyResult> {
+    let doc = start;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = statusOf(doc);
+      const { next, effects, changed } = transition(current, options.event, options.now);
+      const customerBefore = customerOf(doc);
+      const customer = mergeCustomer(customerBefore, options.customer);
+      const customerChanged = !sameCustomer(customerBefore, customer);
+      const authorizationId = doc._id.toHexString();
+      if (!changed && !customerChanged)
+        return { authorizationId, version: doc.version, changed: false, effects: [] };
+
+      const version = doc.version + 1;
+      const audit: AuditEventDocument = {
+        _id: `${authorizationId}:${version}`,
+        authorizationId: doc._id,
+        version,
+        actor: options.actor,
+        action: changed ? actionOf(current, next, effects) : 'customer.updated',
+        from: current.state,
+        to: next.state,
+        sourceEventId: options.sourceEventId ?? null,
+        at: options.now,
+        next,
+        customer: customerChanged ? customer : null,
+        effects,
+        appliedAt: null,
+      };
+      try {
+        await AuditEvent.create(audit);
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        // Another writer claimed this version: finish its revision, then try again on top of it.
+        await completePending(doc._id);
+        const reloaded = await Authorization.findById(doc._id).lean();
+        if (!reloaded)
+          throw new RelinkError('store_inconsistent', `authorization ${authorizationId} vanished`);
+        doc = reloaded;
+        continue;
+      }
+      await applyRevision(audit);
+      return { authorizationId, version, changed: true, effects };
+    }
+    throw new RelinkError(
+      'store_contention',
+      `too many concurrent changes to authorization ${doc._id.toHexString()}`,
+    );
+  }
+
+  return {
+    /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */
+    async applyByKey(key: { source: AuthorizationSource; externalId: string }, options: ApplyOptions) {
+      const doc = await findOrCreate(key.source, key.externalId, options.now);
+      return applyTo(doc, options);
+    },
+
+    async applyById(id: string, options: ApplyOptions): Promise<ApplyResult> {
+      const doc = await Authorization.findById(id).lean();
+      if (!doc) throw new RelinkError('authorization_not_found', `no authorization ${id}`);
+      return applyTo(doc, options);
+    },
+
+    findById: (id: string) =>
+      Types.ObjectId.isValid(id) ? Authorization.findById(id).lean() : Promise.resolve(null),
+
+    findByKey: (source: AuthorizationSource, externalId: string) =>
+      Authorization.findOne({ source, externalId }).lean(),
+
+    /** Authorizations whose expiry has passed but are not yet expired (or declined/revoked). */
+    findDueForExpiry: (now: Date, limit: number) =>
+      Authorization.find({
+        expiresAt: { $lte: now },
+        state: { $in: ['pending', 'active', 'provider_issue', 'bad_login'] },
+      })
+        .sort({ expiresAt: 1 })
+        .limit(limit)
+        .lean(),
+
+    /** Active or pending authorizations expiring within `days` that have not had this or a nearer warning. */
+    findExpiringWithin: (now: Date, days: number, nearerOrEqual: number[], limit: number) =>
+      Authorization.find({
+        expiresAt: { $gt: now, $lte: new Date(now.getTime() + days * 86_400_000) },
+        state: { $in: ['active', 'pending'] },
+        warnedDays: { $nin: nearerOrEqual },
+      })
+        .sort({ expiresAt: 1 })
+        .limit(limit)
+        .lean(),
+
+    /** Completes revisions a crash left half-applied (audit written, outbox or authorization not). */
+    async repairUnapplied(olderThan: Date): Promise<number> {
+      const pending = await AuditEvent.find({ appliedAt: null, at: { $lt: olderThan } })
+        .sort({ at: 1 })
+        .limit(500)
+        .lean();
+      for (const audit of pending) await applyRevision(audit);
+      return pending.length;
+    },
+
+    history: (id: string) =>
+      AuditEvent.find({ authorizationId: new Types.ObjectId(id) })
+        .sort({ version: 1 })
+        .lean(),
+  };
+}
+
+export type AuthorizationStore = ReturnType<typeof createAuthorizationStore>;

@@ -1,0 +1,217 @@
+import { type Connection, type Model, Schema, type SchemaDefinition, type Types } from 'mongoose';
+import {
+  AUTHORIZATION_SOURCES,
+  AUTHORIZATION_STATES,
+  type AuthorizationSource,
+  type AuthorizationState,
+  type AuthorizationStatus,
+  BAD_LOGIN_REASONS,
+  type BadLoginReason,
+  type Effect,
+} from '../domain/authorization';
+
+// Document shapes are written out rather than inferred from the schemas: mongoose's inference is
+// slow enough to exhaust the type checker's memory on these.
+export interface AuthorizationDocument {
+  _id: Types.ObjectId;
+  source: AuthorizationSource;
+  externalId: string;
+  customer: { name: string | null; email: string | null; nameFromRelink: boolean };
+  utility: string;
+  state: AuthorizationState;
+  reason: BadLoginReason | null;
+  expiresAt: Date | null;
+  declinedAt: Date | null;
+  revokedAt: Date | null;
+  lastEventAt: Date | null;
+  incidentOpen: boolean;
+  incidentSince: Date | null;
+  warnedDays: number[];
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * Schema definitions are handed to mongoose untyped: its inference over these definitions exhausts
+ * the type checker's memory. The document interfaces above are the types code uses instead.
+ */
+const definition = (fields: Record<string, unknown>) => fields as SchemaDefinition;
+
+export interface InboxEventDocument {
+  _id: Types.ObjectId;
+  source: string;
+  eventId: string;
+  type: string;
+  payload: unknown;
+  receivedAt: Date;
+  processedAt: Date | null;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  poisonedAt: Date | null;
+  outcome: string | null;
+}
+
+const authorizationSchema = new Schema(
+  definition({
+    source: { type: String, enum: AUTHORIZATION_SOURCES, required: true },
+    externalId: { type: String, required: true },
+    customer: {
+      name: { type: String, default: null },
+      email: { type: String, default: null },
+      /** Someone confirmed or edited the name in Slack: the platform's name no longer replaces it. */
+      nameFromRelink: { type: Boolean, default: false },
+    },
+    utility: { type: String, default: '' },
+    state: { type: String, enum: AUTHORIZATION_STATES, required: true },
+    reason: { type: String, enum: [...BAD_LOGIN_REASONS, null], default: null },
+    expiresAt: { type: Date, default: null },
+    declinedAt: { type: Date, default: null },
+    revokedAt: { type: Date, default: null },
+    lastEventAt: { type: Date, default: null },
+    incidentOpen: { type: Boolean, default: false },
+    /** When the current incident opened: what "since" means in notices. */
+    incidentSince: { type: Date, default: null },
+    warnedDays: { type: [Number], default: [] },
+    /** The number of the last revision (audit event) applied; see authorizations.ts. */
+    version: { type: Number, default: 0 },
+  }),
+  { timestamps: true, collection: 'authorizations' },
+);
+authorizationSchema.index({ source: 1, externalId: 1 }, { unique: true });
+// expire-due and warn-expiring read only what is due: a range on expiresAt.
+authorizationSchema.index({ expiresAt: 1 });
+authorizationSchema.index({ state: 1, updatedAt: -1 });
+
+/**
+ * One per state change, append-only. Its `_id` is `<authorizationId>:<version>`, so inserting it is
+ * how a writer claims the next version: FerretDB has no atomic compare-and-set, a unique insert is.
+ * It carries the full resulting status and effects so a crash before they are applied is repaired.
+ */
+const auditEventSchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    authorizationId: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    from: { type: String, default: null },
+    to: { type: String, default: null },
+    sourceEventId: { type: String, default: null },
+    at: { type: Date, required: true },
+    next: { type: Schema.Types.Mixed, required: true },
+    customer: { type: Schema.Types.Mixed, default: null },
+    effects: { type: Array, default: [] },
+    /** Set once the authorization and the outbox reflect this revision. */
+    appliedAt: { type: Date, default: null },
+  }),
+  { collection: 'audit_events', versionKey: false },
+);
+auditEventSchema.index({ authorizationId: 1, version: 1 });
+auditEventSchema.index({ appliedAt: 1, at: 1 });
+
+/** Effects waiting to be published (Slack notices); `_id` is `<authorizationId>:<version>:<n>`. */
+const outboxEffectSchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    authorizationId: { type: Schema.Types.ObjectId, required: true },
+    version: { type: Number, required: true },
+    effect: { type: Schema.Types.Mixed, required: true },
+    createdAt: { type: Date, required: true },
+    publishedAt: { type: Date, default: null },
+    attempts: { type: Number, default: 0 },
+    lastError: { type: String, default: null },
+  }),
+  { collection: 'outbox', versionKey: false },
+);
+outboxEffectSchema.index({ publishedAt: 1, createdAt: 1 });
+
+/** Every inbound webhook event, stored once before it is processed. */
+const inboxEventSchema = new Schema(
+  definition({
+    source: { type: String, required: true },
+    eventId: { type: String, required: true },
+    type: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+    processedAt: { type: Date, default: null },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    lastError: { type: String, default: null },
+    /** Gave up after too many attempts; kept for a person to look at, never blocks others. */
+    poisonedAt: { type: Date, default: null },
+    outcome: { type: String, default: null },
+  }),
+  { collection: 'inbox', versionKey: false },
+);
+inboxEventSchema.index({ source: 1, eventId: 1 }, { unique: true });
+inboxEventSchema.index({ processedAt: 1, poisonedAt: 1, nextAttemptAt: 1 });
+
+export interface AuditEventDocument {
+  _id: string;
+  authorizationId: Types.ObjectId;
+  version: number;
+  actor: string;
+  action: string;
+  from: string | null;
+  to: string | null;
+  sourceEventId: string | null;
+  at: Date;
+  next: AuthorizationStatus;
+  customer: CustomerFields | null;
+  effects: Effect[];
+  appliedAt: Date | null;
+}
+export interface OutboxEffectDocument {
+  _id: string;
+  authorizationId: Types.ObjectId;
+  version: number;
+  effect: Effect;
+  createdAt: Date;
+  publishedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface CustomerFields {
+  name: string | null;
+  email: string | null;
+  nameFromRelink: boolean;
+  utility: string;
+}
+
+export interface Models {
+  Authorization: Model<AuthorizationDocument>;
+  AuditEvent: Model<AuditEventDocument>;
+  OutboxEffect: Model<OutboxEffectDocument>;
+  InboxEvent: Model<InboxEventDocument>;
+}
+
+/** Registers relink's models on one connection (never mongoose's global one). */
+export function createModels(connection: Connection): Models {
+  // Cast through unknown: letting mongoose infer model types from these schemas is what tsc cannot afford.
+  const model = (name: string, schema: Schema): unknown =>
+    connection.models[name] ?? connection.model(name, schema);
+  return {
+    Authorization: model('Authorization', authorizationSchema) as Model<AuthorizationDocument>,
+    AuditEvent: model('AuditEvent', auditEventSchema) as Model<AuditEventDocument>,
+    OutboxEffect: model('OutboxEffect', outboxEffectSchema) as Model<OutboxEffectDocument>,
+    InboxEvent: model('InboxEvent', inboxEventSchema) as Model<InboxEventDocument>,
+  };
+}
+
+/** Creates every index; called once at startup so a missing index fails loudly, not slowly. */
+export async function ensureIndexes(models: Models): Promise<void> {
+  // A narrow view of each model: calling through the union of four Model types is too much for tsc.
+  const all = Object.values(models) as unknown as {
+    createCollection(): Promise<unknown>;
+    createIndexes(): Promise<unknown>;
+  }[];
+  for (const model of all) {
+    await model.createCollection().catch((err: { code?: number }) => {
+      if (err.code !== 48) throw err; // 48: NamespaceExists
+    });
+    await model.createIndexes();
+  }
+}
