@@ -1,0 +1,348 @@
+import type { RequestListener } from 'node:http';
+import {
+  App,
+  type AuthorizeResult,
+  type Logger as BoltLogger,
+  type CodedError,
+  type Context,
+  ErrorCode,
+  HTTPReceiver,
+  type InstallationStore,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
+import { WebClient } from '@slack/web-api';
+import type { Config } from '../config';
+import { RelinkError } from '../domain/errors';
+import type { Route } from '../http/server';
+import type { Logger } from '../logger';
+import { SLACK_CONTRACT } from './manifest-contract';
+
+export type { InstallationStore } from '@slack/bolt';
+
+export type SlackConfig = NonNullable<Config['slack']>;
+
+/** Where Slack reaches relink in HTTP mode; the production manifest's URLs point here. */
+export const SlackPath = {
+  events: '/slack/events',
+  install: '/slack/install',
+  oauthRedirect: '/slack/oauth_redirect',
+} as const;
+
+export interface SlackAppOptions {
+  config: SlackConfig;
+  log: Logger;
+  /** The bot's ids, when known, so start() can skip auth.test. */
+  botId?: string;
+  botUserId?: string;
+  /** Required when `config.oauth` is set: keeps each workspace's installation (its bot token). */
+  installationStore?: InstallationStore;
+}
+
+export interface SlackApp {
+  /** Register listeners on it before start(). `app.client` carries the bot token (single workspace). */
+  app: App;
+  /** HTTP mode: `POST /slack/events` (+ install pages with OAuth). Socket Mode: none. */
+  routes: Route[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds relink's Bolt app without starting a server of Bolt's own: in HTTP mode the returned routes
+ * are served by relink's HTTP server beside the webhooks and /healthz; in Socket Mode start() connects.
+ */
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { config } = options;
+  const log = options.log.child({ component: 'slack' });
+  const logger = boltLogger(options.log);
+  // Bolt adds its logger to this object, so it must not be part of the frozen Config.
+  const clientOptions = { slackApiUrl: config.apiUrl };
+  const bot = config.oauth ? null : singleWorkspaceBot(config, options);
+  if (config.oauth && config.botToken) {
+    log.warn('SLACK_BOT_TOKEN is ignored: with OAuth each workspace has its own token');
+  }
+
+  const { receiver, routes } = config.appToken
+    ? { receiver: socketModeReceiver(config, config.appToken, logger, clientOptions), routes: [] }
+    : httpTransport(config, options.installationStore, logger, clientOptions);
+  const app = new App({
+    receiver,
+    logger,
+    logLevel: logger.getLevel(),
+    clientOptions,
+    ...(bot ? { authorize: bot.authorize } : {}),
+    // Bolt's conversation store is an in-memory cache relink never reads.
+    convoStore: false,
+    extendedErrorHandler: true,
+  });
+  // With `authorize` (see singleWorkspaceBot) Bolt builds app.client without a token; jobs that post
+  // notices outside a listener use app.client, so it gets the bot token here.
+  if (bot) app.client = new WebClient(bot.token, app.webClientOptions);
+
+  app.error(async ({ error, body, context }: { error: CodedError; body: unknown; context: Context }) => {
+    const { teamId, userId } = context;
+    log.error(
+      {
+        err: safeError(error.original ?? error),
+        code: error.code,
+        request: requestKind(body),
+        teamId,
+        userId,
+      },
+      'slack request failed',
+    );
+    // Rethrown only so the receiver answers Slack now instead of after the 3 s ack timeout; the
+    // receiver's handlers below answer without logging, so this stays the one log line.
+    throw error;
+  });
+
+  let connected = false;
+  return {
+    app,
+    routes,
+    async start() {
+      await bot?.identify(app.client, log);
+      if (config.appToken && !connected) {
+        await app.start();
+        connected = true;
+        log.info('connected to Slack over Socket Mode');
+      }
+    },
+    async stop() {
+      if (!connected) return;
+      connected = false;
+      await app.stop();
+    },
+  };
+}
+
+/** Bolt's HTTPReceiver, never started: relink's server hands it the requests of `routes`. */
+function httpTransport(
+  config: SlackConfig,
+  installationStore: InstallationStore | undefined,
+  logger: BoltLogger,
+  clientOptions: { slackApiUrl: string },
+): { receiver: HTTPReceiver; routes: Route[] } {
+  if (!config.signingSecret) {
+    throw new RelinkError('slack_misconfigured', 'HTTP mode needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)');
+  }
+  const { oauth } = config;
+  if (oauth && !installationStore) {
+    throw new RelinkError(
+      'slack_misconfigured',
+      'Slack OAuth is configured (SLACK_CLIENT_ID) but createSlackApp got no installationStore: ' +
+        'installations must be kept in the database, so pass one',
+    );
+  }
+  const receiver = new HTTPReceiver({
+    signingSecret: config.signingSecret,
+    endpoints: SlackPath.events,
+    logger,
+    logLevel: logger.getLevel(),
+    // The HTTP answer goes out as soon as a listener acks; slow work happens after it (trigger_ids and
+    // Slack's 3 s deadline), so holding the response until the listener returns would only add risk.
+    processBeforeResponse: false,
+    processEventErrorHandler: async ({ error, response }) => {
+      if (response.headersSent) return false;
+      response.writeHead(isAuthorizationError(error) ? 401 : 500);
+      response.end();
+      return true;
+    },
+    ...(oauth && installationStore
+      ? {
+          clientId: oauth.clientId,
+          clientSecret: oauth.clientSecret,
+          stateSecret: oauth.stateSecret,
+          installationStore,
+          scopes: [...SLACK_CONTRACT.scopes],
+          installerOptions: {
+            installPath: SlackPath.install,
+            redirectUriPath: SlackPath.oauthRedirect,
+            clientOptions,
+          },
+        }
+      : {}),
+  });
+  const handler = throughReceiver(receiver.requestListener);
+  const routes: Route[] = [{ method: 'POST', path: SlackPath.events, handler }];
+  if (receiver.installer) {
+    routes.push({ method: 'GET', path: SlackPath.install, handler });
+    routes.push({ method: 'GET', path: SlackPath.oauthRedirect, handler });
+  }
+  return { receiver, routes };
+}
+
+function socketModeReceiver(
+  config: SlackConfig,
+  appToken: string,
+  logger: BoltLogger,
+  clientOptions: { slackApiUrl: string },
+): SocketModeReceiver {
+  if (config.oauth) {
+    // Bolt would serve the install pages from a second HTTP server of its own.
+    throw new RelinkError(
+      'slack_misconfigured',
+      'OAuth installs need HTTP mode: unset SLACK_APP_TOKEN, or unset SLACK_CLIENT_ID for a single workspace',
+    );
+  }
+  return new SocketModeReceiver({
+    appToken,
+    logger,
+    logLevel: logger.getLevel(),
+    // apps.connections.open goes through this client, so it must honour SLACK_API_URL too.
+    installerOptions: { clientOptions },
+    // Returning true tells Slack not to redeliver; only a missing installation is worth that.
+    processEventErrorHandler: async ({ error }) => isAuthorizationError(error),
+  });
+}
+
+interface BotIdentity {
+  botId: string;
+  botUserId: string;
+}
+
+/**
+ * Single-workspace authorization. Given `token` without ids, Bolt runs auth.test in its constructor
+ * (an unhandled rejection when Slack is unreachable) and cannot hand back the result; through
+ * `authorize` the identity is resolved once, in start(), logged, and reused for every request.
+ */
+function singleWorkspaceBot(config: SlackConfig, known: { botId?: string; botUserId?: string }) {
+  const token = config.botToken;
+  if (!token) {
+    throw new RelinkError(
+      'slack_misconfigured',
+      'SLACK_BOT_TOKEN is required without OAuth (SLACK_CLIENT_ID)',
+    );
+  }
+  let identity: BotIdentity | null =
+    known.botId && known.botUserId ? { botId: known.botId, botUserId: known.botUserId } : null;
+  return {
+    token,
+    authorize: async (): Promise<AuthorizeResult> => {
+      if (!identity) throw new Error('the Slack app is not started yet (bot identity unknown)');
+      return { botToken: token, ...identity };
+    },
+    async identify(client: WebClient, log: Logger): Promise<void> {
+      if (identity) return;
+      const result = await client.auth.test().catch((err: unknown) => {
+        const why = `Slack refused SLACK_BOT_TOKEN (auth.test): ${safeError(err).message}`;
+        throw new RelinkError('slack_auth_failed', why, { cause: err });
+      });
+      if (!result.bot_id || !result.user_id) {
+        throw new RelinkError(
+          'slack_auth_failed',
+          'SLACK_BOT_TOKEN is not a bot token (auth.test has no bot_id)',
+        );
+      }
+      identity = { botId: result.bot_id, botUserId: result.user_id };
+      log.info(
+        { ...identity, teamId: result.team_id, botName: result.user },
+        'connected to Slack as bot user',
+      );
+    },
+  };
+}
+
+const isAuthorizationError = (error: unknown) =>
+  typeof error === 'object' &&
+  error !== null &&
+  'code' in error &&
+  error.code === ErrorCode.AuthorizationError;
+
+/** Bolt answers from a detached promise; resolving on 'close' keeps the route's lifetime honest. */
+const throughReceiver =
+  (listener: RequestListener): Route['handler'] =>
+  (req, res) =>
+    new Promise<void>((resolve, reject) => {
+      res.once('close', () => resolve());
+      try {
+        listener(req, res);
+      } catch (err) {
+        reject(err);
+      }
+    });
+
+// Slack tokens: bot/user/app-level. Bolt and the WebClient redact their own logs; this is the backstop.
+const TOKEN = /\bx(?:ox[a-z]|app)-[A-Za-z0-9-]+/g;
+const scrub = (text: string) => text.replace(TOKEN, '[redacted token]');
+
+/** The error itself, or a copy without the token when its message or stack carries one. */
+const safeError = (err: unknown): Error => {
+  if (!(err instanceof Error)) return new Error(scrub(String(err)));
+  const text = `${err.message}\n${err.stack ?? ''}`;
+  if (scrub(text) === text) return err;
+  const copy = new Error(scrub(err.message));
+  copy.name = err.name;
+  copy.stack = scrub(err.stack ?? '');
+  return copy;
+};
+
+const asText = (part: unknown) => {
+  if (typeof part === 'string') return part;
+  try {
+    return JSON.stringify(part);
+  } catch {
+    return String(part);
+  }
+};
+
+const field = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null && key in value
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
+
+/** What kind of request failed, without its content: bodies carry customer names and emails. */
+function requestKind(body: unknown): string {
+  const actions = field(body, 'actions');
+  const parts = [
+    field(body, 'command'),
+    field(body, 'type'),
+    field(field(body, 'event'), 'type'),
+    field(field(body, 'view'), 'callback_id'),
+    Array.isArray(actions) ? field(actions[0], 'action_id') : undefined,
+  ];
+  return parts.filter((p): p is string => typeof p === 'string' && p !== '').join(' ');
+}
+
+// Bolt's and the WebClient's debug output prints request and response bodies (customer names and
+// emails), which relink never logs; so Bolt reports at info at most verbose.
+const toBoltLevel = (level: string): LogLevel => {
+  if (level === 'trace' || level === 'debug' || level === 'info') return LogLevel.INFO;
+  if (level === 'warn') return LogLevel.WARN;
+  return LogLevel.ERROR;
+};
+
+/** Bolt's logger interface over pino: structured lines under `component: bolt`, tokens scrubbed. */
+function boltLogger(log: Logger): BoltLogger {
+  const bolt = log.child({ component: 'bolt' });
+  let level = toBoltLevel(bolt.level);
+  const rank = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
+  const write =
+    (at: LogLevel) =>
+    (...parts: unknown[]) => {
+      if (rank.indexOf(at) < rank.indexOf(level) || !bolt.isLevelEnabled(at)) return;
+      const err = parts.find((p) => p instanceof Error);
+      const msg = scrub(
+        parts
+          .filter((p) => !(p instanceof Error))
+          .map(asText)
+          .join(' '),
+      );
+      if (err) bolt[at]({ err: safeError(err) }, msg);
+      else bolt[at](msg);
+    };
+  return {
+    debug: write(LogLevel.DEBUG),
+    info: write(LogLevel.INFO),
+    warn: write(LogLevel.WARN),
+    error: write(LogLevel.ERROR),
+    // Only Bolt's own threshold moves, never below info (see toBoltLevel); relink's logging is untouched.
+    setLevel: (requested) => {
+      level = requested === LogLevel.DEBUG ? LogLevel.INFO : requested;
+    },
+    getLevel: () => level,
+    // The `component` binding already names the source.
+    setName: () => undefined,
+  };
+}
