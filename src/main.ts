@@ -1,6 +1,7 @@
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import { healthRoute } from './http/health';
 import { closeServer, createHttpServer, listen } from './http/server';
+import { missingSlackVariables, setupRoute } from './http/setup-page';
 import { genericWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
 import { createExpiryChecks } from './ingest/expiry-checks';
 import { createInboxProcessor } from './ingest/inbox-processor';
@@ -62,9 +63,10 @@ export async function startRelink(
   options: StartOptions = {},
 ): Promise<RunningRelink> {
   const clock = options.clock ?? (() => new Date());
-  if (!config.slack) {
+  const missingSlack = missingSlackVariables(config.slack);
+  if (missingSlack.length > 0) {
     log.warn(
-      { missing: ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET or SLACK_APP_TOKEN', 'SLACK_ALERT_CHANNEL'] },
+      { missing: missingSlack },
       'Slack is not configured: running without Slack (see README, "Create the Slack app")',
     );
   }
@@ -85,6 +87,7 @@ export async function startRelink(
   const server = createHttpServer({
     routes: [
       healthRoute({ database }),
+      setupRoute({ missing: missingSlack }),
       utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
       genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
     ],

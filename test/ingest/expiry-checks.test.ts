@@ -1,0 +1,97 @@
+import { createExpiryChecks } from '../../src/ingest/expiry-checks';
+import { createInboxProcessor } from '../../src/ingest/inbox-processor';
+import { startJobs } from '../../src/jobs';
+import { type Agenda, createScheduler } from '../../src/jobs/scheduler';
+import { createAuthorizationStore } from '../../src/store/authorizations';
+import { createInbox } from '../../src/store/inbox';
+import { createModels, ensureIndexes } from '../../src/store/models';
+import { createOutbox } from '../../src/store/outbox';
+import { useTestDatabase } from '../support/database';
+import { silentLog } from '../support/silent-log';
+
+const DAY = 86_400_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('expire-due and warn-expiring with two agenda workers', () => {
+  const db = useTestDatabase('expiry');
+  const workers: Agenda[] = [];
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop(false)));
+  });
+
+  it('produces exactly one effect per authorization per cause', async () => {
+    const models = createModels(db.connection);
+    await ensureIndexes(models);
+    const authorizations = createAuthorizationStore(models);
+    const now = new Date();
+    const active = (externalId: string, expiresAt: Date) =>
+      authorizations.applyByKey(
+        { source: 'webhook', externalId },
+        {
+          event: {
+            kind: 'observed',
+            at: new Date(now.getTime() - DAY),
+            state: 'active',
+            reason: null,
+            expiresAt,
+            declinedAt: null,
+            revokedAt: null,
+          },
+          actor: 'platform',
+          now: new Date(now.getTime() - 2 * DAY),
+        },
+      );
+    const expired = await active('expired-1', new Date(now.getTime() - 60_000));
+    const inFiveDays = await active('five-days', new Date(now.getTime() + 5 * DAY));
+    const inTwentyDays = await active('twenty-days', new Date(now.getTime() + 20 * DAY));
+    const later = await active('later', new Date(now.getTime() + 90 * DAY));
+
+    const log = silentLog();
+    const clock = () => new Date();
+    const deps = {
+      authorizations,
+      inboxProcessor: createInboxProcessor({
+        inbox: createInbox(models),
+        authorizations,
+        utilityapi: null,
+        log,
+        clock,
+      }),
+      expiry: createExpiryChecks({ authorizations, warningDays: [30, 7, 1], clock, log }),
+      reconcile: null,
+      clock,
+    };
+    const fast = {
+      processInbox: '1 hour',
+      expireDue: '1 second',
+      warnExpiring: '1 second',
+      reconcileUtilityApi: '1 hour',
+    };
+    for (const name of ['worker-a', 'worker-b']) {
+      const agenda = createScheduler({ connection: db.connection, log, processEvery: 100, name });
+      workers.push(agenda);
+      await startJobs(agenda, deps, fast);
+    }
+    // Both workers also run the checks directly at the same moment, the worst case for duplicates.
+    await Promise.all([
+      deps.expiry.expireDue(),
+      deps.expiry.expireDue(),
+      deps.expiry.warnExpiring(),
+      deps.expiry.warnExpiring(),
+    ]);
+    await sleep(3_000);
+
+    const outbox = createOutbox(models);
+    const effectsOf = async (id: string) => (await outbox.forAuthorization(id)).map((e) => e.effect);
+    expect(await effectsOf(expired.authorizationId)).toEqual([
+      { type: 'incident.opened', state: 'expired', reason: null },
+    ]);
+    expect(await effectsOf(inFiveDays.authorizationId)).toEqual([
+      expect.objectContaining({ type: 'expiry.warning', days: 7 }),
+    ]);
+    expect(await effectsOf(inTwentyDays.authorizationId)).toEqual([
+      expect.objectContaining({ type: 'expiry.warning', days: 30 }),
+    ]);
+    expect(await effectsOf(later.authorizationId)).toEqual([]);
+  });
+});

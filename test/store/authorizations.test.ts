@@ -1,0 +1,125 @@
+import { Types } from 'mongoose';
+import type { AuthorizationEvent } from '../../src/domain/authorization';
+import { createInboxProcessor } from '../../src/ingest/inbox-processor';
+import { createAuthorizationStore } from '../../src/store/authorizations';
+import { createInbox } from '../../src/store/inbox';
+import { createModels, ensureIndexes, type Models } from '../../src/store/models';
+import { createOutbox } from '../../src/store/outbox';
+import { useTestDatabase } from '../support/database';
+import { silentLog } from '../support/silent-log';
+
+const badLogin = (at: Date): AuthorizationEvent => ({
+  kind: 'observed',
+  at,
+  state: 'bad_login',
+  reason: 'invalid_credentials',
+  expiresAt: null,
+  declinedAt: null,
+  revokedAt: null,
+});
+
+describe('the authorization store', () => {
+  const db = useTestDatabase('authorizations');
+  let models: Models;
+  beforeAll(async () => {
+    models = createModels(db.connection);
+    await ensureIndexes(models);
+  });
+
+  it('records each effect exactly once when many writers apply the same event at once', async () => {
+    const store = createAuthorizationStore(models);
+    const now = new Date('2026-11-01T10:00:00Z');
+    const key = { source: 'utilityapi' as const, externalId: 'concurrent-1' };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        store.applyByKey(key, { event: badLogin(now), actor: 'platform', now }),
+      ),
+    );
+    expect(results.filter((r) => r.changed)).toHaveLength(1);
+    const id = results[0]?.authorizationId ?? '';
+    expect((await createOutbox(models).forAuthorization(id)).map((e) => e.effect.type)).toEqual([
+      'incident.opened',
+    ]);
+    expect(await store.findById(id)).toMatchObject({ state: 'bad_login', version: 1, incidentOpen: true });
+  });
+
+  it('completes a revision a crash left half-applied, once, however often repair runs', async () => {
+    const store = createAuthorizationStore(models);
+    const now = new Date('2026-11-02T10:00:00Z');
+    const created = await store.applyByKey(
+      { source: 'utilityapi', externalId: 'crash-1' },
+      { event: { ...badLogin(now), state: 'active', reason: null }, actor: 'platform', now },
+    );
+    const id = new Types.ObjectId(created.authorizationId);
+    // Simulate a crash right after the revision claim: the audit event exists, nothing else was written.
+    await models.AuditEvent.create({
+      _id: `${created.authorizationId}:${created.version + 1}`,
+      authorizationId: id,
+      version: created.version + 1,
+      actor: 'platform',
+      action: 'state.changed',
+      from: 'active',
+      to: 'bad_login',
+      sourceEventId: 'evt-crash',
+      at: now,
+      next: { ...badLogin(now), lastEventAt: now, incidentOpen: true, warnedDays: [] },
+      customer: null,
+      effects: [{ type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials' }],
+      appliedAt: null,
+    });
+    expect((await store.findById(created.authorizationId))?.state).toBe('active');
+
+    const later = new Date(now.getTime() + 60_000);
+    expect(await store.repairUnapplied(later)).toBe(1);
+    expect(await store.repairUnapplied(later)).toBe(0);
+    expect(await store.findById(created.authorizationId)).toMatchObject({
+      state: 'bad_login',
+      version: created.version + 1,
+    });
+    const effects = await createOutbox(models).forAuthorization(created.authorizationId);
+    expect(effects.map((e) => e.effect.type)).toEqual(['incident.opened']);
+  });
+
+  it('finishes the inbox after a processor stopped mid-way, processing each event once', async () => {
+    const store = createAuthorizationStore(models);
+    const inbox = createInbox(models);
+    const now = new Date('2026-11-03T10:00:00Z');
+    const events = Array.from({ length: 5 }, (_, n) => ({
+      source: 'webhook',
+      eventId: `restart-${n}`,
+      type: 'authorization.updated',
+      payload: {
+        id: `restart-${n}`,
+        type: 'authorization.updated',
+        occurredAt: now.toISOString(),
+        authorization: {
+          id: `restart-acct-${n}`,
+          customer: { email: `c${n}@example.com` },
+          utility: 'SCE',
+          state: 'declined',
+        },
+      },
+    }));
+    await inbox.store(events, now);
+    const processor = (batchSize: number) =>
+      createInboxProcessor({
+        inbox,
+        authorizations: store,
+        utilityapi: null,
+        log: silentLog(),
+        clock: () => now,
+        batchSize,
+      });
+
+    expect(await processor(2).runOnce()).toBe(2); // the first process stops here
+    await processor(50).drain(); // a restarted process
+
+    expect(await inbox.count({ eventId: /^restart-/, processedAt: null })).toBe(0);
+    const outbox = createOutbox(models);
+    for (let n = 0; n < 5; n++) {
+      const authorization = await store.findByKey('webhook', `restart-acct-${n}`);
+      const effects = await outbox.forAuthorization(authorization?._id.toHexString() ?? '');
+      expect(effects.map((e) => e.effect.type)).toEqual(['incident.opened']);
+    }
+  });
+});
