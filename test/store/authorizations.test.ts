@@ -8,7 +8,7 @@ import { createOutbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
 import { silentLog } from '../support/silent-log';
 
-const badLogin = (at: Date): AuthorizationEvent => ({
+const badLogin = (at: Date): Extract<AuthorizationEvent, { kind: 'observed' }> => ({
   kind: 'observed',
   at,
   state: 'bad_login',
