@@ -2,11 +2,11 @@ import { asRelinkError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
-import { toAuthorizationFacts } from '../platforms/utilityapi/mapping';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { Inbox } from '../store/inbox';
 import type { InboxEventDocument } from '../store/models';
+import { applyUtilityApiAuthorization } from './apply-utilityapi';
 
 export interface InboxProcessorDeps {
   inbox: Inbox;
@@ -69,17 +69,10 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         continue;
       }
       try {
-        const facts = toAuthorizationFacts(authorization);
-        const result = await deps.authorizations.applyByKey(
-          { source: 'utilityapi', externalId: facts.externalId },
-          {
-            event: { kind: 'observed', at: now, ...facts },
-            customer: { ...facts.customer, utility: facts.utility },
-            actor: 'platform',
-            sourceEventId: event.eventId,
-            now,
-          },
-        );
+        const result = await applyUtilityApiAuthorization(deps.authorizations, authorization, {
+          now,
+          sourceEventId: event.eventId,
+        });
         applied.add(uid);
         await deps.inbox.markProcessed(event._id, now, result.changed ? 'applied' : 'unchanged');
       } catch (err) {

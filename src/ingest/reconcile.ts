@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
-import { toAuthorizationFacts } from '../platforms/utilityapi/mapping';
 import type { AuthorizationStore } from '../store/authorizations';
+import { applyUtilityApiAuthorization } from './apply-utilityapi';
 
 /**
  * Pages through every UtilityAPI authorization and applies any difference, catching what webhooks
@@ -21,17 +21,10 @@ export function createUtilityApiReconciler(deps: {
       const now = deps.clock();
       for (const authorization of page) {
         seen++;
-        const facts = toAuthorizationFacts(authorization);
-        const result = await deps.authorizations.applyByKey(
-          { source: 'utilityapi', externalId: facts.externalId },
-          {
-            event: { kind: 'observed', at: now, ...facts },
-            customer: { ...facts.customer, utility: facts.utility },
-            actor: 'platform',
-            sourceEventId: 'reconcile',
-            now,
-          },
-        );
+        const result = await applyUtilityApiAuthorization(deps.authorizations, authorization, {
+          now,
+          sourceEventId: 'reconcile',
+        });
         if (result.changed) changed++;
       }
     }
