@@ -72,6 +72,16 @@ const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
   a.utility === b.utility &&
   a.nameFromRelink === b.nameFromRelink;
 
+const onlyLastEventAtMoved = (a: AuthorizationStatus, b: AuthorizationStatus, effects: Effect[]) =>
+  effects.length === 0 &&
+  a.state === b.state &&
+  a.reason === b.reason &&
+  a.incidentOpen === b.incidentOpen &&
+  a.expiresAt?.getTime() === b.expiresAt?.getTime() &&
+  a.declinedAt?.getTime() === b.declinedAt?.getTime() &&
+  a.revokedAt?.getTime() === b.revokedAt?.getTime() &&
+  a.warnedDays.join() === b.warnedDays.join();
+
 const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects: Effect[]) => {
   if (from.state !== next.state || from.reason !== next.reason) return 'state.changed';
   if (effects.some((e) => e.type === 'expiry.warning')) return 'expiry.warned';
@@ -158,8 +168,14 @@ export function createAuthorizationStore(models: Models) {
       const customer = mergeCustomer(customerBefore, options.customer);
       const customerChanged = !sameCustomer(customerBefore, customer);
       const authorizationId = doc._id.toHexString();
-      if (!changed && !customerChanged)
+      if (!customerChanged && (!changed || onlyLastEventAtMoved(current, next, effects))) {
+        // A newer observation of the same status needs no revision (reconcile would otherwise write one
+        // per authorization per run); only the ordering mark moves, and $max keeps it monotonic.
+        if (changed && next.lastEventAt) {
+          await Authorization.updateOne({ _id: doc._id }, { $max: { lastEventAt: next.lastEventAt } });
+        }
         return { authorizationId, version: doc.version, changed: false, effects: [] };
+      }
 
       const version = doc.version + 1;
       const audit: AuditEventDocument = {
