@@ -9,6 +9,7 @@ import {
   type BadLoginReason,
   type Effect,
 } from '../domain/authorization';
+import type { OutboxEffect } from '../domain/reauth-request';
 
 // Document shapes are written out rather than inferred from the schemas: mongoose's inference is
 // slow enough to exhaust the type checker's memory on these.
@@ -167,7 +168,7 @@ export interface OutboxEffectDocument {
   _id: string;
   authorizationId: Types.ObjectId;
   version: number;
-  effect: Effect;
+  effect: OutboxEffect;
   createdAt: Date;
   publishedAt: Date | null;
   attempts: number;
