@@ -1,20 +1,27 @@
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
+import { createDeliveryReports } from './email/delivery-reports';
+import { createMailer } from './email/mailer';
 import { healthRoute } from './http/health';
 import { closeServer, createHttpServer, listen } from './http/server';
 import { missingSlackVariables, setupRoute } from './http/setup-page';
-import { genericWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
+import { genericWebhookRoute, sendgridWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
 import { createExpiryChecks } from './ingest/expiry-checks';
 import { createInboxProcessor } from './ingest/inbox-processor';
 import { createUtilityApiReconciler } from './ingest/reconcile';
 import { type JobIntervals, startJobs } from './jobs';
+import { coalesce } from './jobs/coalesce';
 import { createScheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
 import { createUtilityApiClient } from './platforms/utilityapi/client';
+import { createNoticeData } from './reauth/notice-data';
+import { createReauthService } from './reauth/reauth-service';
+import { createRequestSender } from './reauth/request-sender';
 import { createAuthorizationStore } from './store/authorizations';
-import { openDatabase } from './store/database';
+import { type Database, openDatabase } from './store/database';
 import { createInbox } from './store/inbox';
 import { createModels, ensureIndexes } from './store/models';
 import { createOutbox } from './store/outbox';
+import { createRequestStore } from './store/requests';
 
 export interface RunningRelink {
   readonly port: number;
@@ -25,32 +32,78 @@ export interface RunningRelink {
 /** Seams for tests and tools: a clock and faster job intervals. Production uses the defaults. */
 export interface StartOptions {
   clock?: () => Date;
-  jobIntervals?: JobIntervals;
+  jobIntervals?: Partial<JobIntervals>;
   processEvery?: number | string;
 }
 
 type Services = Awaited<ReturnType<typeof buildServices>>;
 
-async function buildServices(
-  config: Config,
-  log: Logger,
-  database: Awaited<ReturnType<typeof openDatabase>>,
-  clock: () => Date,
-) {
+async function buildServices(config: Config, log: Logger, database: Database, clock: () => Date) {
   const models = createModels(database.connection);
   await ensureIndexes(models);
+  const requests = createRequestStore(database.connection);
+  await requests.init();
   const authorizations = createAuthorizationStore(models);
   const inbox = createInbox(models);
   const outbox = createOutbox(models);
   const utilityapi = config.utilityapi.token
     ? createUtilityApiClient({ baseUrl: config.utilityapi.url, token: config.utilityapi.token, log })
     : null;
-  const inboxProcessor = createInboxProcessor({ inbox, authorizations, utilityapi, log, clock });
+  const mailer = config.sendgrid ? createMailer({ config: config.sendgrid, log }) : null;
+  const onError = (what: string) => (err: unknown) => log.error({ err }, what);
+
+  const sender = createRequestSender({
+    requests,
+    authorizations,
+    outbox,
+    mailer,
+    utilityapi,
+    senderName: config.sendgrid?.fromName ?? 'relink',
+    clock,
+    log,
+  });
+  const sendRequests = async () => {
+    await sender.sendDue();
+    await sender.completeResolved();
+  };
+  const sendSoon = coalesce(sendRequests, onError('sending reauth requests failed'));
+  const reauth = createReauthService({
+    authorizations,
+    requests,
+    outbox,
+    cooldownHours: config.reauth.cooldownHours,
+    clock,
+    onQueued: () => void sendSoon(),
+  });
+  const inboxProcessor = createInboxProcessor({
+    inbox,
+    authorizations,
+    utilityapi,
+    log,
+    clock,
+    deliveryReports: createDeliveryReports({ requests, outbox }),
+  });
   const expiry = createExpiryChecks({ authorizations, warningDays: config.expiry.warningDays, clock, log });
   const reconcile = utilityapi
     ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
     : null;
-  return { models, authorizations, inbox, outbox, utilityapi, inboxProcessor, expiry, reconcile };
+  const noticeData = createNoticeData({ authorizations, requests });
+  return {
+    models,
+    authorizations,
+    requests,
+    inbox,
+    outbox,
+    utilityapi,
+    inboxProcessor,
+    expiry,
+    reconcile,
+    reauth,
+    sender,
+    sendRequests,
+    sendSoon,
+    noticeData,
+  };
 }
 
 /**
@@ -78,7 +131,7 @@ export async function startRelink(
     log,
     processEvery: options.processEvery,
   });
-  await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
+  await startJobs(scheduler, { ...services, clock, publishNotices: null }, options.jobIntervals);
 
   const processSoon = () => {
     services.inboxProcessor.drain().catch((err: unknown) => log.error({ err }, 'inbox processing failed'));
@@ -90,6 +143,7 @@ export async function startRelink(
       setupRoute({ missing: missingSlack }),
       utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
       genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
+      sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
     ],
     log,
   });

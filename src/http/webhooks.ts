@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
+import { parseSendgridEvents, SendgridWebhookHeader, verifySendgridSignature } from '../email/event-webhook';
 import type { Logger } from '../logger';
 import {
   describeZodIssues,
@@ -108,6 +109,46 @@ export function genericWebhookRoute(deps: WebhookDeps & { secret: string | null 
         deps.clock(),
       );
       log.info({ ...result, eventId: event.id }, 'event stored');
+      sendJson(res, 200, result);
+      if (result.stored > 0) deps.onStored();
+    },
+  };
+}
+
+/** `POST /webhooks/sendgrid`: SendGrid's Event Webhook (delivered, opened, bounced …), ECDSA-signed. */
+export function sendgridWebhookRoute(deps: WebhookDeps & { publicKey: string | null }): Route {
+  const log = deps.log.child({ route: 'webhooks/sendgrid' });
+  return {
+    method: 'POST',
+    path: '/webhooks/sendgrid',
+    handler: async (req, res) => {
+      if (!deps.publicKey) throw notConfigured('SENDGRID_WEBHOOK_PUBLIC_KEY');
+      const rawBody = await readRawBody(req);
+      const signed = verifySendgridSignature({
+        publicKey: deps.publicKey,
+        signature: header(req, SendgridWebhookHeader.signature) ?? '',
+        timestamp: header(req, SendgridWebhookHeader.timestamp) ?? '',
+        rawBody,
+        now: deps.clock(),
+      });
+      if (!signed) throw new HttpError(401, 'invalid or missing SendGrid signature');
+      let events: ReturnType<typeof parseSendgridEvents>;
+      try {
+        events = parseSendgridEvents(parseJson(rawBody));
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        throw new HttpError(400, 'invalid SendGrid event batch');
+      }
+      const result = await deps.inbox.store(
+        events.map((event) => ({
+          source: 'sendgrid',
+          eventId: event.sg_event_id,
+          type: event.event,
+          payload: event,
+        })),
+        deps.clock(),
+      );
+      log.info({ ...result, events: events.length }, 'sendgrid events stored');
       sendJson(res, 200, result);
       if (result.stored > 0) deps.onStored();
     },

@@ -1,4 +1,6 @@
 import { asRelinkError } from '../domain/errors';
+import type { ApplyDeliveryReport } from '../email/delivery-reports';
+import { parseSendgridEvents } from '../email/event-webhook';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
@@ -15,6 +17,8 @@ export interface InboxProcessorDeps {
   utilityapi: UtilityApiClient | null;
   log: Logger;
   clock: () => Date;
+  /** Applies a SendGrid event to its request; absent until email is configured. */
+  deliveryReports?: ApplyDeliveryReport;
   batchSize?: number;
 }
 
@@ -114,6 +118,19 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     }
   }
 
+  async function processDeliveryReport(event: InboxEventDocument, now: Date) {
+    const [report] = parseSendgridEvents([event.payload]);
+    if (!report || !deps.deliveryReports) {
+      await deps.inbox.markProcessed(event._id, now, 'ignored_event');
+      return;
+    }
+    try {
+      await deps.inbox.markProcessed(event._id, now, await deps.deliveryReports(report, now));
+    } catch (err) {
+      await fail(event, err, now);
+    }
+  }
+
   /** Processes one batch of due events; returns how many it looked at. */
   async function runOnce(): Promise<number> {
     const now = deps.clock();
@@ -123,7 +140,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       now,
     );
     for (const event of due.filter((e) => e.source === 'webhook')) await processGeneric(event, now);
-    for (const event of due.filter((e) => e.source !== 'utilityapi' && e.source !== 'webhook')) {
+    for (const event of due.filter((e) => e.source === 'sendgrid')) await processDeliveryReport(event, now);
+    for (const event of due.filter((e) => !['utilityapi', 'webhook', 'sendgrid'].includes(e.source))) {
       await deps.inbox.markProcessed(event._id, now, 'unknown_source');
     }
     return due.length;

@@ -5,6 +5,8 @@ import type { AuthorizationStore } from '../store/authorizations';
 
 export const JobName = {
   processInbox: 'process-inbox',
+  sendRequests: 'send-reauth-requests',
+  publishNotices: 'publish-notices',
   expireDue: 'expire-due',
   warnExpiring: 'warn-expiring',
   reconcileUtilityApi: 'reconcile-utilityapi',
@@ -16,11 +18,17 @@ export interface JobDeps {
   authorizations: AuthorizationStore;
   /** null without UTILITYAPI_TOKEN: there is nothing to reconcile against. */
   reconcile: (() => Promise<unknown>) | null;
+  /** Sends queued reauth requests and completes those whose customer relinked. */
+  sendRequests: (() => Promise<unknown>) | null;
+  /** Publishes the outbox to Slack; null in setup mode (effects wait in the outbox). */
+  publishNotices: (() => Promise<unknown>) | null;
   clock: () => Date;
 }
 
 export interface JobIntervals {
   processInbox: string;
+  sendRequests: string;
+  publishNotices: string;
   expireDue: string;
   warnExpiring: string;
   reconcileUtilityApi: string;
@@ -28,6 +36,8 @@ export interface JobIntervals {
 
 export const DEFAULT_INTERVALS: JobIntervals = {
   processInbox: '10 seconds',
+  sendRequests: '10 seconds',
+  publishNotices: '5 seconds',
   expireDue: '1 minute',
   warnExpiring: '15 minutes',
   reconcileUtilityApi: '15 minutes',
@@ -37,7 +47,8 @@ export const DEFAULT_INTERVALS: JobIntervals = {
 const REPAIR_AFTER_MS = 30_000;
 
 /** Defines every job and schedules the recurring ones (agenda keeps one document per name). */
-export async function startJobs(agenda: Agenda, deps: JobDeps, intervals: JobIntervals = DEFAULT_INTERVALS) {
+export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partial<JobIntervals> = {}) {
+  const intervals = { ...DEFAULT_INTERVALS, ...overrides };
   agenda.define(JobName.processInbox, async () => {
     await deps.authorizations.repairUnapplied(new Date(deps.clock().getTime() - REPAIR_AFTER_MS));
     await deps.inboxProcessor.drain();
@@ -48,12 +59,16 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, intervals: JobInt
   agenda.define(JobName.warnExpiring, async () => {
     await deps.expiry.warnExpiring();
   });
-  const reconcile = deps.reconcile;
-  if (reconcile) agenda.define(JobName.reconcileUtilityApi, async () => void (await reconcile()));
+  const optional = [
+    [JobName.reconcileUtilityApi, deps.reconcile, intervals.reconcileUtilityApi],
+    [JobName.sendRequests, deps.sendRequests, intervals.sendRequests],
+    [JobName.publishNotices, deps.publishNotices, intervals.publishNotices],
+  ] as const;
+  for (const [name, work] of optional) if (work) agenda.define(name, async () => void (await work()));
 
   await agenda.start();
   await agenda.every(intervals.processInbox, JobName.processInbox);
   await agenda.every(intervals.expireDue, JobName.expireDue);
   await agenda.every(intervals.warnExpiring, JobName.warnExpiring);
-  if (reconcile) await agenda.every(intervals.reconcileUtilityApi, JobName.reconcileUtilityApi);
+  for (const [name, work, interval] of optional) if (work) await agenda.every(interval, name);
 }

@@ -24,11 +24,19 @@ export interface ApplyResult {
 }
 
 export interface ApplyOptions {
-  event: AuthorizationEvent;
+  /** What happened; absent for revisions that only record an action or a customer edit. */
+  event?: AuthorizationEvent;
   /** `platform`, `system`, or `slack:<team>/<user>`. */
   actor: string;
   sourceEventId?: string | null;
   customer?: ObservedCustomer | null;
+  /** A person confirmed or corrected the customer in Slack: wins over the platform from now on. */
+  customerEdit?: { name: string; email: string } | null;
+  /**
+   * Always write a revision with this action, even if nothing changes (e.g. `request.created`):
+   * every request is audited in the same history as state changes.
+   */
+  record?: string;
   now: Date;
 }
 
@@ -163,12 +171,22 @@ export function createAuthorizationStore(models: Models) {
     let doc = start;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = statusOf(doc);
-      const { next, effects, changed } = transition(current, options.event, options.now);
+      const { next, effects, changed } = options.event
+        ? transition(current, options.event, options.now)
+        : { next: current, effects: [], changed: false };
       const customerBefore = customerOf(doc);
-      const customer = mergeCustomer(customerBefore, options.customer);
+      const merged = mergeCustomer(customerBefore, options.customer);
+      const customer = options.customerEdit
+        ? {
+            ...merged,
+            name: options.customerEdit.name,
+            email: options.customerEdit.email,
+            nameFromRelink: true,
+          }
+        : merged;
       const customerChanged = !sameCustomer(customerBefore, customer);
       const authorizationId = doc._id.toHexString();
-      if (!customerChanged && (!changed || onlyLastEventAtMoved(current, next, effects))) {
+      if (!options.record && !customerChanged && (!changed || onlyLastEventAtMoved(current, next, effects))) {
         // A newer observation of the same status needs no revision (reconcile would otherwise write one
         // per authorization per run); only the ordering mark moves, and $max keeps it monotonic.
         if (changed && next.lastEventAt) {
@@ -183,7 +201,7 @@ export function createAuthorizationStore(models: Models) {
         authorizationId: doc._id,
         version,
         actor: options.actor,
-        action: changed ? actionOf(current, next, effects) : 'customer.updated',
+        action: options.record ?? (changed ? actionOf(current, next, effects) : 'customer.updated'),
         from: current.state,
         to: next.state,
         sourceEventId: options.sourceEventId ?? null,

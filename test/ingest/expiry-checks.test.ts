@@ -59,6 +59,8 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
       }),
       expiry: createExpiryChecks({ authorizations, warningDays: [30, 7, 1], clock, log }),
       reconcile: null,
+      sendRequests: null,
+      publishNotices: null,
       clock,
     };
     const fast = {

@@ -1,0 +1,164 @@
+import type { ReauthForm } from '../../blocks/reauth-form-view';
+import { customerMustAct } from '../domain/authorization';
+import { RelinkError } from '../domain/errors';
+import { activeCooldown, type Cooldown } from '../domain/reauth-request';
+import type { ReauthDraft, ReauthProblem } from '../slack/metadata';
+import type { AuthorizationStore } from '../store/authorizations';
+import type { AuthorizationDocument } from '../store/models';
+import type { Outbox } from '../store/outbox';
+import type { ReauthRequestDocument, RequestStore } from '../store/requests';
+
+export interface ReauthServiceDeps {
+  authorizations: AuthorizationStore;
+  requests: RequestStore;
+  outbox: Outbox;
+  cooldownHours: number;
+  clock: () => Date;
+  /** Called once a request is queued, so the send job runs now rather than at its next tick. */
+  onQueued: () => void;
+}
+
+export interface SlackActor {
+  teamId: string;
+  userId: string;
+}
+
+export const actorOf = (who: SlackActor) => `slack:${who.teamId}/${who.userId}`;
+
+/**
+ * The reauthorization flow behind the button, `/reauth` and the App Home: what the form shows, who
+ * may send when, and recording a request exactly once. Sending itself is the request sender's job.
+ */
+export function createReauthService(deps: ReauthServiceDeps) {
+  async function loadActionable(authorizationId: string): Promise<AuthorizationDocument> {
+    const authorization = await deps.authorizations.findById(authorizationId);
+    if (!authorization)
+      throw new RelinkError('authorization_not_found', `no authorization ${authorizationId}`);
+    if (!customerMustAct(authorization.state)) {
+      throw new RelinkError('nothing_to_fix', `authorization ${authorizationId} is ${authorization.state}`);
+    }
+    return authorization;
+  }
+
+  async function cooldownFor(authorizationId: string, now: Date): Promise<Cooldown | null> {
+    const last = await deps.requests.lastSentFor(authorizationId);
+    const lastSent = last?.sentAt ? { lastSentAt: last.sentAt, lastSentBy: last.requestedBy.userId } : null;
+    return activeCooldown(lastSent, now, deps.cooldownHours);
+  }
+
+  return {
+    /** The prefilled form; two indexed reads, fast enough to run before `views.open`. */
+    async prepareForm(authorizationId: string): Promise<Omit<ReauthForm, 'channel' | 'noticeTs'>> {
+      const now = deps.clock();
+      const authorization = await loadActionable(authorizationId);
+      return {
+        authorizationId,
+        customerName: authorization.customer.name,
+        customerEmail: authorization.customer.email,
+        utility: authorization.utility,
+        problem: {
+          state: authorization.state,
+          reason: authorization.reason,
+          expiresAt: authorization.expiresAt,
+          declinedAt: authorization.declinedAt,
+          revokedAt: authorization.revokedAt,
+        },
+        since: authorization.incidentSince ?? authorization.updatedAt,
+        cooldown: await cooldownFor(authorizationId, now),
+      };
+    },
+
+    /** Field errors a valid-looking draft can still have: sending inside the cooldown needs "Send anyway". */
+    async cooldownBlocks(authorizationId: string, draft: ReauthDraft): Promise<Cooldown | null> {
+      if (draft.sendAnyway) return null;
+      return cooldownFor(authorizationId, deps.clock());
+    },
+
+    /**
+     * Records the request once per `idempotencyKey` (a double submit or Slack's retry finds the
+     * first), audits it, updates the customer if the draft corrected them, and queues the send.
+     */
+    async requestSend(input: {
+      authorizationId: string;
+      draft: ReauthDraft;
+      problem: ReauthProblem;
+      requestedBy: SlackActor;
+      idempotencyKey: string;
+    }): Promise<{ request: ReauthRequestDocument; created: boolean }> {
+      const now = deps.clock();
+      const authorization = await loadActionable(input.authorizationId);
+      const cooldown = await cooldownFor(input.authorizationId, now);
+      if (cooldown && !input.draft.sendAnyway) {
+        throw new RelinkError('cooldown_active', `last request sent ${cooldown.lastSentAt.toISOString()}`);
+      }
+      const { request, created } = await deps.requests.create(
+        {
+          idempotencyKey: input.idempotencyKey,
+          authorizationId: input.authorizationId,
+          recipient: { name: input.draft.customerName, email: input.draft.customerEmail },
+          utility: input.draft.utility,
+          problem: input.problem,
+          note: input.draft.note,
+          requestedBy: input.requestedBy,
+          sendAnyway: cooldown !== null,
+        },
+        now,
+      );
+      if (!created) return { request, created };
+
+      const edited =
+        authorization.customer.name !== input.draft.customerName ||
+        authorization.customer.email !== input.draft.customerEmail;
+      await deps.authorizations.applyById(input.authorizationId, {
+        actor: actorOf(input.requestedBy),
+        record: cooldown ? 'request.created_during_cooldown' : 'request.created',
+        sourceEventId: request._id.toHexString(),
+        customerEdit: edited ? { name: input.draft.customerName, email: input.draft.customerEmail } : null,
+        now,
+      });
+      await supersedeOthers(request, now);
+      await deps.outbox.record({
+        id: `request:${request._id.toHexString()}:queued`,
+        authorizationId: request.authorizationId,
+        effect: {
+          type: 'request.queued',
+          requestId: request._id.toHexString(),
+          requestedBy: input.requestedBy.userId,
+        },
+        createdAt: now,
+      });
+      deps.onQueued();
+      return { request, created };
+    },
+
+    /** Sends a failed request again (the thread's Retry button). */
+    async retry(requestId: string, who: SlackActor): Promise<ReauthRequestDocument> {
+      const now = deps.clock();
+      const request = await deps.requests.findById(requestId);
+      if (!request) throw new RelinkError('request_not_found', `no request ${requestId}`);
+      if (request.status !== 'failed')
+        throw new RelinkError('request_not_failed', `request is ${request.status}`);
+      await deps.requests.setStatus(request._id, 'queued', now, {
+        nextAttemptAt: now,
+        sendingSince: null,
+        lastError: null,
+      });
+      await deps.authorizations.applyById(request.authorizationId.toHexString(), {
+        actor: actorOf(who),
+        record: 'request.retried',
+        sourceEventId: requestId,
+        now,
+      });
+      deps.onQueued();
+      return { ...request, status: 'queued' };
+    },
+  };
+
+  async function supersedeOthers(request: ReauthRequestDocument, now: Date) {
+    for (const other of await deps.requests.openFor(request.authorizationId)) {
+      if (!other._id.equals(request._id)) await deps.requests.setStatus(other._id, 'superseded', now);
+    }
+  }
+}
+
+export type ReauthService = ReturnType<typeof createReauthService>;
