@@ -90,6 +90,17 @@ const onlyLastEventAtMoved = (a: AuthorizationStatus, b: AuthorizationStatus, ef
   a.revokedAt?.getTime() === b.revokedAt?.getTime() &&
   a.warnedDays.join() === b.warnedDays.join();
 
+/** Words of the name (so "jan" finds "Mary Jane Roe") and the whole email, lower-cased. */
+export const searchTermsOf = (customer: { name: string | null; email: string | null }): string[] => [
+  ...new Set([
+    ...(customer.name ?? '')
+      .toLowerCase()
+      .split(/[^\p{L}\p{N}'-]+/u)
+      .filter(Boolean),
+    ...(customer.email ? [customer.email.toLowerCase()] : []),
+  ]),
+];
+
 const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects: Effect[]) => {
   if (from.state !== next.state || from.reason !== next.reason) return 'state.changed';
   if (effects.some((e) => e.type === 'expiry.warning')) return 'expiry.warned';
@@ -134,6 +145,7 @@ export function createAuthorizationStore(models: Models) {
                   nameFromRelink: audit.customer.nameFromRelink,
                 },
                 utility: audit.customer.utility,
+                searchTerms: searchTermsOf(audit.customer),
               }
             : {}),
           ...(incident ? { incidentSince: incident.type === 'incident.opened' ? audit.at : null } : {}),

@@ -156,7 +156,7 @@ describe('sending a reauth request', () => {
     const before = sendgrid.messages.length;
     const id = await queue();
     sendgrid.failNext(400, {
-      errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to' }],
+      errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to', help: null }],
     });
     await sender.sendDue();
     expect(await requests.findById(id)).toMatchObject({
