@@ -1,0 +1,158 @@
+import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
+
+/**
+ * `incident`: the one top-level message of an incident. `warning`: a top-level expiry warning posted
+ * while no incident was open. `reply`: one thread reply, kept only so it is posted once.
+ */
+export type NoticeKind = 'incident' | 'warning' | 'reply';
+
+/**
+ * One Slack message relink posts, claimed before it is posted. `_id` is derived from the outbox entry
+ * that causes the post (`incident:<entry id>`, `warning:<entry id>`, `reply:<entry id>`), so two
+ * publishers, or one replaying after a crash, meet on the same key.
+ */
+export interface NoticeDocument {
+  _id: string;
+  authorizationId: Types.ObjectId;
+  kind: NoticeKind;
+  channel: string;
+  /** null from the claim until Slack answers the post. */
+  ts: string | null;
+  /** For a reply: the `_id` of the notice it was posted under. */
+  threadOf: string | null;
+  openedAt: Date;
+  /** When the current owner claimed the post; a null `ts` older than the publisher's lease means it died. */
+  claimedAt: Date;
+  resolvedAt: Date | null;
+}
+
+export interface NoticeClaim {
+  id: string;
+  authorizationId: Types.ObjectId | string;
+  kind: NoticeKind;
+  channel: string;
+  threadOf?: string | null;
+  now: Date;
+}
+
+interface RetakeDocument {
+  _id: string;
+  at: Date;
+}
+
+// Untyped definitions and explicit interfaces, as in models.ts: mongoose's inference exhausts tsc.
+const definition = (fields: Record<string, unknown>) => fields as SchemaDefinition;
+
+const noticeSchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    authorizationId: { type: Schema.Types.ObjectId, required: true },
+    kind: { type: String, enum: ['incident', 'warning', 'reply'], required: true },
+    channel: { type: String, required: true },
+    ts: { type: String, default: null },
+    threadOf: { type: String, default: null },
+    openedAt: { type: Date, required: true },
+    claimedAt: { type: Date, required: true },
+    resolvedAt: { type: Date, default: null },
+  }),
+  { collection: 'notices', versionKey: false },
+);
+// openFor: the newest unresolved incident notice of one authorization.
+noticeSchema.index({ authorizationId: 1, kind: 1, resolvedAt: 1, openedAt: -1 });
+
+/** One document per taken-over claim generation: the insert is what makes a takeover exclusive. */
+const retakeSchema = new Schema(
+  definition({ _id: { type: String, required: true }, at: { type: Date, required: true } }),
+  { collection: 'notice_retakes', versionKey: false },
+);
+
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/**
+ * The Slack messages of notices. FerretDB has no atomic compare-and-set (README, "FerretDB
+ * differences"), so every "only one of us may post this" decision is a unique insert: `claim` before
+ * posting, and `retake` to take over a claim whose owner died before Slack answered.
+ */
+export function createNoticeStore(connection: Connection) {
+  // Cast through unknown: mongoose's model type inference is what tsc cannot afford (see models.ts).
+  const model = (name: string, schema: Schema): unknown =>
+    connection.models[name] ?? connection.model(name, schema);
+  const Notice = model('Notice', noticeSchema) as Model<NoticeDocument>;
+  const Retake = model('NoticeRetake', retakeSchema) as Model<RetakeDocument>;
+
+  return {
+    /** Creates the collections and indexes; call once at startup beside models.ts' ensureIndexes. */
+    async ensureIndexes(): Promise<void> {
+      const all = [Notice, Retake] as unknown as {
+        createCollection(): Promise<unknown>;
+        createIndexes(): Promise<unknown>;
+      }[];
+      for (const m of all) {
+        await m.createCollection().catch((err: { code?: number }) => {
+          if (err.code !== 48) throw err; // 48: NamespaceExists
+        });
+        await m.createIndexes();
+      }
+    },
+
+    /** Inserts the placeholder (ts null) of a message about to be posted; false when it already exists. */
+    async claim(c: NoticeClaim): Promise<boolean> {
+      try {
+        await Notice.create({
+          _id: c.id,
+          authorizationId: c.authorizationId,
+          kind: c.kind,
+          channel: c.channel,
+          ts: null,
+          threadOf: c.threadOf ?? null,
+          openedAt: c.now,
+          claimedAt: c.now,
+          resolvedAt: null,
+        });
+        return true;
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+    },
+
+    /**
+     * Takes over a claim whose owner died between claiming and learning the ts. Exactly one caller per
+     * claim generation (`claimedAt`) wins; the winner's own lease starts now.
+     */
+    async retake(claim: NoticeDocument, now: Date): Promise<boolean> {
+      try {
+        await Retake.create({ _id: `${claim._id}@${claim.claimedAt.getTime()}`, at: now });
+      } catch (err) {
+        if (isDuplicate(err)) return false;
+        throw err;
+      }
+      await Notice.updateOne({ _id: claim._id }, { $set: { claimedAt: now } });
+      return true;
+    },
+
+    /** Gives a claim up after Slack refused the post, so the next pass claims it afresh. */
+    release: (id: string) => Notice.deleteOne({ _id: id, ts: null }).then(() => undefined),
+
+    findById: (id: string): Promise<NoticeDocument | null> => Notice.findById(id).lean(),
+
+    setTs: (id: string, ts: string) => Notice.updateOne({ _id: id }, { $set: { ts } }).then(() => undefined),
+
+    /** The authorization's open incident notice, newest first; its `ts` is null while being posted. */
+    openFor: (authorizationId: string): Promise<NoticeDocument | null> =>
+      Types.ObjectId.isValid(authorizationId)
+        ? Notice.findOne({
+            authorizationId: new Types.ObjectId(authorizationId),
+            kind: 'incident',
+            resolvedAt: null,
+          })
+            .sort({ openedAt: -1, _id: -1 })
+            .lean()
+        : Promise.resolve(null),
+
+    markResolved: (id: string, at: Date) =>
+      Notice.updateOne({ _id: id, resolvedAt: null }, { $set: { resolvedAt: at } }).then(() => undefined),
+  };
+}
+
+export type NoticeStore = ReturnType<typeof createNoticeStore>;
