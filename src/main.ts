@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
@@ -16,10 +17,15 @@ import { createUtilityApiClient } from './platforms/utilityapi/client';
 import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
 import { createRequestSender } from './reauth/request-sender';
+import { createSlackApp } from './slack/app';
+import { boltLogger } from './slack/bolt-logger';
+import { registerListeners } from './slack/listeners';
+import { createNoticePublisher } from './slack/notice-publisher';
 import { createAuthorizationStore } from './store/authorizations';
 import { type Database, openDatabase } from './store/database';
 import { createInbox } from './store/inbox';
 import { createModels, ensureIndexes } from './store/models';
+import { createNoticeStore } from './store/notices';
 import { createOutbox } from './store/outbox';
 import { createRequestStore } from './store/requests';
 
@@ -62,9 +68,15 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     clock,
     log,
   });
+  // The notice publisher is built later (with Slack); it subscribes here to hear of new effects.
+  const outboxListeners: (() => void)[] = [];
+  const outboxChanged = () => {
+    for (const listener of outboxListeners) listener();
+  };
   const sendRequests = async () => {
     await sender.sendDue();
     await sender.completeResolved();
+    outboxChanged();
   };
   const sendSoon = coalesce(sendRequests, onError('sending reauth requests failed'));
   const reauth = createReauthService({
@@ -73,7 +85,10 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     outbox,
     cooldownHours: config.reauth.cooldownHours,
     clock,
-    onQueued: () => void sendSoon(),
+    onQueued: () => {
+      outboxChanged();
+      void sendSoon();
+    },
   });
   const inboxProcessor = createInboxProcessor({
     inbox,
@@ -103,7 +118,50 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     sendRequests,
     sendSoon,
     noticeData,
+    onOutboxChanged: (listener: () => void) => outboxListeners.push(listener),
   };
+}
+
+/**
+ * Slack, when configured: the Bolt app (its routes join our HTTP server) and the notice publisher,
+ * which owns its retries and pacing, so its client has neither Bolt's retries nor its 429 queueing.
+ */
+async function buildSlack(
+  config: Config,
+  log: Logger,
+  database: Database,
+  services: Services,
+  clock: () => Date,
+) {
+  const slackConfig = config.slack;
+  if (!slackConfig || missingSlackVariables(slackConfig).length > 0) return null;
+  const slack = createSlackApp({ config: slackConfig, log });
+  registerListeners(slack.app, {
+    reauth: services.reauth,
+    sender: { name: config.sendgrid?.fromName ?? 'relink', email: config.sendgrid?.fromEmail ?? '' },
+    clock,
+    log,
+  });
+  const notices = createNoticeStore(database.connection);
+  await notices.ensureIndexes();
+  const publisher = slackConfig.botToken
+    ? createNoticePublisher({
+        outbox: services.outbox,
+        notices,
+        noticeData: services.noticeData,
+        client: new WebClient(slackConfig.botToken, {
+          slackApiUrl: slackConfig.apiUrl,
+          rejectRateLimitedCalls: true,
+          retryConfig: { retries: 0 },
+          timeout: 10_000,
+          logger: boltLogger(log),
+        }),
+        channel: slackConfig.alertChannel,
+        clock,
+        log: log.child({ component: 'notice-publisher' }),
+      })
+    : null;
+  return { slack, publisher };
 }
 
 /**
@@ -131,10 +189,21 @@ export async function startRelink(
     log,
     processEvery: options.processEvery,
   });
-  await startJobs(scheduler, { ...services, clock, publishNotices: null }, options.jobIntervals);
+  const slack = await buildSlack(config, log, database, services, clock);
+  const publisher = slack?.publisher;
+  const publishNotices = publisher ? () => publisher.publishPending() : null;
+  const publishSoon = publishNotices
+    ? coalesce(publishNotices, (err) => log.error({ err }, 'publishing notices failed'))
+    : async () => {};
+  await startJobs(scheduler, { ...services, clock, publishNotices }, options.jobIntervals);
+  services.onOutboxChanged(() => void publishSoon());
+  await slack?.slack.start();
 
   const processSoon = () => {
-    services.inboxProcessor.drain().catch((err: unknown) => log.error({ err }, 'inbox processing failed'));
+    services.inboxProcessor
+      .drain()
+      .then(() => publishSoon())
+      .catch((err: unknown) => log.error({ err }, 'inbox processing failed'));
   };
   const webhookDeps = { inbox: services.inbox, clock, log, onStored: processSoon };
   const server = createHttpServer({
@@ -144,6 +213,7 @@ export async function startRelink(
       utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
       genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
       sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
+      ...(slack?.slack.routes ?? []),
     ],
     log,
   });
@@ -151,6 +221,7 @@ export async function startRelink(
   try {
     port = await listen(server, config.http.port);
   } catch (err) {
+    await slack?.slack.stop();
     await scheduler.stop();
     await database.close();
     throw err;
@@ -164,6 +235,7 @@ export async function startRelink(
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
+        await slack?.slack.stop();
         // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
         await scheduler.drain({ timeout: 10_000, closeConnection: false });
         await database.close();

@@ -104,7 +104,12 @@ export function createReauthService(deps: ReauthServiceDeps) {
         },
         now,
       );
-      if (!created) return { request, created };
+      if (!created) {
+        // A repeat (double submit, Slack retry) of a send whose first attempt may have stopped half-way:
+        // the outbox entry is idempotent, so make sure the notice and the sender hear of it.
+        if (request.status === 'queued') await recordQueued(request, now);
+        return { request, created };
+      }
 
       const edited =
         authorization.customer.name !== input.draft.customerName ||
@@ -153,6 +158,20 @@ export function createReauthService(deps: ReauthServiceDeps) {
       return { ...request, status: 'queued' };
     },
   };
+
+  async function recordQueued(request: ReauthRequestDocument, now: Date) {
+    const recorded = await deps.outbox.record({
+      id: `request:${request._id.toHexString()}:queued`,
+      authorizationId: request.authorizationId,
+      effect: {
+        type: 'request.queued',
+        requestId: request._id.toHexString(),
+        requestedBy: request.requestedBy.userId,
+      },
+      createdAt: now,
+    });
+    if (recorded) deps.onQueued();
+  }
 
   async function supersedeOthers(request: ReauthRequestDocument, now: Date) {
     for (const other of await deps.requests.openFor(request.authorizationId)) {

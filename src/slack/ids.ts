@@ -21,6 +21,7 @@ export const ActionId = {
   homePrevious: 'home_previous',
   homeNext: 'home_next',
   homeSearch: 'home_search',
+  homeClearSearch: 'home_clear_search',
 } as const;
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
@@ -53,3 +54,13 @@ export type CommandValue = (typeof Command)[keyof typeof Command];
 
 /** The `value` of the single "Send anyway" checkbox option (BlockId.sendAnyway). */
 export const SEND_ANYWAY_OPTION = 'send_anyway';
+
+/**
+ * Lists repeat one action per row or tab (every worklist row has an "Ask the utility customer to
+ * reauthorize" button, every tab a tab button). Slack wants action_ids unique within a block, and
+ * relink's Slack stand-in, stricter, within a whole view or message; so repeated elements carry
+ * `<base>.<key>` and a listener registered with `actionIdPattern(base)` receives the base id and every
+ * keyed variant alike (the notice's plain `ask_reauth` and the Home's `ask_reauth.3`).
+ */
+export const keyedActionId = (base: ActionIdValue, key: string): string => `${base}.${key}`;
+export const actionIdPattern = (base: ActionIdValue): RegExp => new RegExp(`^${base}(?:\\.[^.]+)?$`);

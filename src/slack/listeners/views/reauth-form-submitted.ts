@@ -1,0 +1,60 @@
+import type { ViewOutput, ViewResponseAction } from '@slack/bolt';
+import { reauthUnavailableView } from '../../../../blocks/reauth-form-view';
+import { reauthPreviewView } from '../../../../blocks/reauth-preview-view';
+import { timeAgo } from '../../../domain/problem-words';
+import { BlockId, CallbackId } from '../../ids';
+import { parseReauthDraft, reauthFormMeta } from '../../metadata';
+import { explainFailure } from '../failure-words';
+import { refilledForm } from '../refilled-form';
+import type { ListenerDeps, ViewSubmissionArgs } from '../types';
+
+/**
+ * "Send Update Request" on the reauth form: field errors go back onto the form; a valid draft
+ * becomes the preview of the exact email. Nothing is sent yet.
+ */
+export const reauthFormSubmitted = (deps: ListenerDeps) => {
+  const log = deps.log.child({ listener: CallbackId.reauthForm });
+  return async ({ ack, view }: ViewSubmissionArgs): Promise<void> => {
+    // Worked out before the one ack: a second ack would throw, and Slack only reads the first.
+    await ack(await answer(deps, log, view));
+  };
+};
+
+async function answer(
+  deps: ListenerDeps,
+  log: ListenerDeps['log'],
+  view: ViewOutput,
+): Promise<ViewResponseAction> {
+  const parsed = parseReauthDraft(view.state.values);
+  if (!parsed.ok) return { response_action: 'errors', errors: parsed.errors };
+  const { draft } = parsed;
+  try {
+    const meta = reauthFormMeta.decode(view.private_metadata);
+    const cooldown = await deps.reauth.cooldownBlocks(meta.authorizationId, draft);
+    if (cooldown && hasSendAnyway(view)) {
+      const ago = timeAgo(cooldown.lastSentAt, deps.clock());
+      const errors = { [BlockId.sendAnyway]: `Last request sent ${ago}: tick Send anyway to send another` };
+      return { response_action: 'errors', errors };
+    }
+    if (cooldown) {
+      // The form was opened before that request went out, so it has no "Send anyway" box; Slack meets
+      // an error on a block the modal lacks with only "trouble connecting". Show it again, with the box.
+      const form = await deps.reauth.prepareForm(meta.authorizationId);
+      return { response_action: 'update', view: refilledForm(form, draft, meta, deps.clock()) };
+    }
+    const { name: senderName, email: senderEmail } = deps.sender;
+    const preview = reauthPreviewView({ ...meta, draft, senderName, senderEmail });
+    return { response_action: 'update', view: preview };
+  } catch (err) {
+    const { words } = explainFailure(err, {
+      log,
+      msg: 'reauth form not checked',
+      invalid: "This form can't be used any more. Close it and start again from the notice.",
+      unexpected: "relink couldn't check this request just now. Close this and try again in a minute.",
+    });
+    return { response_action: 'update', view: reauthUnavailableView(words) };
+  }
+}
+
+const hasSendAnyway = (view: ViewOutput): boolean =>
+  view.blocks.some((block) => block.block_id === BlockId.sendAnyway);
