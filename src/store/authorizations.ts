@@ -57,7 +57,7 @@ const statusOf = (doc: AuthorizationDocument): AuthorizationStatus => ({
 const customerOf = (doc: AuthorizationDocument): CustomerFields => ({
   name: doc.customer?.name ?? null,
   email: doc.customer?.email ?? null,
-  nameFromRelink: doc.customer?.nameFromRelink ?? false,
+  editedInRelink: doc.customer?.editedInRelink ?? false,
   utility: doc.utility,
 });
 
@@ -67,9 +67,10 @@ const mergeCustomer = (
 ): CustomerFields => {
   if (!observed) return current;
   return {
-    name: current.nameFromRelink || !observed.name ? current.name : observed.name,
-    email: observed.email ?? current.email,
-    nameFromRelink: current.nameFromRelink,
+    // Once someone corrected the customer in Slack, the platform's copy no longer replaces it.
+    name: current.editedInRelink || !observed.name ? current.name : observed.name,
+    email: current.editedInRelink ? current.email : (observed.email ?? current.email),
+    editedInRelink: current.editedInRelink,
     utility: observed.utility ?? current.utility,
   };
 };
@@ -78,7 +79,7 @@ const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
   a.name === b.name &&
   a.email === b.email &&
   a.utility === b.utility &&
-  a.nameFromRelink === b.nameFromRelink;
+  a.editedInRelink === b.editedInRelink;
 
 const onlyLastEventAtMoved = (a: AuthorizationStatus, b: AuthorizationStatus, effects: Effect[]) =>
   effects.length === 0 &&
@@ -142,7 +143,7 @@ export function createAuthorizationStore(models: Models) {
                 customer: {
                   name: audit.customer.name,
                   email: audit.customer.email,
-                  nameFromRelink: audit.customer.nameFromRelink,
+                  editedInRelink: audit.customer.editedInRelink,
                 },
                 utility: audit.customer.utility,
                 searchTerms: searchTermsOf(audit.customer),
@@ -193,7 +194,7 @@ export function createAuthorizationStore(models: Models) {
             ...merged,
             name: options.customerEdit.name,
             email: options.customerEdit.email,
-            nameFromRelink: true,
+            editedInRelink: true,
           }
         : merged;
       const customerChanged = !sameCustomer(customerBefore, customer);

@@ -17,7 +17,7 @@ export interface AuthorizationDocument {
   _id: Types.ObjectId;
   source: AuthorizationSource;
   externalId: string;
-  customer: { name: string | null; email: string | null; nameFromRelink: boolean };
+  customer: { name: string | null; email: string | null; editedInRelink: boolean };
   utility: string;
   state: AuthorizationState;
   reason: BadLoginReason | null;
@@ -63,8 +63,8 @@ const authorizationSchema = new Schema(
     customer: {
       name: { type: String, default: null },
       email: { type: String, default: null },
-      /** Someone confirmed or edited the name in Slack: the platform's name no longer replaces it. */
-      nameFromRelink: { type: Boolean, default: false },
+      /** Someone corrected the customer in Slack: the platform's name and email no longer replace theirs. */
+      editedInRelink: { type: Boolean, default: false },
     },
     utility: { type: String, default: '' },
     state: { type: String, enum: AUTHORIZATION_STATES, required: true },
@@ -182,7 +182,7 @@ export interface OutboxEffectDocument {
 export interface CustomerFields {
   name: string | null;
   email: string | null;
-  nameFromRelink: boolean;
+  editedInRelink: boolean;
   utility: string;
 }
 

@@ -239,10 +239,11 @@ export async function postToSlackEndpoint(
   body: string,
   signingSecret: string,
   contentType: 'application/x-www-form-urlencoded' | 'application/json' = 'application/x-www-form-urlencoded',
+  extraHeaders: Record<string, string> = {},
 ): Promise<SlackEndpointResponse> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType, ...signSlackRequest({ signingSecret, body }) },
+    headers: { 'content-type': contentType, ...signSlackRequest({ signingSecret, body }), ...extraHeaders },
     body,
   });
   const text = await response.text();

@@ -1,0 +1,237 @@
+import type { ViewOutput, ViewStateValue } from '@slack/bolt';
+import type { View } from '@slack/types';
+import { WebClient } from '@slack/web-api';
+import { RESOLVED_WORDS } from '../../blocks/notice-message';
+import { loadConfig } from '../../src/config';
+import { renderReauthEmail } from '../../src/email/reauth-email';
+import { type RunningRelink, startRelink } from '../../src/main';
+import { ActionId, BlockId } from '../../src/slack/ids';
+import { formValues, initialValues, viewText } from '../slack/listeners/harness';
+import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { createSendgridStandin } from '../support/sendgrid-standin';
+import { silentLog } from '../support/silent-log';
+import {
+  blockActionsPayload,
+  interactiveBody,
+  postToSlackEndpoint,
+  viewSubmissionPayload,
+} from '../support/slack-signing';
+import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+
+/*
+ * The seed flow end to end, as a team lives it: a UtilityAPI webhook, the notice in Slack, the button,
+ * the prefilled form, the preview, Send, one email with the platform's link, the notice following
+ * along, and the customer relinking. Everything runs for real over HTTP against the stand-ins.
+ */
+
+const BOT_TOKEN = 'xoxb-e2e-0123456789';
+const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
+const CHANNEL = 'C0ALERTS42';
+const TEAM = 'T0E2E0001';
+const ALICE = { userId: 'U0ALICE42', teamId: TEAM };
+const UA_SECRET = 'ua-webhook-secret';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function eventually<T>(
+  check: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('the reauth flow, end to end', () => {
+  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
+  const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });
+  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
+  let relink: RunningRelink;
+  let base: string;
+  let direct: WebClient;
+
+  beforeAll(async () => {
+    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
+    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
+    const config = loadConfig({
+      PORT: '0',
+      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e')}`,
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_ALERT_CHANNEL: CHANNEL,
+      SLACK_API_URL: s.apiUrl,
+      SENDGRID_API_KEY: 'SG.e2e-key',
+      SENDGRID_FROM_EMAIL: 'support@sunny.example',
+      SENDGRID_FROM_NAME: 'Sunny Solar',
+      SENDGRID_API_URL: g.url,
+      UTILITYAPI_TOKEN: 'ua-token',
+      UTILITYAPI_URL: u.url,
+      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
+    });
+    relink = await startRelink(config, silentLog(), { processEvery: 200 });
+    base = `http://127.0.0.1:${relink.port}`;
+  });
+  afterAll(async () => {
+    await relink.stop();
+    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop()]);
+  });
+
+  const topLevel = () => [...slack.messages(CHANNEL).values()].filter((m) => !m.threadTs);
+  const noticeFor = (name: string) => topLevel().find((m) => JSON.stringify(m.blocks).includes(name));
+  const interact = (payload: object, headers: Record<string, string> = {}) =>
+    postToSlackEndpoint(`${base}/slack/events`, interactiveBody(payload), SIGNING_SECRET, undefined, headers);
+  const click = (source: { message: PostedMessage } | { view: ViewOutput }, actionId: string) => {
+    const viewId = 'view' in source ? source.view.id : undefined;
+    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, ...(viewId ? { viewId } : {}) });
+    return interact(blockActionsPayload({ actor: ALICE, triggerId, actionId, source }));
+  };
+  const submit = (view: ViewOutput, values: Record<string, Record<string, ViewStateValue>>, headers = {}) => {
+    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id });
+    return interact(viewSubmissionPayload({ actor: ALICE, triggerId, view, values }), headers);
+  };
+  /** Does what Slack does with `response_action: 'update'`. */
+  const applyUpdate = async (viewId: string, answer: { json?: unknown }) => {
+    const json = answer.json as { response_action?: string; view?: View };
+    expect(json?.response_action).toBe('update');
+    await direct.views.update({ view_id: viewId, view: json.view as View });
+    return openView(viewId);
+  };
+  const openView = (viewId: string) => {
+    const stored = slack.views.byId.get(viewId);
+    if (!stored) throw new Error(`no view ${viewId}`);
+    return stored.output;
+  };
+  const deliver = (uid: string, authorizationUid: string) =>
+    utilityapi.deliverWebhook({
+      url: `${base}/webhooks/utilityapi`,
+      secret: UA_SECRET,
+      events: [{ uid, type: 'authorization_update_finished_errored', authorization_uid: authorizationUid }],
+    });
+
+  it('goes from a bad login to a sent email to a resolved notice', async () => {
+    const platform = utilityapi.upsertAuthorization({
+      customer_email: 'grace@example.com',
+      customer_signature: { type: 'text', ts: utilityApiTime(new Date()), full_name: 'Grace Hopper' },
+      notes: [{ type: 'access_invalid', msg: 'Invalid login', ts: utilityApiTime(new Date()) }],
+    });
+
+    // The webhook becomes one notice with the button and the platform's words.
+    expect(await deliver('e2e-1', platform.uid)).toBe(200);
+    const notice = await eventually(() => noticeFor('Grace Hopper'), 'the notice');
+    expect(JSON.stringify(notice.blocks)).toContain("Username and password didn't work");
+    expect(JSON.stringify(notice.blocks)).toContain(ActionId.askReauth);
+    expect(JSON.stringify(notice.blocks)).not.toContain('grace@example.com');
+    expect(notice.text).toBeTruthy();
+
+    // The button opens the form prefilled.
+    expect((await click({ message: notice }, ActionId.askReauth)).status).toBe(200);
+    const formId = await eventually(
+      () => slack.callsTo('views.open').find((c) => c.ok)?.response as { view?: { id: string } } | undefined,
+      'views.open',
+    ).then((r) => r.view?.id ?? '');
+    const form = openView(formId);
+    expect(initialValues(form)).toMatchObject({
+      [BlockId.customerName]: 'Grace Hopper',
+      [BlockId.customerEmail]: 'grace@example.com',
+      [BlockId.utility]: 'PG&E',
+    });
+
+    // An invalid email is an inline error on that field.
+    const invalid = await submit(
+      form,
+      formValues({ name: 'Grace Hopper', email: 'grace@', utility: 'PG&E' }),
+    );
+    expect(invalid.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [BlockId.customerEmail]: expect.any(String) },
+    });
+
+    // A valid form turns into the preview of the exact email.
+    const corrected = {
+      name: 'Grace B. Hopper',
+      email: 'grace.hopper@example.com',
+      utility: 'PG&E',
+      note: 'Thanks!',
+    };
+    const preview = await applyUpdate(formId, await submit(form, formValues(corrected)));
+    const expected = renderReauthEmail({
+      customerName: corrected.name,
+      utility: 'PG&E',
+      reason: { state: 'bad_login', reason: 'invalid_credentials' },
+      note: corrected.note,
+      senderName: 'Sunny Solar',
+      reauthUrl: null,
+    });
+    for (const line of expected.text.split('\n').filter((l) => l.trim()))
+      expect(viewText(preview)).toContain(line);
+
+    // Edit goes back to the form with the values kept.
+    expect((await click({ view: preview }, ActionId.editRequest)).status).toBe(200);
+    const edited = await eventually(() => {
+      const view = openView(formId);
+      return initialValues(view)[BlockId.customerEmail] === corrected.email ? view : undefined;
+    }, 'the form after Edit');
+    expect(initialValues(edited)[BlockId.customerName]).toBe(corrected.name);
+
+    // Send, twice, and once more as Slack's retry: one request, one email.
+    const again = await applyUpdate(formId, await submit(edited, formValues(corrected)));
+    const answers = [
+      await submit(again, {}),
+      await submit(again, {}),
+      await submit(again, {}, { 'x-slack-retry-num': '1' }),
+    ];
+    for (const answer of answers) expect(answer.json).toMatchObject({ response_action: 'update' });
+
+    const email = await eventually(
+      () => sendgrid.messages.find((m) => m.to.includes(corrected.email)),
+      'the email',
+    );
+    await sleep(500);
+    expect(sendgrid.messages.filter((m) => m.to.includes(corrected.email))).toHaveLength(1);
+    const form42 = utilityapi.forms.at(-1);
+    expect(form42?.authorization_uid).toBe(platform.uid);
+    expect(email.text).toContain(form42?.url);
+    expect(email.text).toContain('Thanks!');
+
+    // The notice follows: the same message says the email went out, with a thread reply.
+    await eventually(
+      () =>
+        JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks).includes('g***@example.com') ||
+        undefined,
+      'the notice to show the email was sent',
+    );
+    expect(topLevel().filter((m) => JSON.stringify(m.blocks).includes('Hopper'))).toHaveLength(1);
+
+    // The customer relinks: the notice turns resolved and the request completes.
+    utilityapi.upsertAuthorization({
+      uid: platform.uid,
+      notes: [
+        { type: 'access_invalid', msg: 'Invalid login', ts: utilityApiTime(new Date(Date.now() - 60_000)) },
+        { type: 'access_valid', msg: 'Relinked', ts: utilityApiTime(new Date()) },
+      ],
+    });
+    expect(await deliver('e2e-2', platform.uid)).toBe(200);
+    await eventually(
+      () =>
+        JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks).includes(RESOLVED_WORDS) || undefined,
+      'the resolved notice',
+    );
+    expect(JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks)).not.toContain(ActionId.askReauth);
+    const authorization = await relink.services.authorizations.findByKey('utilityapi', platform.uid);
+    const request = await eventually(async () => {
+      const latest = await relink.services.requests.latestFor(authorization?._id.toHexString() ?? '');
+      return latest?.status === 'completed' ? latest : undefined;
+    }, 'the request to complete');
+    expect(request.recipient.email).toBe(corrected.email);
+    expect(authorization?.customer).toMatchObject({
+      name: corrected.name,
+      email: corrected.email,
+      editedInRelink: true,
+    });
+  });
+});
