@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUTHORIZATION_STATES, BAD_LOGIN_REASONS } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
+import { HOME_TABS, SEARCH_MAX_CHARS } from '../domain/worklist';
 import { ActionId, BlockId, type BlockIdValue, SEND_ANYWAY_OPTION } from './ids';
 
 /**
@@ -201,3 +202,14 @@ export const reauthPreviewMeta = codec(
 
 /** The Retry button on a failed-send thread reply. */
 export const retrySendValue = codec(z.object({ v: z.literal(1), requestId: Id }), BUTTON_VALUE_MAX_CHARS);
+
+/** The App Home's `private_metadata`: which tab, page and search the published view shows. */
+export const homeMeta = codec(
+  z.object({
+    v: z.literal(1),
+    tab: z.enum(HOME_TABS),
+    page: z.number().int().min(1),
+    search: z.string().min(1).max(SEARCH_MAX_CHARS).nullable(),
+  }),
+  METADATA_MAX_CHARS,
+);

@@ -1,0 +1,202 @@
+import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
+import { customerMustAct } from '../src/domain/authorization';
+import { maskEmail } from '../src/domain/mask-email';
+import { describeProblem, timeAgo } from '../src/domain/problem-words';
+import {
+  HOME_PAGE_SIZE,
+  HOME_TAB_LABELS,
+  HOME_TABS,
+  type HomeTab,
+  normalizeSearch,
+  type WorklistItem,
+  type WorklistRequest,
+} from '../src/domain/worklist';
+import { ActionId, BlockId, keyedActionId } from '../src/slack/ids';
+import { askReauthValue, homeMeta } from '../src/slack/metadata';
+import { ASK_REAUTH_LABEL } from './notice-message';
+
+export interface HomeViewInput {
+  tab: HomeTab;
+  counts: Record<HomeTab, number>;
+  page: { items: readonly WorklistItem[]; total: number; page: number; pages: number; pageSize: number };
+  search: string | null;
+  /** Latest request per authorization, keyed by hex id; absent means none was ever sent. */
+  lastRequests: ReadonlyMap<string, WorklistRequest>;
+  now: Date;
+}
+
+/*
+ * Slack allows 100 blocks in a Home view. Rows take at most 4 blocks (text, request status, button,
+ * divider) and the rest at most 10 (header, counts, tabs, search, search note + clear, divider, empty
+ * note, range, paging), so 20 rows stay at 90 whatever the data: never render more rows than that.
+ */
+const MAX_ROWS = HOME_PAGE_SIZE;
+
+const EMPTY_WORDS: Record<HomeTab, string> = {
+  bad_logins: 'No bad logins right now. :tada:',
+  expired_declined: 'Nothing is expired, declined or revoked.',
+  expiring_soon: 'Nothing expires soon.',
+  awaiting_customer: 'No customer has an unanswered reauthorization email.',
+  all: 'No authorizations yet: they appear here as the platform reports them.',
+};
+
+/** The App Home: the team's worklist, one tab at a time, newest problem first. */
+export function homeView(input: HomeViewInput): HomeView {
+  const { tab, counts, page, now } = input;
+  const search = normalizeSearch(input.search);
+  const items = page.items.slice(0, MAX_ROWS);
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: 'Reauthorization worklist' } },
+    context(HOME_TABS.map((t) => `${HOME_TAB_LABELS[t]} *${formatCount(counts[t])}*`).join('  ·  ')),
+    { type: 'actions', elements: HOME_TABS.map((t) => tabButton(t, t === tab)) },
+    searchInput(search),
+  ];
+  if (search) {
+    blocks.push(context(`Showing ${HOME_TAB_LABELS[tab]} matching “${escapeMrkdwn(search)}”`), {
+      type: 'actions',
+      elements: [button(ActionId.homeClearSearch, 'Clear search', 'clear')],
+    });
+  }
+  blocks.push({ type: 'divider' });
+
+  if (items.length === 0) {
+    blocks.push(
+      section(
+        search
+          ? `No authorization in *${HOME_TAB_LABELS[tab]}* matches “${escapeMrkdwn(search)}”. Try a full email or the start of a first or last name.`
+          : EMPTY_WORDS[tab],
+      ),
+    );
+  }
+  items.forEach((item, index) => {
+    if (index > 0) blocks.push({ type: 'divider' });
+    blocks.push(...worklistRowBlocks(item, input.lastRequests.get(item._id.toHexString()), now, index));
+  });
+  blocks.push(...pagingBlocks(page, items.length));
+
+  return {
+    type: 'home',
+    blocks,
+    private_metadata: homeMeta.encode({ v: 1, tab, page: page.page, search }),
+  };
+}
+
+/**
+ * One authorization in a list (the Home or `/reauth`): who, which utility, what is wrong and since
+ * when, the latest request, and the same button as the notice, so the same modal opens. `key` makes
+ * the button's action_id unique in its view or message (see `keyedActionId`).
+ */
+export function worklistRowBlocks(
+  item: WorklistItem,
+  lastRequest: WorklistRequest | undefined,
+  now: Date,
+  key: number,
+): KnownBlock[] {
+  const name = escapeMrkdwn(clip(item.customer.name?.trim() || 'Unnamed customer', 150));
+  const utility = escapeMrkdwn(clip(item.utility.trim() || 'Unknown utility', 100));
+  const email = item.customer.email ? ` · ${escapeMrkdwn(clip(maskEmail(item.customer.email), 100))}` : '';
+  const mustAct = customerMustAct(item.state);
+  const icon = mustAct ? ':warning:' : item.state === 'active' ? ':white_check_mark:' : ':hourglass:';
+  const since = item.incidentOpen && item.incidentSince ? ` · since ${timeAgo(item.incidentSince, now)}` : '';
+  const blocks: KnownBlock[] = [
+    section(`*${name}* · ${utility}${email}\n${icon} ${escapeMrkdwn(describeProblem(item, now))}${since}`),
+    context(requestStatusWords(lastRequest, now)),
+  ];
+  if (mustAct) {
+    blocks.push({
+      type: 'actions',
+      elements: [
+        {
+          ...button(
+            keyedActionId(ActionId.askReauth, String(key)),
+            ASK_REAUTH_LABEL,
+            askReauthValue.encode({ v: 1, authorizationId: item._id.toHexString() }),
+          ),
+          style: 'primary',
+        },
+      ],
+    });
+  }
+  return blocks;
+}
+
+/** The latest request in a few words: "Email delivered 2 days ago", "No request yet". */
+export function requestStatusWords(request: WorklistRequest | undefined, now: Date): string {
+  if (!request) return 'No request yet';
+  const ago = timeAgo(request.statusAt, now);
+  switch (request.status) {
+    case 'queued':
+      return `Reauthorization requested ${ago}; sending the email`;
+    case 'sent':
+      return `Email sent ${ago}`;
+    case 'delivered':
+      return `Email delivered ${ago}`;
+    case 'opened':
+      return `Email opened ${ago}`;
+    case 'clicked':
+      return `The customer opened the reauthorization link ${ago}`;
+    case 'bounced':
+      return `Email bounced ${ago}: check the address and ask again`;
+    case 'failed':
+      return `The email could not be sent (${ago}): see the notice's thread to retry`;
+    case 'completed':
+      return `The customer relinked ${ago}`;
+    case 'superseded':
+      return `Replaced by a newer request ${ago}`;
+  }
+}
+
+function pagingBlocks(page: HomeViewInput['page'], shown: number): KnownBlock[] {
+  if (page.total === 0 || shown === 0) return [];
+  const first = (page.page - 1) * page.pageSize + 1;
+  const range = `${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(page.total)}`;
+  const elements: Button[] = [];
+  if (page.page > 1) elements.push(button(ActionId.homePrevious, 'Previous', String(page.page - 1)));
+  if (page.page < page.pages) elements.push(button(ActionId.homeNext, 'Next', String(page.page + 1)));
+  const blocks: KnownBlock[] = [context(range)];
+  if (elements.length > 0) blocks.push({ type: 'actions', elements } satisfies ActionsBlock);
+  return blocks;
+}
+
+function tabButton(tab: HomeTab, current: boolean): Button {
+  const b = button(keyedActionId(ActionId.homeTab, tab), HOME_TAB_LABELS[tab], tab);
+  return current ? { ...b, style: 'primary' } : b;
+}
+
+// Enter dispatches the search at once; a Home view has no submit button to press.
+const searchInput = (search: string | null): KnownBlock => ({
+  type: 'input',
+  block_id: BlockId.homeSearch,
+  dispatch_action: true,
+  label: { type: 'plain_text', text: 'Search this tab by email or name' },
+  element: {
+    type: 'plain_text_input',
+    action_id: ActionId.homeSearch,
+    placeholder: { type: 'plain_text', text: 'jane@example.com or Jan' },
+    dispatch_action_config: { trigger_actions_on: ['on_enter_pressed'] },
+    ...(search ? { initial_value: search } : {}),
+  },
+});
+
+const button = (actionId: string, text: string, value: string): Button => ({
+  type: 'button',
+  action_id: actionId,
+  text: { type: 'plain_text', text },
+  value,
+});
+
+const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+
+/** 1234 → "1,234", the same on every machine (toLocaleString depends on the runtime's ICU data). */
+export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** Slack reads &, < and > as markup (<!channel>, links): customer data must not. */
+export const escapeMrkdwn = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** At most `max` characters, counted by code point so an emoji is never cut in half. */
+export function clip(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
+}

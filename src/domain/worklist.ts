@@ -1,0 +1,112 @@
+import type { AuthorizationState, BadLoginReason } from './authorization';
+import type { RequestStatus } from './reauth-request';
+
+/**
+ * The worklist: the Slack version of the platform dashboard's filters ("Bad Logins",
+ * "Expired/Declined"; see reauthorization-help.txt), shown as App Home tabs and listed by
+ * `/reauth list <filter>`. Pure: names, labels and the mapping between the two vocabularies.
+ */
+
+/** App Home tabs; values are stored in each user's Home state and in `private_metadata`. */
+export const HOME_TABS = [
+  'bad_logins',
+  'expired_declined',
+  'expiring_soon',
+  'awaiting_customer',
+  'all',
+] as const;
+export type HomeTab = (typeof HOME_TABS)[number];
+
+export const HOME_TAB_LABELS: Record<HomeTab, string> = {
+  bad_logins: 'Bad logins',
+  expired_declined: 'Expired / Declined',
+  expiring_soon: 'Expiring soon',
+  awaiting_customer: 'Awaiting customer',
+  all: 'All',
+};
+
+/** What `/reauth list <filter>` accepts: typed by people, so kebab-case words rather than tab ids. */
+export const WORKLIST_FILTERS = ['bad-logins', 'expired', 'declined', 'expiring', 'awaiting', 'all'] as const;
+export type WorklistFilter = (typeof WORKLIST_FILTERS)[number];
+
+export const WORKLIST_FILTER_LABELS: Record<WorklistFilter, string> = {
+  'bad-logins': 'Bad logins',
+  expired: 'Expired',
+  declined: 'Declined',
+  expiring: 'Expiring soon',
+  awaiting: 'Awaiting customer',
+  all: 'All',
+};
+
+/**
+ * What a list shows: a tab, optionally narrowed to one state. The Home merges expired and declined
+ * (and revoked) into one tab as the dashboard does, while `/reauth list expired` means only expired.
+ */
+export interface WorklistScope {
+  tab: HomeTab;
+  state?: AuthorizationState;
+}
+
+const FILTER_SCOPES: Record<WorklistFilter, WorklistScope> = {
+  'bad-logins': { tab: 'bad_logins' },
+  expired: { tab: 'expired_declined', state: 'expired' },
+  declined: { tab: 'expired_declined', state: 'declined' },
+  expiring: { tab: 'expiring_soon' },
+  awaiting: { tab: 'awaiting_customer' },
+  all: { tab: 'all' },
+};
+
+export const scopeOfFilter = (filter: WorklistFilter): WorklistScope => FILTER_SCOPES[filter];
+export const tabOfFilter = (filter: WorklistFilter): HomeTab => FILTER_SCOPES[filter].tab;
+
+export const isHomeTab = (value: unknown): value is HomeTab =>
+  typeof value === 'string' && (HOME_TABS as readonly string[]).includes(value);
+export const isWorklistFilter = (value: unknown): value is WorklistFilter =>
+  typeof value === 'string' && (WORKLIST_FILTERS as readonly string[]).includes(value);
+
+export const DEFAULT_HOME_TAB: HomeTab = 'bad_logins';
+
+/** Rows the Home shows per page: 20 rows of at most 4 blocks stay well inside Slack's 100 blocks. */
+export const HOME_PAGE_SIZE = 20;
+/** Rows `/reauth` lists in one ephemeral message before pointing to the App Home. */
+export const COMMAND_LIST_LIMIT = 10;
+
+/**
+ * One authorization as lists render it. A structural subset of the stored document, so store results
+ * can be handed to `blocks/` as they are without `blocks/` importing the store.
+ */
+export interface WorklistItem {
+  _id: { toHexString(): string };
+  customer: { name: string | null; email: string | null };
+  utility: string;
+  state: AuthorizationState;
+  reason: BadLoginReason | null;
+  expiresAt: Date | null;
+  declinedAt: Date | null;
+  revokedAt: Date | null;
+  incidentOpen: boolean;
+  incidentSince: Date | null;
+}
+
+/** The latest reauth request of an authorization, as lists render it (subset of the stored request). */
+export interface WorklistRequest {
+  status: RequestStatus;
+  /** When the request reached `status`. */
+  statusAt: Date;
+}
+
+/** Request statuses that mean "the email went out and the customer has not relinked yet". */
+export const AWAITING_REQUEST_STATUSES: readonly RequestStatus[] = ['sent', 'delivered', 'opened', 'clicked'];
+
+/** Longest search kept: an email is at most 254 characters. */
+export const SEARCH_MAX_CHARS = 254;
+
+/** A typed search as relink keeps it: one line, trimmed, bounded; blank means no search. */
+export function normalizeSearch(raw: string | null | undefined): string | null {
+  const text = (raw ?? '')
+    .replace(/[\p{Cc}\p{Cs}\s]+/gu, ' ')
+    .trim()
+    .slice(0, SEARCH_MAX_CHARS)
+    .trim();
+  return text === '' ? null : text;
+}
