@@ -7,6 +7,7 @@ import {
   WebAPIRequestError,
   type WebClient,
 } from '@slack/web-api';
+import { expiryWarningMessage } from '../../blocks/expiry-warning-message';
 import { type NoticeData, noticeMessage, noticeThreadReply } from '../../blocks/notice-message';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
@@ -283,15 +284,16 @@ function cardFor(effect: OutboxEffect, data: NoticeData, at: Date, now: Date): M
   return noticeMessage(data, now);
 }
 
-/**
- * blocks/ has no expiry-warning message yet, so a warning is the notice card with the coming expiry.
- * noticeMessage reads "active and no incident open" as resolved, which a warning is not: the card is
- * rendered as open so its headline says when the authorization expires.
- */
 const warningCard = (data: NoticeData, expiresAt: Date, now: Date): Message =>
-  noticeMessage(
-    // Outbox effects are stored as Mixed: re-create the Date rather than trust what came back.
-    { ...data, status: { ...data.status, expiresAt: new Date(expiresAt), incidentOpen: true } },
+  expiryWarningMessage(
+    {
+      authorizationId: data.authorizationId,
+      customerName: data.customerName,
+      customerEmail: data.customerEmail,
+      utility: data.utility,
+      // Outbox effects are stored as Mixed: re-create the Date rather than trust what came back.
+      expiresAt: new Date(expiresAt),
+    },
     now,
   );
 

@@ -249,7 +249,7 @@ describe('the notice publisher', () => {
     await record(open, 'warning:7', { type: 'expiry.warning', days: 7, expiresAt });
     expect(await pub.publishPending()).toEqual({ published: 1, deferred: 0 });
 
-    expect(onlyNoticeOf(quiet).text).toContain('Authorized; expires in 5 days');
+    expect(onlyNoticeOf(quiet).text).toContain('authorization expires in 5 days');
     expect(await notices.openFor(quiet)).toBeNull();
     expect(repliesTo(onlyNoticeOf(open))).toHaveLength(1);
   });

@@ -1,0 +1,40 @@
+import type { KnownBlock } from '@slack/types';
+import { maskEmail } from '../src/domain/mask-email';
+import { formatDay, timeUntil } from '../src/domain/problem-words';
+
+export interface ExpiryWarning {
+  authorizationId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  utility: string;
+  expiresAt: Date;
+}
+
+/** Slack reads &, < and > as markup: customer data must not be. */
+const escape = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/**
+ * "This authorization expires in 7 days": a heads-up, not an incident, so no button: the customer
+ * has nothing to fix yet, and relink opens an incident (with the button) if it does expire.
+ */
+export function expiryWarningMessage(w: ExpiryWarning, now: Date): { text: string; blocks: KnownBlock[] } {
+  const name = escape((w.customerName?.trim() || 'Unnamed customer').slice(0, 150));
+  const utility = escape(w.utility.slice(0, 100));
+  const when = `${timeUntil(w.expiresAt, now)} (${formatDay(w.expiresAt)})`;
+  const who = [w.customerEmail ? maskEmail(w.customerEmail) : null, `authorization ${w.authorizationId}`]
+    .filter(Boolean)
+    .join(' · ');
+  return {
+    text: `${name}: the ${utility} authorization expires ${when}`,
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `:hourglass: *${name}* · ${utility}\nThis authorization expires ${when}.`,
+        },
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escape(who) }] },
+    ],
+  };
+}
