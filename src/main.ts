@@ -3,6 +3,7 @@ import { type Config, ConfigError, loadConfig, readEnvironment } from './config'
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
 import { healthRoute } from './http/health';
+import { type Gauge, metricsRoute } from './http/metrics';
 import { closeServer, createHttpServer, listen } from './http/server';
 import { missingSlackVariables, setupRoute } from './http/setup-page';
 import { genericWebhookRoute, sendgridWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
@@ -122,6 +123,35 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
   };
 }
 
+/** The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet sent. */
+const backlogGauges = (services: Services): Gauge[] => [
+  {
+    name: 'relink_inbox_pending',
+    help: 'Webhook events stored but not yet processed.',
+    read: () => services.inbox.count({ processedAt: null, poisonedAt: null }),
+  },
+  {
+    name: 'relink_inbox_poisoned',
+    help: 'Webhook events given up on after repeated failures.',
+    read: () => services.inbox.count({ poisonedAt: { $ne: null } }),
+  },
+  {
+    name: 'relink_outbox_pending',
+    help: 'Effects not yet published to Slack.',
+    read: () => services.outbox.countPending(),
+  },
+  {
+    name: 'relink_requests_queued',
+    help: 'Reauth requests waiting to be sent.',
+    read: () => services.requests.countByStatus('queued'),
+  },
+  {
+    name: 'relink_requests_failed',
+    help: 'Reauth requests that failed and wait for Retry.',
+    read: () => services.requests.countByStatus('failed'),
+  },
+];
+
 /**
  * Slack, when configured: the Bolt app (its routes join our HTTP server) and the notice publisher,
  * which owns its retries and pacing, so its client has neither Bolt's retries nor its 429 queueing.
@@ -209,6 +239,7 @@ export async function startRelink(
   const server = createHttpServer({
     routes: [
       healthRoute({ database }),
+      metricsRoute({ gauges: backlogGauges(services) }),
       setupRoute({ missing: missingSlack }),
       utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
       genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),

@@ -31,6 +31,8 @@ export function createOutbox(models: Models) {
       }
     },
 
+    countPending: () => OutboxEffect.countDocuments({ publishedAt: null }),
+
     pending: (limit = 100): Promise<OutboxEffectDocument[]> =>
       OutboxEffect.find({ publishedAt: null }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean(),
 

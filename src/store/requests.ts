@@ -136,6 +136,8 @@ export function createRequestStore(connection: Connection) {
 
     set,
 
+    countByStatus: (status: RequestStatus) => Request.countDocuments({ status }),
+
     setStatus: (
       id: Types.ObjectId | string,
       status: RequestStatus,
