@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config';
+import { type RunningRelink, startRelink } from '../../src/main';
+import { utilityApiSignature } from '../../src/platforms/utilityapi/webhook';
+import { connect, databaseNameOf } from '../../src/store/database';
+import {
+  createUtilityApiStandIn,
+  type StandInAuthorization,
+  utilityApiTime,
+} from '../../test/support/utilityapi-standin';
+import { type BenchCase, type BenchContext, BenchFailure } from '../types';
+
+/** `BENCH_EVENTS` scales the case down (e.g. 1000 for a quick look); authorizations stay at events / 5. */
+const EVENTS = Math.max(10, Number(process.env.BENCH_EVENTS) || 10_000);
+const AUTHORIZATIONS = Math.round(EVENTS / 5);
+const BAD_LOGIN_SHARE = 0.3;
+const DUPLICATE_SHARE = 0.2;
+const BATCH_SIZE = 100;
+const CONCURRENT_POSTS = 4;
+const SECRET = 'bench-utilityapi-webhook-secret';
+const TOKEN = 'bench-utilityapi-token';
+const SETTLE_TIMEOUT_MS = 2 * 60 * 60_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
+
+/** A small seeded PRNG (mulberry32) so every run delivers the same events in the same order. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface BenchEvent {
+  uid: string;
+  type: string;
+  ts: string;
+  authorization_uid: string;
+  delivery_method: 'webhook';
+  delivery_target: string;
+  is_delivered: boolean;
+}
+
+/**
+ * `EVENTS` events: the first `AUTHORIZATIONS` unique ones touch every authorization once (shuffled),
+ * the rest pick authorizations at random; `DUPLICATE_SHARE` of all deliveries repeat an earlier event.
+ */
+function buildEvents(authorizations: StandInAuthorization[], bad: Set<string>, target: string) {
+  const next = random(42);
+  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
+  const order = [...authorizations];
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [order[i], order[j]] = [order[j] as StandInAuthorization, order[i] as StandInAuthorization];
+  }
+  const duplicates = Math.round(EVENTS * DUPLICATE_SHARE);
+  const unique: BenchEvent[] = [];
+  const events: BenchEvent[] = [];
+  const start = Date.now() - EVENTS * 1000;
+  let duplicatesLeft = duplicates;
+  for (let i = 0; i < EVENTS; i++) {
+    const remaining = EVENTS - i;
+    const repeat =
+      unique.length >= AUTHORIZATIONS && duplicatesLeft > 0 && next() * remaining < duplicatesLeft;
+    if (repeat) {
+      events.push(pick(unique));
+      duplicatesLeft--;
+      continue;
+    }
+    const authorization =
+      unique.length < order.length ? (order[unique.length] as StandInAuthorization) : pick(order);
+    const event: BenchEvent = {
+      uid: `bench-evt-${unique.length + 1}`,
+      type: bad.has(authorization.uid)
+        ? 'authorization_update_finished_errored'
+        : 'authorization_update_finished_successful',
+      ts: utilityApiTime(new Date(start + i * 1000)),
+      authorization_uid: authorization.uid,
+      delivery_method: 'webhook',
+      delivery_target: target,
+      is_delivered: false,
+    };
+    unique.push(event);
+    events.push(event);
+  }
+  return { events, duplicates: duplicates - duplicatesLeft };
+}
+
+async function post(url: string, events: BenchEvent[]): Promise<{ stored: number; duplicates: number }> {
+  const body = Buffer.from(JSON.stringify({ events, next: null }));
+  const salt = randomBytes(16).toString('hex');
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-utilityapi-webhook-salt': salt,
+      'x-utilityapi-webhook-signature': utilityApiSignature(SECRET, salt, body),
+    },
+    body,
+  });
+  const answer = (await response.json()) as { stored: number; duplicates: number };
+  if (response.status !== 200)
+    throw new Error(`webhook answered ${response.status}: ${JSON.stringify(answer)}`);
+  return answer;
+}
+
+async function settle(relink: RunningRelink): Promise<void> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS;
+  const { inbox, inboxProcessor } = relink.services;
+  for (;;) {
+    await inboxProcessor.drain();
+    if ((await inbox.count({ processedAt: null, poisonedAt: null })) === 0) return;
+    if (Date.now() > deadline) throw new Error('the inbox did not settle in time');
+    await sleep(10);
+  }
+}
+
+/** Incidents opened beyond one per bad-login authorization, and bad-login authorizations with none. */
+async function countIncidents(relink: RunningRelink, bad: Set<string>) {
+  const { Authorization, OutboxEffect } = relink.services.models;
+  const externalIdOf = new Map(
+    (await Authorization.find({ source: 'utilityapi' }, { externalId: 1 }).lean()).map((a) => [
+      a._id.toHexString(),
+      a.externalId,
+    ]),
+  );
+  const opened = new Map<string, number>();
+  for (const doc of await OutboxEffect.find(
+    { 'effect.type': 'incident.opened' },
+    { authorizationId: 1 },
+  ).lean()) {
+    const uid = externalIdOf.get(doc.authorizationId.toHexString()) ?? `unknown:${doc.authorizationId}`;
+    opened.set(uid, (opened.get(uid) ?? 0) + 1);
+  }
+  let duplicates = 0;
+  for (const [uid, count] of opened) duplicates += Math.max(0, count - (bad.has(uid) ? 1 : 0));
+  const missing = [...bad].filter((uid) => !opened.has(uid)).length;
+  return { duplicates, missing, stored: externalIdOf.size };
+}
+
+async function baseline(relink: RunningRelink, sample: BenchEvent[]): Promise<number> {
+  const db = relink.services.models.InboxEvent.db;
+  const collection = db.collection('bench_baseline');
+  const now = new Date();
+  const docs = Array.from({ length: EVENTS }, (_, i) => {
+    const payload = sample[i % sample.length] as BenchEvent;
+    return {
+      source: 'utilityapi',
+      eventId: `baseline-${i}`,
+      type: payload.type,
+      payload: { ...payload, uid: `baseline-${i}` },
+      receivedAt: now,
+      nextAttemptAt: now,
+      processedAt: null,
+      poisonedAt: null,
+      attempts: 0,
+    };
+  });
+  const started = performance.now();
+  await collection.insertMany(docs, { ordered: false });
+  const elapsed = performance.now() - started;
+  await collection.drop().catch(() => undefined);
+  return elapsed;
+}
+
+async function run(context: BenchContext): Promise<void> {
+  const standIn = createUtilityApiStandIn({ token: TOKEN, rateLimitPerSecond: 10_000 });
+  const { url: apiUrl } = await standIn.start();
+  const databaseUri = context.databaseUri('ingest');
+  let relink: RunningRelink | null = null;
+  try {
+    const bad = new Set<string>();
+    const authorizations: StandInAuthorization[] = [];
+    for (let i = 0; i < AUTHORIZATIONS; i++) {
+      const isBad = i % 10 < BAD_LOGIN_SHARE * 10;
+      const authorization = standIn.upsertAuthorization(
+        isBad
+          ? {
+              notes: [
+                {
+                  type: 'access_invalid',
+                  msg: 'Username and password did not work',
+                  ts: utilityApiTime(new Date()),
+                },
+              ],
+            }
+          : {},
+      );
+      if (isBad) bad.add(authorization.uid);
+      authorizations.push(authorization);
+    }
+
+    relink = await startRelink(
+      loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        MONGODB_URI: databaseUri,
+        UTILITYAPI_TOKEN: TOKEN,
+        UTILITYAPI_URL: apiUrl,
+        UTILITYAPI_WEBHOOK_SECRET: SECRET,
+      }),
+      context.log,
+      {
+        jobIntervals: {
+          processInbox: '1 hour',
+          expireDue: '1 hour',
+          warnExpiring: '1 hour',
+          reconcileUtilityApi: '1 hour',
+        },
+      },
+    );
+    const webhookUrl = `http://127.0.0.1:${relink.port}/webhooks/utilityapi`;
+    const { events, duplicates } = buildEvents(authorizations, bad, webhookUrl);
+    const batches: BenchEvent[][] = [];
+    for (let i = 0; i < events.length; i += BATCH_SIZE) batches.push(events.slice(i, i + BATCH_SIZE));
+
+    const answered = { stored: 0, duplicates: 0 };
+    const started = performance.now();
+    let nextBatch = 0;
+    const sender = async () => {
+      for (let i = nextBatch++; i < batches.length; i = nextBatch++) {
+        const answer = await post(webhookUrl, batches[i] as BenchEvent[]);
+        answered.stored += answer.stored;
+        answered.duplicates += answer.duplicates;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENT_POSTS }, sender));
+    const postedMs = performance.now() - started;
+    await settle(relink);
+    const ingestMs = performance.now() - started;
+
+    const baselineMs = await baseline(relink, events);
+    const incidents = await countIncidents(relink, bad);
+
+    const out = (line: string) => process.stdout.write(`${line}\n`);
+    out(
+      `ingest: ${events.length} events (${duplicates} duplicates) in ${seconds(ingestMs)} s = ` +
+        `${perSecond(events.length, ingestMs)} events/s`,
+    );
+    out(
+      `  posted in ${seconds(postedMs)} s (${BATCH_SIZE} per batch, ${CONCURRENT_POSTS} concurrent); ` +
+        `webhook answered stored ${answered.stored}, duplicates ${answered.duplicates}; ` +
+        `${AUTHORIZATIONS} authorizations (${bad.size} bad login), ${incidents.stored} stored`,
+    );
+    out(
+      `baseline insertMany: ${EVENTS} docs in ${seconds(baselineMs)} s = ${perSecond(EVENTS, baselineMs)} docs/s`,
+    );
+    out(`ratio ingest/baseline: ${(ingestMs / baselineMs).toFixed(1)}x`);
+    out(`duplicate effects: ${incidents.duplicates}`);
+    if (incidents.missing > 0) out(`missing incidents: ${incidents.missing}`);
+
+    const problems: string[] = [];
+    if (incidents.duplicates > 0) problems.push(`${incidents.duplicates} duplicate incident.opened effects`);
+    if (incidents.missing > 0)
+      problems.push(`${incidents.missing} bad-login authorizations without an incident`);
+    if (answered.duplicates !== duplicates)
+      problems.push(`webhook reported ${answered.duplicates} duplicates, expected ${duplicates}`);
+    if (incidents.stored !== AUTHORIZATIONS)
+      problems.push(`${incidents.stored} authorizations stored, expected ${AUTHORIZATIONS}`);
+    if (problems.length > 0) throw new BenchFailure(problems.join('; '));
+  } finally {
+    const t0 = performance.now();
+    await relink?.stop();
+    const t1 = performance.now();
+    await standIn.stop();
+    // The scratch database goes once relink (and its scheduler) no longer use it.
+    const scratch = await connect(databaseUri, databaseNameOf(databaseUri)).catch(() => null);
+    await scratch?.dropDatabase().catch(() => undefined);
+    await scratch?.close();
+    const t2 = performance.now();
+    process.stdout.write(
+      `  teardown: relink.stop ${seconds(t1 - t0)} s, drop database ${seconds(t2 - t1)} s\n`,
+    );
+  }
+}
+
+export const ingestCase: BenchCase = { name: 'ingest', run };
