@@ -7,7 +7,13 @@ import type {
 } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
 import { transition } from '../domain/transition';
-import type { AuditEventDocument, AuthorizationDocument, CustomerFields, Models } from './models';
+import type {
+  AuditEventDocument,
+  AuthorizationDocument,
+  AuthorizationKeyDocument,
+  CustomerFields,
+  Models,
+} from './models';
 
 /** What a platform says about the customer; null fields are unknown and keep what relink has. */
 export interface ObservedCustomer {
@@ -115,7 +121,7 @@ const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects:
  * top of it; a crash between the steps is completed by the next writer or by {@link repairUnapplied}.
  */
 export function createAuthorizationStore(models: Models) {
-  const { Authorization, AuditEvent, OutboxEffect } = models;
+  const { Authorization, AuthorizationKey, AuditEvent, OutboxEffect } = models;
 
   async function applyRevision(audit: AuditEventDocument): Promise<void> {
     if (audit.effects.length > 0) {
@@ -133,8 +139,15 @@ export function createAuthorizationStore(models: Models) {
     const incident = audit.effects.find(
       (e) => e.type === 'incident.opened' || e.type === 'incident.resolved',
     );
+    // Read, then write by _id alone: FerretDB only indexes a bare `{ _id }` filter (a version condition
+    // in the filter would scan the collection), and its update is not a compare-and-set anyway.
+    const current = await Authorization.findById(audit.authorizationId, { version: 1 }).lean();
+    if (!current || current.version >= audit.version) {
+      await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
+      return;
+    }
     await Authorization.updateOne(
-      { _id: audit.authorizationId, version: { $lt: audit.version } },
+      { _id: audit.authorizationId },
       {
         $set: {
           ...audit.next,
@@ -162,20 +175,43 @@ export function createAuthorizationStore(models: Models) {
     for (const audit of pending) await applyRevision(audit);
   }
 
-  async function findOrCreate(source: AuthorizationSource, externalId: string, now: Date) {
-    const existing = await Authorization.findOne({ source, externalId }).lean();
+  const keyOf = (source: AuthorizationSource, externalId: string) => `${source}:${externalId}`;
+
+  async function findByKey(source: AuthorizationSource, externalId: string) {
+    const key = await AuthorizationKey.findById(keyOf(source, externalId)).lean();
+    return key ? Authorization.findById(key.authorizationId).lean() : null;
+  }
+
+  /** Claims the key by insert (exactly one creator wins), then creates the authorization under it. */
+  async function findOrCreate(source: AuthorizationSource, externalId: string) {
+    const keyId = keyOf(source, externalId);
+    let key: AuthorizationKeyDocument | null = await AuthorizationKey.findById(keyId).lean();
+    if (!key) {
+      const candidate = { _id: keyId, authorizationId: new Types.ObjectId() };
+      try {
+        await AuthorizationKey.create(candidate);
+        key = candidate;
+      } catch (err) {
+        if (!isDuplicate(err)) throw err;
+        key = await AuthorizationKey.findById(keyId).lean();
+      }
+    }
+    if (!key) throw new RelinkError('store_inconsistent', `authorization key ${keyId} vanished`);
+    const existing = await Authorization.findById(key.authorizationId).lean();
     if (existing) return existing;
+    // Also the repair path when a crash left a key without its authorization.
     try {
-      const created = await Authorization.create({ source, externalId, state: 'pending', lastEventAt: null });
+      const created = await Authorization.create({
+        _id: key.authorizationId,
+        source,
+        externalId,
+        state: 'pending',
+      });
       return created.toObject();
     } catch (err) {
       if (!isDuplicate(err)) throw err;
-      const raced = await Authorization.findOne({ source, externalId }).lean();
-      if (!raced)
-        throw new RelinkError(
-          'store_inconsistent',
-          `authorization ${source}/${externalId} vanished at ${now.toISOString()}`,
-        );
+      const raced = await Authorization.findById(key.authorizationId).lean();
+      if (!raced) throw new RelinkError('store_inconsistent', `authorization ${keyId} exists twice`);
       return raced;
     }
   }
@@ -248,7 +284,7 @@ export function createAuthorizationStore(models: Models) {
   return {
     /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */
     async applyByKey(key: { source: AuthorizationSource; externalId: string }, options: ApplyOptions) {
-      const doc = await findOrCreate(key.source, key.externalId, options.now);
+      const doc = await findOrCreate(key.source, key.externalId);
       return applyTo(doc, options);
     },
 
@@ -261,8 +297,7 @@ export function createAuthorizationStore(models: Models) {
     findById: (id: string) =>
       Types.ObjectId.isValid(id) ? Authorization.findById(id).lean() : Promise.resolve(null),
 
-    findByKey: (source: AuthorizationSource, externalId: string) =>
-      Authorization.findOne({ source, externalId }).lean(),
+    findByKey,
 
     /** Authorizations whose expiry has passed but are not yet expired (or declined/revoked). */
     findDueForExpiry: (now: Date, limit: number) =>

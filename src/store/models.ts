@@ -116,6 +116,24 @@ const auditEventSchema = new Schema(
 auditEventSchema.index({ authorizationId: 1, version: 1 });
 auditEventSchema.index({ appliedAt: 1, at: 1 });
 
+/**
+ * `<source>:<externalId>` → authorization id. FerretDB 1.24 uses an index only for a filter that is
+ * exactly `{ _id }`, so finding an authorization by its platform key goes through this collection
+ * (one indexed read on FerretDB and MongoDB alike); its insert is also what claims a new key.
+ */
+const authorizationKeySchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    authorizationId: { type: Schema.Types.ObjectId, required: true },
+  }),
+  { collection: 'authorization_keys', versionKey: false },
+);
+
+export interface AuthorizationKeyDocument {
+  _id: string;
+  authorizationId: Types.ObjectId;
+}
+
 /** Effects waiting to be published (Slack notices); `_id` is `<authorizationId>:<version>:<n>`. */
 const outboxEffectSchema = new Schema(
   definition({
@@ -188,6 +206,7 @@ export interface CustomerFields {
 
 export interface Models {
   Authorization: Model<AuthorizationDocument>;
+  AuthorizationKey: Model<AuthorizationKeyDocument>;
   AuditEvent: Model<AuditEventDocument>;
   OutboxEffect: Model<OutboxEffectDocument>;
   InboxEvent: Model<InboxEventDocument>;
@@ -200,6 +219,7 @@ export function createModels(connection: Connection): Models {
     connection.models[name] ?? connection.model(name, schema);
   return {
     Authorization: model('Authorization', authorizationSchema) as Model<AuthorizationDocument>,
+    AuthorizationKey: model('AuthorizationKey', authorizationKeySchema) as Model<AuthorizationKeyDocument>,
     AuditEvent: model('AuditEvent', auditEventSchema) as Model<AuditEventDocument>,
     OutboxEffect: model('OutboxEffect', outboxEffectSchema) as Model<OutboxEffectDocument>,
     InboxEvent: model('InboxEvent', inboxEventSchema) as Model<InboxEventDocument>,
