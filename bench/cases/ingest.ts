@@ -114,7 +114,7 @@ async function settle(relink: RunningRelink): Promise<void> {
   const { inbox, inboxProcessor } = relink.services;
   for (;;) {
     await inboxProcessor.drain();
-    if ((await inbox.count({ processedAt: null, poisonedAt: null })) === 0) return;
+    if ((await inbox.pendingCount()) === 0) return;
     if (Date.now() > deadline) throw new Error('the inbox did not settle in time');
     await sleep(10);
   }
@@ -144,7 +144,7 @@ async function countIncidents(relink: RunningRelink, bad: Set<string>) {
 }
 
 async function baseline(relink: RunningRelink, sample: BenchEvent[]): Promise<number> {
-  const db = relink.services.models.InboxEvent.db;
+  const db = relink.services.models.Authorization.db;
   const collection = db.collection('bench_baseline');
   const now = new Date();
   const docs = Array.from({ length: EVENTS }, (_, i) => {

@@ -236,11 +236,9 @@ export function createAuthorizationStore(models: Models) {
       const customerChanged = !sameCustomer(customerBefore, customer);
       const authorizationId = doc._id.toHexString();
       if (!options.record && !customerChanged && (!changed || onlyLastEventAtMoved(current, next, effects))) {
-        // A newer observation of the same status needs no revision (reconcile would otherwise write one
-        // per authorization per run); only the ordering mark moves, and $max keeps it monotonic.
-        if (changed && next.lastEventAt) {
-          await Authorization.updateOne({ _id: doc._id }, { $max: { lastEventAt: next.lastEventAt } });
-        }
+        // A newer observation of the same status writes nothing (reconcile and repeated webhooks would
+        // otherwise cost a write each): lastEventAt moves with the next real change, which is what
+        // keeps a stale event from undoing it.
         return { authorizationId, version: doc.version, changed: false, effects: [] };
       }
 

@@ -1,4 +1,5 @@
-import type { InboxEventDocument, Models } from './models';
+import { type Connection, type Model, Schema, Types } from 'mongoose';
+import { definition } from './models';
 
 export interface IncomingEvent {
   source: string;
@@ -7,54 +8,150 @@ export interface IncomingEvent {
   payload: unknown;
 }
 
+/** An event waiting to be processed (or retried). */
+export interface InboxEventDocument {
+  _id: Types.ObjectId;
+  source: string;
+  eventId: string;
+  type: string;
+  payload: unknown;
+  receivedAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  /** Gave up after too many attempts; kept for a person to look at, never blocks others. */
+  poisonedAt: Date | null;
+}
+
+interface ArchivedEvent extends IncomingEvent {
+  _id: Types.ObjectId;
+  receivedAt: Date;
+}
+
+interface Outcome {
+  _id: Types.ObjectId;
+  outcome: string;
+  processedAt: Date;
+}
+
+/*
+ * Three collections, because on FerretDB 1.24 an update costs ~6 ms per document while batched inserts
+ * and deletes cost ~0.1 ms: `inbox` keeps every event once (unique on source + eventId, never
+ * updated), `inbox_queue` holds what is still to do (deleted in batches when done), and
+ * `inbox_outcomes` records what became of each event (inserted in batches).
+ */
+const archiveSchema = new Schema(
+  definition({
+    source: { type: String, required: true },
+    eventId: { type: String, required: true },
+    type: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+  }),
+  { collection: 'inbox', versionKey: false },
+);
+archiveSchema.index({ source: 1, eventId: 1 }, { unique: true });
+
+const queueSchema = new Schema(
+  definition({
+    source: { type: String, required: true },
+    eventId: { type: String, required: true },
+    type: { type: String, required: true },
+    payload: { type: Schema.Types.Mixed, required: true },
+    receivedAt: { type: Date, required: true },
+    attempts: { type: Number, default: 0 },
+    nextAttemptAt: { type: Date, required: true },
+    lastError: { type: String, default: null },
+    poisonedAt: { type: Date, default: null },
+  }),
+  { collection: 'inbox_queue', versionKey: false },
+);
+queueSchema.index({ poisonedAt: 1, nextAttemptAt: 1 });
+
+const outcomeSchema = new Schema(
+  definition({ outcome: { type: String, required: true }, processedAt: { type: Date, required: true } }),
+  { collection: 'inbox_outcomes', versionKey: false },
+);
+
 /** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
 
+const isDuplicate = (code: number | undefined) => code === 11000;
+
 /**
- * Every inbound webhook event, stored once before processing (unique on source + eventId), so a
- * duplicate delivery is acknowledged and ignored, and a crash before processing loses nothing.
+ * Every inbound webhook event, stored once before processing, so a duplicate delivery is
+ * acknowledged and ignored and a crash before processing loses nothing.
  */
-export function createInbox(models: Models, options: { maxAttempts: number } = { maxAttempts: 8 }) {
-  const { InboxEvent } = models;
+export function createInbox(connection: Connection, options: { maxAttempts: number } = { maxAttempts: 8 }) {
+  const model = <T>(name: string, schema: Schema) =>
+    (connection.models[name] ?? connection.model(name, schema)) as unknown as Model<T>;
+  const Archive = model<ArchivedEvent>('InboxEvent', archiveSchema);
+  const Queue = model<InboxEventDocument>('InboxQueueEntry', queueSchema);
+  const Outcomes = model<Outcome>('InboxOutcome', outcomeSchema);
+
+  const enqueue = async (events: ArchivedEvent[]) => {
+    if (events.length === 0) return;
+    const entries = events.map((e) => ({ ...e, attempts: 0, nextAttemptAt: e.receivedAt }));
+    await Queue.insertMany(entries, { ordered: false }).catch(
+      (err: { writeErrors?: { code?: number }[] }) => {
+        if (!(err.writeErrors ?? []).every((w) => isDuplicate(w.code))) throw err;
+      },
+    );
+  };
+
   return {
-    /** Stores what is new; returns how many were new and how many were already there. */
+    async init() {
+      for (const m of [Archive, Queue, Outcomes] as unknown as Model<unknown>[]) {
+        await m.createCollection().catch((err: { code?: number }) => {
+          if (err.code !== 48) throw err;
+        });
+        await m.createIndexes();
+      }
+    },
+
+    /** Stores what is new and queues it; returns how many were new and how many were already there. */
     async store(events: IncomingEvent[], now: Date): Promise<{ stored: number; duplicates: number }> {
       if (events.length === 0) return { stored: 0, duplicates: 0 };
-      const docs = events.map((e) => ({ ...e, receivedAt: now, nextAttemptAt: now }));
+      const docs: ArchivedEvent[] = events.map((e) => ({ ...e, _id: new Types.ObjectId(), receivedAt: now }));
+      let duplicates = new Set<number>();
       try {
-        const inserted = await InboxEvent.insertMany(docs, { ordered: false, rawResult: true });
-        return { stored: inserted.insertedCount, duplicates: events.length - inserted.insertedCount };
+        await Archive.insertMany(docs, { ordered: false });
       } catch (err) {
-        const bulk = err as {
-          code?: number;
-          insertedDocs?: unknown[];
-          writeErrors?: { code?: number; err?: { code?: number } }[];
-        };
-        const errors = bulk.writeErrors ?? [];
-        const allDuplicates =
-          errors.length > 0 ? errors.every((w) => (w.code ?? w.err?.code) === 11000) : bulk.code === 11000;
-        if (!allDuplicates) throw err;
-        return { stored: events.length - errors.length, duplicates: errors.length };
+        const writeErrors = (
+          err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }
+        ).writeErrors;
+        if (!writeErrors?.every((w) => isDuplicate(w.code ?? w.err?.code))) throw err;
+        duplicates = new Set(writeErrors.map((w) => w.index));
       }
+      // A crash between the two inserts leaves an archived event unqueued: requeueOrphans() finds it.
+      await enqueue(docs.filter((_, i) => !duplicates.has(i)));
+      return { stored: docs.length - duplicates.size, duplicates: duplicates.size };
     },
 
     /** Events due for (another) processing attempt, oldest first. */
     due: (now: Date, limit: number): Promise<InboxEventDocument[]> =>
-      InboxEvent.find({ processedAt: null, poisonedAt: null, nextAttemptAt: { $lte: now } })
+      Queue.find({ poisonedAt: null, nextAttemptAt: { $lte: now } })
         .sort({ receivedAt: 1, _id: 1 })
         .limit(limit)
         .lean(),
 
-    markProcessed: (id: InboxEventDocument['_id'], now: Date, outcome: string) =>
-      InboxEvent.updateOne({ _id: id }, { $set: { processedAt: now, outcome, lastError: null } }).then(
-        () => undefined,
-      ),
+    /** Records what became of processed events and takes them off the queue, in two batched writes. */
+    async settle(ids: Types.ObjectId[], outcome: string, now: Date): Promise<void> {
+      if (ids.length === 0) return;
+      await Outcomes.insertMany(
+        ids.map((_id) => ({ _id, outcome, processedAt: now })),
+        { ordered: false },
+      ).catch((err: { writeErrors?: { code?: number }[] }) => {
+        if (!(err.writeErrors ?? []).every((w) => isDuplicate(w.code))) throw err;
+      });
+      await Queue.deleteMany({ _id: { $in: ids } });
+    },
 
     /** Records a failure; after `maxAttempts` the event is poisoned and no longer retried. */
     async markFailed(event: InboxEventDocument, now: Date, error: string): Promise<'retry' | 'poisoned'> {
       const attempts = event.attempts + 1;
       const poisoned = attempts >= options.maxAttempts;
-      await InboxEvent.updateOne(
+      await Queue.updateOne(
         { _id: event._id },
         {
           $set: {
@@ -68,7 +165,30 @@ export function createInbox(models: Models, options: { maxAttempts: number } = {
       return poisoned ? 'poisoned' : 'retry';
     },
 
-    count: (filter: Record<string, unknown> = {}) => InboxEvent.countDocuments(filter),
+    /** Queues archived events that have neither an outcome nor a queue entry (a crash mid-store). */
+    async requeueOrphans(): Promise<number> {
+      const known = new Set<string>();
+      for (const m of [Queue, Outcomes] as unknown as Model<{ _id: Types.ObjectId }>[]) {
+        for (const { _id } of await m.find({}, { _id: 1 }).lean()) known.add(_id.toHexString());
+      }
+      const archived = await Archive.find({}, { _id: 1 }).lean();
+      const orphanIds = archived.map((a) => a._id).filter((id) => !known.has(id.toHexString()));
+      if (orphanIds.length === 0) return 0;
+      await enqueue(await Archive.find({ _id: { $in: orphanIds } }).lean());
+      return orphanIds.length;
+    },
+
+    pendingCount: () => Queue.countDocuments({ poisonedAt: null }),
+    poisonedCount: () => Queue.countDocuments({ poisonedAt: { $ne: null } }),
+    storedCount: (filter: { source?: string } = {}) => Archive.countDocuments(filter),
+
+    /** What became of one event: its outcome, 'pending', or null if it was never stored. */
+    async outcomeOf(source: string, eventId: string): Promise<string | null> {
+      const archived = await Archive.findOne({ source, eventId }, { _id: 1 }).lean();
+      if (!archived) return null;
+      const done = await Outcomes.findById(archived._id).lean();
+      return done?.outcome ?? 'pending';
+    },
   };
 }
 

@@ -39,22 +39,7 @@ export interface AuthorizationDocument {
  * Schema definitions are handed to mongoose untyped: its inference over these definitions exhausts
  * the type checker's memory. The document interfaces above are the types code uses instead.
  */
-const definition = (fields: Record<string, unknown>) => fields as SchemaDefinition;
-
-export interface InboxEventDocument {
-  _id: Types.ObjectId;
-  source: string;
-  eventId: string;
-  type: string;
-  payload: unknown;
-  receivedAt: Date;
-  processedAt: Date | null;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  poisonedAt: Date | null;
-  outcome: string | null;
-}
+export const definition = (fields: Record<string, unknown>) => fields as SchemaDefinition;
 
 const authorizationSchema = new Schema(
   definition({
@@ -150,27 +135,6 @@ const outboxEffectSchema = new Schema(
 );
 outboxEffectSchema.index({ publishedAt: 1, createdAt: 1 });
 
-/** Every inbound webhook event, stored once before it is processed. */
-const inboxEventSchema = new Schema(
-  definition({
-    source: { type: String, required: true },
-    eventId: { type: String, required: true },
-    type: { type: String, required: true },
-    payload: { type: Schema.Types.Mixed, required: true },
-    receivedAt: { type: Date, required: true },
-    processedAt: { type: Date, default: null },
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
-    lastError: { type: String, default: null },
-    /** Gave up after too many attempts; kept for a person to look at, never blocks others. */
-    poisonedAt: { type: Date, default: null },
-    outcome: { type: String, default: null },
-  }),
-  { collection: 'inbox', versionKey: false },
-);
-inboxEventSchema.index({ source: 1, eventId: 1 }, { unique: true });
-inboxEventSchema.index({ processedAt: 1, poisonedAt: 1, nextAttemptAt: 1 });
-
 export interface AuditEventDocument {
   _id: string;
   authorizationId: Types.ObjectId;
@@ -209,7 +173,6 @@ export interface Models {
   AuthorizationKey: Model<AuthorizationKeyDocument>;
   AuditEvent: Model<AuditEventDocument>;
   OutboxEffect: Model<OutboxEffectDocument>;
-  InboxEvent: Model<InboxEventDocument>;
 }
 
 /** Registers relink's models on one connection (never mongoose's global one). */
@@ -222,7 +185,6 @@ export function createModels(connection: Connection): Models {
     AuthorizationKey: model('AuthorizationKey', authorizationKeySchema) as Model<AuthorizationKeyDocument>,
     AuditEvent: model('AuditEvent', auditEventSchema) as Model<AuditEventDocument>,
     OutboxEffect: model('OutboxEffect', outboxEffectSchema) as Model<OutboxEffectDocument>,
-    InboxEvent: model('InboxEvent', inboxEventSchema) as Model<InboxEventDocument>,
   };
 }
 

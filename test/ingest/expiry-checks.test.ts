@@ -51,7 +51,7 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     const deps = {
       authorizations,
       inboxProcessor: createInboxProcessor({
-        inbox: createInbox(models),
+        inbox: createInbox(db.connection),
         authorizations,
         utilityapi: null,
         log,

@@ -44,7 +44,7 @@ describe('webhook ingest over real HTTP', () => {
   const settled = async () => {
     for (let i = 0; i < 200; i++) {
       await relink.services.inboxProcessor.drain();
-      if ((await relink.services.inbox.count({ processedAt: null, poisonedAt: null })) === 0) return;
+      if ((await relink.services.inbox.pendingCount()) === 0) return;
       await sleep(25);
     }
     throw new Error('inbox did not settle');
@@ -138,7 +138,7 @@ describe('webhook ingest over real HTTP', () => {
   });
 
   it('answers an unknown event type and ping with 200 and stores them without changing anything', async () => {
-    const before = await relink.services.inbox.count();
+    const before = await relink.services.inbox.storedCount();
     expect(
       await deliver([
         { uid: 'evt-ping', type: 'ping' },
@@ -146,22 +146,22 @@ describe('webhook ingest over real HTTP', () => {
       ]),
     ).toBe(200);
     await settled();
-    expect(await relink.services.inbox.count()).toBe(before + 2);
-    expect(await relink.services.inbox.count({ eventId: 'evt-ping', outcome: 'no_authorization' })).toBe(1);
+    expect(await relink.services.inbox.storedCount()).toBe(before + 2);
+    expect(await relink.services.inbox.outcomeOf('utilityapi', 'evt-ping')).toBe('no_authorization');
   });
 
   it('rejects a tampered or unsigned batch with 401 and stores nothing', async () => {
-    const before = await relink.services.inbox.count();
+    const before = await relink.services.inbox.storedCount();
     expect(
       await deliver([{ uid: 'evt-tampered', type: 'authorization_created', authorization_uid: '1' }], true),
     ).toBe(401);
     const unsigned = await fetch(`${base}/webhooks/utilityapi`, { method: 'POST', body: '{"events":[]}' });
     expect(unsigned.status).toBe(401);
-    expect(await relink.services.inbox.count()).toBe(before);
+    expect(await relink.services.inbox.storedCount()).toBe(before);
   });
 
   it('rejects signed malformed JSON with 400 and stores nothing', async () => {
-    const before = await relink.services.inbox.count();
+    const before = await relink.services.inbox.storedCount();
     const body = '{"events": [ {"uid": "x", ';
     const response = await fetch(`${base}/webhooks/utilityapi`, {
       method: 'POST',
@@ -173,7 +173,7 @@ describe('webhook ingest over real HTTP', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({ error: 'request body is not valid JSON' });
-    expect(await relink.services.inbox.count()).toBe(before);
+    expect(await relink.services.inbox.storedCount()).toBe(before);
   });
 
   describe('POST /webhooks/events', () => {
@@ -208,10 +208,10 @@ describe('webhook ingest over real HTTP', () => {
 
     it('rejects a stale signature with 401 and stores nothing', async () => {
       const body = event('g2');
-      const before = await relink.services.inbox.count();
+      const before = await relink.services.inbox.storedCount();
       const response = await post(body, signRelinkPayload(body, GENERIC_SECRET, now() - 301));
       expect(response.status).toBe(401);
-      expect(await relink.services.inbox.count()).toBe(before);
+      expect(await relink.services.inbox.storedCount()).toBe(before);
     });
 
     it('answers 400 naming every invalid field', async () => {
@@ -234,7 +234,7 @@ describe('webhook ingest over real HTTP', () => {
       const response = await post(body, signRelinkPayload(body, GENERIC_SECRET, now()));
       expect(response.status).toBe(200);
       await settled();
-      expect(await relink.services.inbox.count({ eventId: 'g4', outcome: 'ignored_type' })).toBe(1);
+      expect(await relink.services.inbox.outcomeOf('webhook', 'g4')).toBe('ignored_type');
     });
 
     it('refuses bodies over 1 MiB with 413', async () => {

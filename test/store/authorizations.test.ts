@@ -82,7 +82,8 @@ describe('the authorization store', () => {
 
   it('finishes the inbox after a processor stopped mid-way, processing each event once', async () => {
     const store = createAuthorizationStore(models);
-    const inbox = createInbox(models);
+    const inbox = createInbox(db.connection);
+    await inbox.init();
     const now = new Date('2026-11-03T10:00:00Z');
     const events = Array.from({ length: 5 }, (_, n) => ({
       source: 'webhook',
@@ -114,12 +115,49 @@ describe('the authorization store', () => {
     expect(await processor(2).runOnce()).toBe(2); // the first process stops here
     await processor(50).drain(); // a restarted process
 
-    expect(await inbox.count({ eventId: /^restart-/, processedAt: null })).toBe(0);
+    expect(await inbox.pendingCount()).toBe(0);
     const outbox = createOutbox(models);
     for (let n = 0; n < 5; n++) {
       const authorization = await store.findByKey('webhook', `restart-acct-${n}`);
       const effects = await outbox.forAuthorization(authorization?._id.toHexString() ?? '');
       expect(effects.map((e) => e.effect.type)).toEqual(['incident.opened']);
     }
+  });
+});
+
+describe('the inbox', () => {
+  const db = useTestDatabase('inbox');
+
+  it('queues an event a crash left stored but unqueued, and only that one', async () => {
+    const inbox = createInbox(db.connection);
+    await inbox.init();
+    const now = new Date('2026-11-04T10:00:00Z');
+    await inbox.store([{ source: 'webhook', eventId: 'queued-1', type: 't', payload: {} }], now);
+    // The crash: the event reached the archive but not the queue.
+    await db.connection
+      .collection('inbox')
+      .insertOne({ source: 'webhook', eventId: 'orphan-1', type: 't', payload: {}, receivedAt: now });
+
+    expect(await inbox.requeueOrphans()).toBe(1);
+    expect(await inbox.requeueOrphans()).toBe(0);
+    expect((await inbox.due(now, 10)).map((e) => e.eventId).sort()).toEqual(['orphan-1', 'queued-1']);
+  });
+
+  it('answers a duplicate delivery as a duplicate and queues nothing new', async () => {
+    const inbox = createInbox(db.connection);
+    await inbox.init();
+    const now = new Date('2026-11-05T10:00:00Z');
+    const events = [
+      { source: 'utilityapi', eventId: 'dup-a', type: 't', payload: {} },
+      { source: 'utilityapi', eventId: 'dup-b', type: 't', payload: {} },
+    ];
+    expect(await inbox.store(events, now)).toEqual({ stored: 2, duplicates: 0 });
+    expect(
+      await inbox.store([...events, { source: 'utilityapi', eventId: 'dup-c', type: 't', payload: {} }], now),
+    ).toEqual({
+      stored: 1,
+      duplicates: 2,
+    });
+    expect((await inbox.due(now, 10)).filter((e) => e.eventId.startsWith('dup-'))).toHaveLength(3);
   });
 });
