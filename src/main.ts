@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
+import { createHomeService } from './home/home-service';
 import { healthRoute } from './http/health';
 import { type Gauge, metricsRoute } from './http/metrics';
 import { closeServer, createHttpServer, listen } from './http/server';
@@ -24,11 +25,13 @@ import { registerListeners } from './slack/listeners';
 import { createNoticePublisher } from './slack/notice-publisher';
 import { createAuthorizationStore } from './store/authorizations';
 import { type Database, openDatabase } from './store/database';
+import { createHomeStateStore } from './store/home-state';
 import { createInbox } from './store/inbox';
 import { createModels, ensureIndexes } from './store/models';
 import { createNoticeStore } from './store/notices';
 import { createOutbox } from './store/outbox';
 import { createRequestStore } from './store/requests';
+import { createWorklist } from './store/worklist';
 
 export interface RunningRelink {
   readonly port: number;
@@ -51,7 +54,9 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
   const requests = createRequestStore(database.connection);
   await requests.init();
   const authorizations = createAuthorizationStore(models);
-  const inbox = createInbox(models);
+  const inbox = createInbox(database.connection);
+  await inbox.init();
+  await inbox.requeueOrphans();
   const outbox = createOutbox(models);
   const utilityapi = config.utilityapi.token
     ? createUtilityApiClient({ baseUrl: config.utilityapi.url, token: config.utilityapi.token, log })
@@ -104,6 +109,15 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
     : null;
   const noticeData = createNoticeData({ authorizations, requests });
+  // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
+  const worklist = createWorklist({
+    models,
+    requests,
+    expiringWithinDays: Math.max(...config.expiry.warningDays),
+  });
+  const homeState = createHomeStateStore(database.connection);
+  await homeState.init();
+  const home = createHomeService({ worklist, homeState, clock });
   return {
     models,
     authorizations,
@@ -119,6 +133,8 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     sendRequests,
     sendSoon,
     noticeData,
+    worklist,
+    home,
     onOutboxChanged: (listener: () => void) => outboxListeners.push(listener),
   };
 }
@@ -128,12 +144,12 @@ const backlogGauges = (services: Services): Gauge[] => [
   {
     name: 'relink_inbox_pending',
     help: 'Webhook events stored but not yet processed.',
-    read: () => services.inbox.count({ processedAt: null, poisonedAt: null }),
+    read: () => services.inbox.pendingCount(),
   },
   {
     name: 'relink_inbox_poisoned',
     help: 'Webhook events given up on after repeated failures.',
-    read: () => services.inbox.count({ poisonedAt: { $ne: null } }),
+    read: () => services.inbox.poisonedCount(),
   },
   {
     name: 'relink_outbox_pending',
@@ -168,6 +184,8 @@ async function buildSlack(
   const slack = createSlackApp({ config: slackConfig, log });
   registerListeners(slack.app, {
     reauth: services.reauth,
+    home: services.home,
+    worklist: services.worklist,
     sender: { name: config.sendgrid?.fromName ?? 'relink', email: config.sendgrid?.fromEmail ?? '' },
     clock,
     log,

@@ -1,20 +1,43 @@
-import type { App, BlockButtonAction, ViewSubmitAction } from '@slack/bolt';
-import { ActionId, actionIdPattern, CallbackId } from '../ids';
+import type {
+  App,
+  BlockAction,
+  BlockButtonAction,
+  PlainTextInputAction,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import { ActionId, actionIdPattern, CallbackId, Command } from '../ids';
 import { askReauth } from './actions/ask-reauth';
 import { editRequest } from './actions/edit-request';
+import { homeClearSearch } from './actions/home-clear-search';
+import { homePage } from './actions/home-page';
+import { homeSearch } from './actions/home-search';
+import { homeTab } from './actions/home-tab';
 import { retrySend } from './actions/retry-send';
+import { reauthCommand } from './commands/reauth';
+import { appHomeOpened } from './events/app-home-opened';
 import type { ListenerDeps } from './types';
 import { reauthFormSubmitted } from './views/reauth-form-submitted';
 import { reauthPreviewSubmitted } from './views/reauth-preview-submitted';
 
 export type { ListenerDeps } from './types';
 
-/** Every button and modal listener of the Ask flow (DESIGN.md, Flow 4). */
+/** Every listener: the Ask flow (DESIGN.md, Flow 4), `/reauth` and the App Home. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  // The notice's button and the App Home's per-row copies (`ask_reauth.<row>`) alike.
+  // The notice's button and the per-row copies in lists and the Home (`ask_reauth.<row>`) alike.
   app.action<BlockButtonAction>(actionIdPattern(ActionId.askReauth), askReauth(deps));
   app.action<BlockButtonAction>(ActionId.editRequest, editRequest(deps));
   app.action<BlockButtonAction>(ActionId.retrySend, retrySend(deps));
   app.view<ViewSubmitAction>(CallbackId.reauthForm, reauthFormSubmitted(deps));
   app.view<ViewSubmitAction>(CallbackId.reauthPreview, reauthPreviewSubmitted(deps));
+
+  app.command(Command.reauth, reauthCommand(deps));
+
+  app.event('app_home_opened', appHomeOpened(deps));
+  // One tab button per tab (`home_tab.<tab>`).
+  app.action<BlockButtonAction>(actionIdPattern(ActionId.homeTab), homeTab(deps));
+  const page = homePage(deps);
+  app.action<BlockButtonAction>(ActionId.homePrevious, page);
+  app.action<BlockButtonAction>(ActionId.homeNext, page);
+  app.action<BlockAction<PlainTextInputAction>>(ActionId.homeSearch, homeSearch(deps));
+  app.action<BlockButtonAction>(ActionId.homeClearSearch, homeClearSearch(deps));
 }

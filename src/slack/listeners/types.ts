@@ -1,24 +1,43 @@
 import type {
   AllMiddlewareArgs,
+  BlockAction,
   BlockButtonAction,
+  PlainTextInputAction,
   SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackEventMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import type { HomeService } from '../../home/home-service';
 import type { Logger } from '../../logger';
 import type { ReauthService } from '../../reauth/reauth-service';
+import type { Worklist } from '../../store/worklist';
 
 /** What the Slack listeners need; built once in `src/main.ts`. */
 export interface ListenerDeps {
   reauth: ReauthService;
+  /** Each user's App Home. */
+  home: HomeService;
+  /** The filters and search behind `/reauth`. */
+  worklist: Worklist;
   /** SENDGRID_FROM_NAME and SENDGRID_FROM_EMAIL, shown in the email preview's From line. */
   sender: { name: string; email: string };
   clock: () => Date;
   log: Logger;
 }
 
-/** What Bolt hands a listener for a button click (in a message or a modal). */
+/** What Bolt hands a listener for a button click (in a message, a modal or the App Home). */
 export type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+/** What Bolt hands a listener for Enter in a text input with `dispatch_action` (the Home's search). */
+export type TextInputArgs = SlackActionMiddlewareArgs<BlockAction<PlainTextInputAction>> & AllMiddlewareArgs;
 
 /** What Bolt hands a listener for a modal's submit button. */
 export type ViewSubmissionArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/** What Bolt hands a slash command listener. */
+export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** What Bolt hands the `app_home_opened` listener. */
+export type HomeOpenedArgs = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;

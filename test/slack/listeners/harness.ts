@@ -5,13 +5,16 @@ import { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import { noticeMessage } from '../../../blocks/notice-message';
 import { sendFailedReply } from '../../../blocks/send-failed-message';
+import type { AuthorizationEvent, AuthorizationState } from '../../../src/domain/authorization';
+import { createHomeService, type HomeService } from '../../../src/home/home-service';
 import { closeServer, createHttpServer, listen } from '../../../src/http/server';
 import { createLogger } from '../../../src/logger';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
 import { createSlackApp, type SlackApp, SlackPath } from '../../../src/slack/app';
-import { ActionId, BlockId, SEND_ANYWAY_OPTION } from '../../../src/slack/ids';
+import { ActionId, BlockId, Command, SEND_ANYWAY_OPTION } from '../../../src/slack/ids';
 import { registerListeners } from '../../../src/slack/listeners';
 import { type AuthorizationStore, createAuthorizationStore } from '../../../src/store/authorizations';
+import { createHomeStateStore, type HomeStateStore } from '../../../src/store/home-state';
 import { createModels, ensureIndexes } from '../../../src/store/models';
 import { createOutbox } from '../../../src/store/outbox';
 import {
@@ -19,21 +22,30 @@ import {
   type ReauthRequestDocument,
   type RequestStore,
 } from '../../../src/store/requests';
+import { createWorklist, type Worklist } from '../../../src/store/worklist';
 import { useTestDatabase } from '../../support/database';
 import {
   type ButtonSource,
   blockActionsPayload,
   interactiveBody,
   signSlackRequest,
+  slashCommandBody,
   textInputValue,
   viewSubmissionPayload,
 } from '../../support/slack-signing';
-import { createSlackStandin, type PostedMessage, type RecordedCall } from '../../support/slack-standin';
+import {
+  createSlackStandin,
+  type PostedMessage,
+  type RecordedCall,
+  type StoredView,
+} from '../../support/slack-standin';
+import { createResponseUrls, type ResponseUrlPost } from './response-urls';
 
 /*
- * The Ask flow as Slack drives it: a real Bolt app with relink's listeners, served on relink's HTTP
- * server, reached by signed interaction requests built from what the Slack stand-in holds, talking to
- * the stand-in's Web API, over a real database and the real reauth service.
+ * relink's Slack listeners as Slack drives them: a real Bolt app, served on relink's HTTP server,
+ * reached by signed interaction, slash command and event requests built from what the Slack stand-in
+ * holds, talking to the stand-in's Web API (and answering commands through response_urls), over a real
+ * database and the real reauth, worklist and Home services.
  */
 
 export const BOT_TOKEN = 'xoxb-relink-listeners-test-0123456789';
@@ -41,6 +53,8 @@ export const SIGNING_SECRET = 'fedcba9876543210fedcba9876543210';
 export const TEAM = 'T0RELINK01';
 export const ALICE = 'U0ALICE001';
 export const ALERTS = 'C0ALERTS01';
+/** A channel relink is not a member of: response_url answers reach it, chat.postEphemeral could not. */
+export const SUPPORT = 'C0SUPPORT1';
 export const SENDER = { name: 'Sunny Solar', email: 'support@sunny.example' };
 export const alice = { userId: ALICE, teamId: TEAM };
 
@@ -121,6 +135,11 @@ export function useListenerHarness(label: string) {
     { level: 'info', pretty: false },
     { write: (line: string) => logLines.push(line) },
   );
+  const responseUrls = createResponseUrls();
+  let commands = 0;
+  // The worklist's search, slowed or broken on demand (FerretDB's scans at scale; a database outage).
+  let searchDelayMs = 0;
+  let searchFailure: Error | null = null;
   // The service's and listeners' clock; tests move it to step through cooldowns.
   let now = new Date('2026-03-12T15:00:00.000Z');
   let queued = 0;
@@ -133,6 +152,9 @@ export function useListenerHarness(label: string) {
   let authorizations: AuthorizationStore | undefined;
   let requests: RequestStore | undefined;
   let reauth: ReauthService | undefined;
+  let worklist: Worklist | undefined;
+  let homeState: HomeStateStore | undefined;
+  let home: HomeService | undefined;
   let direct: WebClient | undefined;
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the listener harness is only ready inside tests');
@@ -141,6 +163,7 @@ export function useListenerHarness(label: string) {
 
   beforeAll(async () => {
     const start = await standin.start();
+    await responseUrls.start();
     const models = createModels(db.connection);
     await ensureIndexes(models);
     authorizations = createAuthorizationStore(models);
@@ -170,7 +193,19 @@ export function useListenerHarness(label: string) {
       botId: 'B0RELINKBOT',
       botUserId: 'U0RELINKBOT',
     });
-    registerListeners(slack.app, { reauth, sender: SENDER, clock: () => now, log });
+    const realWorklist = createWorklist({ models, requests, expiringWithinDays: 30 });
+    worklist = {
+      ...realWorklist,
+      async find(query, limit) {
+        if (searchDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, searchDelayMs));
+        if (searchFailure) throw searchFailure;
+        return realWorklist.find(query, limit);
+      },
+    };
+    homeState = createHomeStateStore(db.connection);
+    await homeState.init();
+    home = createHomeService({ worklist, homeState, clock: () => now });
+    registerListeners(slack.app, { reauth, home, worklist, sender: SENDER, clock: () => now, log });
     // Bolt answers Slack as soon as a listener acks and keeps running it afterwards; counting requests
     // until processEvent settles (app.error included) lets a test wait for everything a click caused.
     const app = slack.app;
@@ -192,9 +227,13 @@ export function useListenerHarness(label: string) {
     await slack?.stop();
     if (server) await closeServer(server);
     await standin.stop();
+    await responseUrls.stop();
   });
   beforeEach(() => {
     standin.reset();
+    responseUrls.reset();
+    searchDelayMs = 0;
+    searchFailure = null;
     standinSkewMs = 0;
     queued = 0;
     logLines.length = 0;
@@ -210,12 +249,18 @@ export function useListenerHarness(label: string) {
   }
 
   /** POSTs an interaction payload to relink signed as Slack signs it, and waits for its listener. */
-  async function post(payload: object, headers: Record<string, string> = {}): Promise<SlackAnswer> {
-    const body = interactiveBody(payload);
+  const post = (payload: object, headers: Record<string, string> = {}): Promise<SlackAnswer> =>
+    postBody(interactiveBody(payload), 'application/x-www-form-urlencoded', headers);
+
+  async function postBody(
+    body: string,
+    contentType: 'application/x-www-form-urlencoded' | 'application/json',
+    headers: Record<string, string> = {},
+  ): Promise<SlackAnswer> {
     const response = await fetch(`${url}${SlackPath.events}`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-www-form-urlencoded',
+        'content-type': contentType,
         ...signSlackRequest({ signingSecret: SIGNING_SECRET, body }),
         ...headers,
       },
@@ -249,6 +294,28 @@ export function useListenerHarness(label: string) {
     get reauth() {
       return ready(reauth);
     },
+    get worklist() {
+      return ready(worklist);
+    },
+    get homeState() {
+      return ready(homeState);
+    },
+    get home() {
+      return ready(home);
+    },
+    /** What relink answered through response_urls (slash commands), oldest first. */
+    get responses(): readonly ResponseUrlPost[] {
+      return responseUrls.posts;
+    },
+    responseUrls,
+    /** Makes `/reauth`'s search take `ms` longer, as a scan of many authorizations on FerretDB does. */
+    slowSearch(ms: number) {
+      searchDelayMs = ms;
+    },
+    /** Makes `/reauth`'s search fail, as it would with the database unreachable. */
+    failSearch(err: Error) {
+      searchFailure = err;
+    },
     get now() {
       return now;
     },
@@ -272,22 +339,32 @@ export function useListenerHarness(label: string) {
     listenerCalls: (method: string) => standin.callsTo(method).filter((c) => !harnessCalls.has(c)),
 
     /** A customer whose utility password stopped working: the state that offers the button. */
-    async seedBadLogin(customer: Customer = ada): Promise<string> {
+    seedBadLogin: (customer: Customer = ada): Promise<string> => h.seed(customer, 'bad_login'),
+
+    /** An authorization the platform reported in `state` `ago` ms before the clock. */
+    async seed(
+      customer: Customer,
+      state: AuthorizationState,
+      extra: Partial<Observed> & { ago?: number } = {},
+    ): Promise<string> {
+      const { ago = 0, ...event } = extra;
+      const at = new Date(now.getTime() - ago);
       const result = await ready(authorizations).applyByKey(
         { source: 'utilityapi', externalId: new Types.ObjectId().toHexString() },
         {
           event: {
             kind: 'observed',
-            at: now,
-            state: 'bad_login',
-            reason: 'invalid_credentials',
+            at,
+            state,
+            reason: state === 'bad_login' ? 'invalid_credentials' : null,
             expiresAt: null,
             declinedAt: null,
             revokedAt: null,
+            ...event,
           },
           customer: { name: customer.name, email: customer.email, utility: customer.utility },
           actor: 'platform',
-          now,
+          now: at,
         },
       );
       return result.authorizationId;
@@ -402,6 +479,125 @@ export function useListenerHarness(label: string) {
       return h.openView(viewId);
     },
 
+    /**
+     * Types `/reauth <text>` in `channel`, as `alice` unless told otherwise; the answer comes back
+     * through a response_url of its own (`responsesTo(key)`).
+     */
+    async command(
+      text: string,
+      options: { user?: typeof alice; channel?: string; triggerAgeMs?: number } = {},
+    ): Promise<{ answer: SlackAnswer; key: string }> {
+      const actor = options.user ?? alice;
+      const key = `command-${++commands}`;
+      const body = slashCommandBody({
+        actor,
+        command: Command.reauth,
+        text,
+        channelId: options.channel ?? SUPPORT,
+        triggerId: standin.issueTriggerId({ userId: actor.userId }),
+        responseUrl: responseUrls.url(key),
+      });
+      standinSkewMs = options.triggerAgeMs ?? 0;
+      try {
+        return { answer: await postBody(body, 'application/x-www-form-urlencoded'), key };
+      } finally {
+        standinSkewMs = 0;
+      }
+    },
+
+    /** What relink answered to one command. */
+    responsesTo: (key: string) => responseUrls.posts.filter((p) => p.key === key),
+
+    /** The user opens relink's App Home (or its Messages tab): Slack's `app_home_opened` event. */
+    async openHome(options: { user?: typeof alice; tab?: 'home' | 'messages' } = {}): Promise<SlackAnswer> {
+      const actor = options.user ?? alice;
+      const event = {
+        token: 'deprecated-verification-token',
+        team_id: actor.teamId,
+        api_app_id: 'A0RELINKAPP',
+        type: 'event_callback',
+        event_id: `Ev${new Types.ObjectId().toHexString().toUpperCase()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [
+          { enterprise_id: null, team_id: actor.teamId, user_id: 'U0RELINKBOT', is_bot: true },
+        ],
+        event: {
+          type: 'app_home_opened',
+          user: actor.userId,
+          channel: 'D0RELINKDM',
+          tab: options.tab ?? 'home',
+          event_ts: (Date.now() / 1000).toFixed(6),
+        },
+      };
+      return postBody(JSON.stringify(event), 'application/json');
+    },
+
+    /** The Home the stand-in holds for a user (as published last), or undefined if none was. */
+    homeOf: (userId: string = ALICE): StoredView | undefined => standin.views.homeByUser.get(userId),
+
+    /** The Home the user sees now; throws if none was published. */
+    currentHome(userId: string = ALICE): ViewOutput {
+      const stored = standin.views.homeByUser.get(userId);
+      if (!stored) throw new Error(`no Home published for ${userId}`);
+      return stored.output;
+    },
+
+    /** Types `text` in the Home's search box and presses Enter, as `alice`. */
+    async searchHome(view: ViewOutput, text: string): Promise<SlackAnswer> {
+      const hasSearch = view.blocks.some(
+        (b) => b.type === 'input' && 'block_id' in b && b.block_id === BlockId.homeSearch,
+      );
+      if (!hasSearch) throw new Error('the view has no search input');
+      const value = { type: 'plain_text_input', value: text };
+      const values = { [BlockId.homeSearch]: { [ActionId.homeSearch]: value } };
+      return post({
+        type: 'block_actions',
+        user: { id: ALICE, username: 'alice', name: 'alice', team_id: TEAM },
+        api_app_id: 'A0RELINKAPP',
+        token: 'deprecated-verification-token',
+        trigger_id: standin.issueTriggerId({ userId: ALICE, viewId: view.id }),
+        team: { id: TEAM, domain: 'relink-test' },
+        is_enterprise_install: false,
+        container: { type: 'view', view_id: view.id },
+        view: { ...view, state: { values } },
+        state: { values },
+        actions: [
+          {
+            type: 'plain_text_input',
+            action_id: ActionId.homeSearch,
+            block_id: BlockId.homeSearch,
+            value: text,
+            action_ts: (Date.now() / 1000).toFixed(6),
+          },
+        ],
+      });
+    },
+
+    /**
+     * Clicks a button in an ephemeral answer (a `/reauth` list): Slack says `is_ephemeral` and sends no
+     * `message`, since an ephemeral message cannot be read back or updated.
+     */
+    async clickEphemeral(answer: ResponseUrlPost, actionId: string, channel = SUPPORT): Promise<SlackAnswer> {
+      const message: PostedMessage = {
+        channel,
+        ts: '1773327600.000100',
+        text: answer.body.text ?? '',
+        blocks: (answer.body.blocks ?? []) as PostedMessage['blocks'],
+        replies: [],
+        user: 'U0RELINKBOT',
+        botId: 'B0RELINKBOT',
+        updates: 0,
+      };
+      const triggerId = standin.issueTriggerId({ userId: ALICE });
+      const { message: _notSent, ...payload } = blockActionsPayload({
+        actor: alice,
+        triggerId,
+        actionId,
+        source: { message },
+      }) as ReturnType<typeof blockActionsPayload> & { message?: unknown };
+      return post({ ...payload, container: { ...payload.container, is_ephemeral: true } });
+    },
+
     /** Clicks the notice's button and returns the reauth form the stand-in opened. */
     async openForm(notice: PostedMessage): Promise<ViewOutput> {
       const before = h.listenerCalls('views.open').length;
@@ -425,3 +621,5 @@ export function useListenerHarness(label: string) {
 }
 
 export type ListenerHarness = ReturnType<typeof useListenerHarness>;
+
+type Observed = Extract<AuthorizationEvent, { kind: 'observed' }>;

@@ -6,8 +6,8 @@ import { explainFailure } from '../failure-words';
 import type { ButtonArgs, ListenerDeps } from '../types';
 
 /**
- * "Ask the utility customer to reauthorize" on a notice: opens the prefilled reauth form, or says in
- * plain words why no request can be sent.
+ * "Ask the utility customer to reauthorize" on a notice, a `/reauth` list or the App Home: opens the
+ * prefilled reauth form, or says in plain words why no request can be sent.
  */
 export const askReauth = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: ActionId.askReauth });
@@ -19,7 +19,7 @@ export const askReauth = (deps: ListenerDeps) => {
       const { authorizationId } = askReauthValue.decode(action.value);
       // Two indexed reads, well inside the 3 s a trigger_id lives.
       const form = await deps.reauth.prepareForm(authorizationId);
-      view = reauthFormView({ ...form, channel: body.channel?.id, noticeTs: body.message?.ts }, now);
+      view = reauthFormView({ ...form, ...noticeOf(body) }, now);
     } catch (err) {
       const { words } = explainFailure(err, {
         log,
@@ -35,3 +35,12 @@ export const askReauth = (deps: ListenerDeps) => {
     await client.views.open({ trigger_id: body.trigger_id, view });
   };
 };
+
+/**
+ * The notice the button was clicked on, for later steps to update. A `/reauth` list is an ephemeral
+ * message: Slack gives it a ts but it cannot be updated or replied to, so it is no notice.
+ */
+function noticeOf(body: ButtonArgs['body']): { channel?: string; noticeTs?: string } {
+  if (body.container?.is_ephemeral === true) return {};
+  return { channel: body.channel?.id, noticeTs: body.message?.ts };
+}

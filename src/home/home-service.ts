@@ -1,0 +1,62 @@
+import type { HomeView } from '@slack/types';
+import { homeView } from '../../blocks/home-view';
+import { type HomeTab, normalizeSearch } from '../domain/worklist';
+import type { HomeState, HomeStateStore } from '../store/home-state';
+import type { Worklist } from '../store/worklist';
+
+export interface HomeServiceDeps {
+  worklist: Worklist;
+  homeState: HomeStateStore;
+  clock: () => Date;
+}
+
+/** What a click on the Home asks for. Tab and search start again at page 1. */
+export interface HomeChange {
+  /**
+   * What the Home on screen shows (its `private_metadata`), which the click is relative to; the
+   * remembered state when absent (first opening, or metadata relink cannot read).
+   */
+  shown?: HomeState | null;
+  tab?: HomeTab;
+  page?: number;
+  /** `null` or blank clears the search. */
+  search?: string | null;
+}
+
+export interface RenderedHome {
+  view: HomeView;
+  /** What the view shows, as remembered for the user's next opening (page clamped to the list). */
+  state: HomeState;
+}
+
+/** Each user's App Home: the worklist tab, page and search they chose, remembered between openings. */
+export function createHomeService(deps: HomeServiceDeps) {
+  return {
+    /** The Home to publish for one user, after applying `change`; the state shown is saved. */
+    async render(teamId: string, userId: string, change?: HomeChange): Promise<RenderedHome> {
+      const now = deps.clock();
+      const from = change?.shown ?? (await deps.homeState.get(teamId, userId));
+      const wanted = applyChange(from, change);
+      const [counts, page] = await Promise.all([
+        deps.worklist.counts(now),
+        deps.worklist.page(wanted.tab, { now, page: wanted.page, search: wanted.search }),
+      ]);
+      const lastRequests = await deps.worklist.lastRequestsFor(page.items.map((item) => item._id));
+      const state: HomeState = { ...wanted, page: page.page };
+      // A plain opening changes nothing worth a write unless the remembered page no longer exists.
+      if (change || state.page !== from.page) await deps.homeState.set(teamId, userId, state, now);
+      const view = homeView({ tab: state.tab, counts, page, search: state.search, lastRequests, now });
+      return { view, state };
+    },
+  };
+}
+
+export type HomeService = ReturnType<typeof createHomeService>;
+
+function applyChange(from: HomeState, change: HomeChange | undefined): HomeState {
+  if (!change) return from;
+  const search = change.search !== undefined ? normalizeSearch(change.search) : from.search;
+  const tab = change.tab ?? from.tab;
+  const restart = tab !== from.tab || search !== from.search;
+  return { tab, search, page: change.page ?? (restart ? 1 : from.page) };
+}

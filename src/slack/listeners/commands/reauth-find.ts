@@ -1,0 +1,124 @@
+import type { RespondFn } from '@slack/bolt';
+import type { KnownBlock } from '@slack/types';
+import type { WebClient } from '@slack/web-api';
+import { clip, formatCount } from '../../../../blocks/home-view';
+import {
+  reauthFormView,
+  reauthLoadingView,
+  reauthUnavailableView,
+} from '../../../../blocks/reauth-form-view';
+import { reauthListMessage } from '../../../../blocks/reauth-list-message';
+import { customerMustAct } from '../../../domain/authorization';
+import { RelinkError } from '../../../domain/errors';
+import { COMMAND_LIST_LIMIT } from '../../../domain/worklist';
+import type { Logger } from '../../../logger';
+import { explainFailure } from '../failure-words';
+import type { PreparedForm } from '../refilled-form';
+import type { ListenerDeps } from '../types';
+
+/**
+ * How long `/reauth <query>` may search before it holds the trigger_id with a loading modal. The
+ * trigger_id dies 3 s after Slack sent the command, and views.open needs a round trip of its own.
+ * Within the budget the person gets the form, or the list, with no modal flashing by; past it, the
+ * modal opens at once and is filled when the search ends. Neither order alone fits both databases:
+ * MongoDB answers from the `searchTerms` index in milliseconds, while FerretDB scans (measured: an
+ * email ~0.08 ms and a name prefix ~0.17 ms per authorization, so a name search takes 1.7 s at
+ * 10,000 authorizations and 5.5 s at 30,000), and opening the modal first would flash one for every
+ * search that ends in a list.
+ */
+const LOOKUP_BUDGET_MS = 1_500;
+
+type Message = { text: string; blocks: KnownBlock[] };
+type FindAnswer =
+  | { kind: 'form'; form: PreparedForm }
+  /** `summary` replaces the loading modal, when one had to be opened, pointing to `message`. */
+  | { kind: 'list'; message: Message; summary: string }
+  | { kind: 'failed'; words: string };
+
+/**
+ * `/reauth <email|id|name>`: exactly one customer who must act → the prefilled reauth form (the same
+ * modal as the notice's button); otherwise an ephemeral list of the matches, or why there are none.
+ */
+export async function findCustomer(
+  deps: ListenerDeps,
+  log: Logger,
+  input: { query: string; triggerId: string; respond: RespondFn; client: WebClient },
+): Promise<void> {
+  const { client, respond } = input;
+  const lookup = findAnswer(deps, log, input.query);
+  const early = await within(lookup, LOOKUP_BUDGET_MS);
+  if (early) {
+    if (early.kind === 'form') {
+      await client.views.open({
+        trigger_id: input.triggerId,
+        view: reauthFormView(early.form, deps.clock()),
+      });
+    } else {
+      await respond({ response_type: 'ephemeral', ...messageOf(early) });
+    }
+    return;
+  }
+  const opened = await client.views.open({ trigger_id: input.triggerId, view: reauthLoadingView() });
+  const viewId = opened.view?.id;
+  if (!viewId) throw new RelinkError('slack_response_invalid', 'views.open answered without a view id');
+  const late = await lookup;
+  if (late.kind === 'form') {
+    await client.views.update({ view_id: viewId, view: reauthFormView(late.form, deps.clock()) });
+    return;
+  }
+  if (late.kind === 'list') await respond({ response_type: 'ephemeral', ...late.message });
+  await client.views.update({
+    view_id: viewId,
+    view: reauthUnavailableView(late.kind === 'list' ? late.summary : late.words),
+  });
+}
+
+/** Never rejects: a failure is logged here, once, and becomes words for the person. */
+async function findAnswer(deps: ListenerDeps, log: Logger, query: string): Promise<FindAnswer> {
+  try {
+    const now = deps.clock();
+    const { items, total } = await deps.worklist.find(query, COMMAND_LIST_LIMIT);
+    const only = total === 1 ? items[0] : undefined;
+    if (only && customerMustAct(only.state)) {
+      return { kind: 'form', form: await deps.reauth.prepareForm(only._id.toHexString()) };
+    }
+    const lastRequests = await deps.worklist.lastRequestsFor(items.map((item) => item._id));
+    const message = reauthListMessage({ subject: { query }, items, total, lastRequests, now });
+    return { kind: 'list', message, summary: summaryOf(query, total, only?.customer.name ?? null) };
+  } catch (err) {
+    const { words } = explainFailure(err, {
+      log,
+      msg: 'reauth search failed',
+      invalid: "relink couldn't read that search. Try an email, a name or an authorization id.",
+      unexpected: "relink couldn't search just now. Try again in a minute.",
+    });
+    return { kind: 'failed', words };
+  }
+}
+
+const messageOf = (answer: Exclude<FindAnswer, { kind: 'form' }>): { text: string; blocks?: KnownBlock[] } =>
+  answer.kind === 'list' ? answer.message : { text: answer.words };
+
+/** Plain text for the loading modal: what happened, and where the full answer is. */
+function summaryOf(query: string, total: number, name: string | null): string {
+  const where = "relink's reply in the conversation";
+  if (total === 0) return `No authorization matches “${clip(query, 100)}”. ${where} says what to try.`;
+  if (total > 1) {
+    return `${formatCount(total)} authorizations match “${clip(query, 100)}”. Pick one from ${where}.`;
+  }
+  const who = clip(name?.trim() || 'This customer', 100);
+  return `${who} doesn't need to reauthorize right now. ${where} shows where the authorization stands.`;
+}
+
+/** `work`'s result if it settles within `ms`, else undefined (the work carries on). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,65 @@
+import type { KnownBlock } from '@slack/types';
+import { reauthListMessage, reauthUsageMessage } from '../../../../blocks/reauth-list-message';
+import { COMMAND_LIST_LIMIT, scopeOfFilter, type WorklistFilter } from '../../../domain/worklist';
+import { Command } from '../../ids';
+import { parseReauthCommand, type ReauthCommand } from '../../reauth-command';
+import { explainFailure } from '../failure-words';
+import type { CommandArgs, ListenerDeps } from '../types';
+import { findCustomer } from './reauth-find';
+
+type Message = { text: string; blocks?: KnownBlock[] };
+
+/**
+ * `/reauth`: finds a customer and opens the reauth form, lists a worklist filter, or explains itself.
+ * Answers only the person who typed it (ephemeral), through the command's response_url, which works
+ * in any conversation, unlike chat.postEphemeral, which needs relink to be a member of it.
+ */
+export const reauthCommand = (deps: ListenerDeps) => {
+  const log = deps.log.child({ listener: Command.reauth });
+  return async ({ ack, command, respond, client }: CommandArgs): Promise<void> => {
+    // At once: every answer below reads the database, which on FerretDB scans (see reauth-find.ts).
+    await ack();
+    const request = parseReauthCommand(command.text);
+    if (request.kind === 'find') {
+      await findCustomer(deps, log, { query: request.query, triggerId: command.trigger_id, respond, client });
+      return;
+    }
+    let message: Message;
+    try {
+      message =
+        request.kind === 'list' ? await listMessage(deps, request.filter) : await usage(deps, request);
+    } catch (err) {
+      const { words } = explainFailure(err, {
+        log,
+        msg: 'reauth command not answered',
+        invalid: "relink couldn't read that. Try again.",
+        unexpected: "relink couldn't look that up just now. Try again in a minute.",
+      });
+      message = { text: words };
+    }
+    await respond({ response_type: 'ephemeral', ...message });
+  };
+};
+
+/** `/reauth list <filter>`: the first rows of that filter, newest problem first, with their buttons. */
+async function listMessage(deps: ListenerDeps, filter: WorklistFilter): Promise<Message> {
+  const now = deps.clock();
+  const page = await deps.worklist.page(scopeOfFilter(filter), {
+    now,
+    page: 1,
+    pageSize: COMMAND_LIST_LIMIT,
+  });
+  const lastRequests = await deps.worklist.lastRequestsFor(page.items.map((item) => item._id));
+  return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, lastRequests, now });
+}
+
+/** `/reauth`, `/reauth help` or anything not understood: the usage, with each filter's count. */
+async function usage(
+  deps: ListenerDeps,
+  request: Extract<ReauthCommand, { kind: 'help' | 'unknown' }>,
+): Promise<Message> {
+  const counts = await deps.worklist.counts(deps.clock());
+  return reauthUsageMessage(
+    request.kind === 'unknown' ? { counts, notUnderstood: request.text } : { counts },
+  );
+}

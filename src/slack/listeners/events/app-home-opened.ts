@@ -1,0 +1,15 @@
+import type { HomeOpenedArgs, ListenerDeps } from '../types';
+
+/**
+ * The user opened relink's App Home: their worklist as they left it. Events are acknowledged by Bolt
+ * before this runs, so the queries cannot make Slack retry the event.
+ */
+export const appHomeOpened =
+  (deps: ListenerDeps) =>
+  async ({ event, body, client }: HomeOpenedArgs) => {
+    // Slack sends this for the Messages tab too, which relink does not draw.
+    if (event.tab !== 'home') return;
+    const { view } = await deps.home.render(body.team_id, event.user);
+    // A failure reaches app.error, which logs it once; the user still sees the last Home published.
+    await client.views.publish({ user_id: event.user, view });
+  };
