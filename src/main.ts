@@ -247,12 +247,8 @@ export async function startRelink(
   services.onOutboxChanged(() => void publishSoon());
   await slack?.slack.start();
 
-  const processSoon = () => {
-    services.inboxProcessor
-      .drain()
-      .then(() => publishSoon())
-      .catch((err: unknown) => log.error({ err }, 'inbox processing failed'));
-  };
+  // drain() logs its own failures and never rejects.
+  const processSoon = () => void services.inboxProcessor.drain().then(() => publishSoon());
   const webhookDeps = { inbox: services.inbox, clock, log, onStored: processSoon };
   const server = createHttpServer({
     routes: [

@@ -1,6 +1,7 @@
 import { asRelinkError } from '../domain/errors';
 import type { ApplyDeliveryReport } from '../email/delivery-reports';
 import { parseSendgridEvents } from '../email/event-webhook';
+import { coalesce } from '../jobs/coalesce';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
@@ -159,27 +160,13 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     return due.length;
   }
 
-  let running: Promise<void> | null = null;
-  let again = false;
-
   /** Runs batches until nothing is due. Concurrent calls in this process share one run. */
-  function drain(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          while ((await runOnce()) === batchSize);
-        } while (again);
-      } finally {
-        running = null;
-      }
-    })();
-    return running;
-  }
+  const drain = coalesce(
+    async () => {
+      while ((await runOnce()) === batchSize);
+    },
+    (err) => log.error({ err }, 'inbox processing failed'),
+  );
 
   return { runOnce, drain };
 }

@@ -40,25 +40,20 @@ interface Outcome {
  * updated), `inbox_queue` holds what is still to do (deleted in batches when done), and
  * `inbox_outcomes` records what became of each event (inserted in batches).
  */
-const archiveSchema = new Schema(
-  definition({
-    source: { type: String, required: true },
-    eventId: { type: String, required: true },
-    type: { type: String, required: true },
-    payload: { type: Schema.Types.Mixed, required: true },
-    receivedAt: { type: Date, required: true },
-  }),
-  { collection: 'inbox', versionKey: false },
-);
+const eventFields = {
+  source: { type: String, required: true },
+  eventId: { type: String, required: true },
+  type: { type: String, required: true },
+  payload: { type: Schema.Types.Mixed, required: true },
+  receivedAt: { type: Date, required: true },
+};
+
+const archiveSchema = new Schema(definition(eventFields), { collection: 'inbox', versionKey: false });
 archiveSchema.index({ source: 1, eventId: 1 }, { unique: true });
 
 const queueSchema = new Schema(
   definition({
-    source: { type: String, required: true },
-    eventId: { type: String, required: true },
-    type: { type: String, required: true },
-    payload: { type: Schema.Types.Mixed, required: true },
-    receivedAt: { type: Date, required: true },
+    ...eventFields,
     attempts: { type: Number, default: 0 },
     nextAttemptAt: { type: Date, required: true },
     lastError: { type: String, default: null },
