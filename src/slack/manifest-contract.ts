@@ -2,9 +2,10 @@ import { Command } from './ids';
 
 /**
  * What relink asks of Slack, and the one list every manifest (`slack-manifest.yml`, `manifests/*.yml`)
- * is checked against by test/slack/manifests.test.ts. Listeners import it when registering, so a slash
- * command or event cannot be handled without being declared, and a scope cannot be requested without a
- * feature that needs it.
+ * is checked against by test/slack/manifests.test.ts, and what registerListeners must handle (checked by
+ * test/slack/listeners/contract.test.ts): a slash command or event cannot be handled without being
+ * declared, nor declared without a listener, and no scope is requested without a feature that needs it.
+ * (Who asked is shown as a <@user> mention, which needs no users:read.)
  */
 export const SLACK_CONTRACT = {
   commands: [Command.reauth],
@@ -17,8 +18,6 @@ export const SLACK_CONTRACT = {
     'chat:write',
     // The /reauth slash command.
     'commands',
-    // Showing who asked for a reauthorization (name instead of a bare user id).
-    'users:read',
   ],
 } as const;
 

@@ -351,7 +351,7 @@ describe('createSlackApp with OAuth', () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`client_id=${oauth.clientId}`);
-    expect(html).toContain(`scope=${encodeURIComponent('chat:write,commands,users:read')}`);
+    expect(html).toContain(`scope=${encodeURIComponent('chat:write,commands')}`);
   });
 
   it('refuses OAuth with Socket Mode, whose install pages Bolt would serve from a second server', () => {
