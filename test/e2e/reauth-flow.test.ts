@@ -234,4 +234,17 @@ describe('the reauth flow, end to end', () => {
       editedInRelink: true,
     });
   });
+
+  it('says how long ago an expired authorization expired', async () => {
+    const expiredAt = new Date(Date.now() - 95 * 86_400_000);
+    const platform = utilityapi.upsertAuthorization({
+      customer_signature: { type: 'text', ts: utilityApiTime(expiredAt), full_name: 'Katherine Johnson' },
+      expires: utilityApiTime(expiredAt),
+      is_expired: true,
+    });
+    expect(await deliver('e2e-expired', platform.uid)).toBe(200);
+    const notice = await eventually(() => noticeFor('Katherine Johnson'), 'the expired notice');
+    expect(JSON.stringify(notice.blocks)).toContain('This authorization expired 3 months ago');
+    expect(JSON.stringify(notice.blocks)).toContain(ActionId.askReauth);
+  });
 });
