@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback-server';
 
 /*
  * A local SendGrid v3 `POST /v3/mail/send` for tests. relink's real @sendgrid/mail talks to it after
@@ -548,18 +548,14 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
           res.end(`sendgrid stand-in failed: ${String(err)}`);
         });
       });
-      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
       server = s;
-      baseUrl = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      baseUrl = await listenOnLoopback(s);
       return { url: baseUrl };
     },
     async stop() {
       const s = server;
       server = undefined;
-      if (!s) return;
-      // Clients keep connections alive; close them or close() waits for their idle timeout.
-      s.closeAllConnections();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closeNow(s);
     },
     get url() {
       if (!baseUrl) throw new Error('sendgrid stand-in not started');

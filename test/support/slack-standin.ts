@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { ViewOutput } from '@slack/bolt';
 import type { Block, KnownBlock } from '@slack/types';
+import { closeNow, listenOnLoopback } from './loopback-server';
 
 /*
  * A local Slack Web API for tests. relink's real WebClient (or Bolt's) talks to it over HTTP with
@@ -1227,18 +1227,14 @@ export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
           res.end(`slack stand-in failed: ${String(err)}`);
         });
       });
-      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
       server = s;
-      baseUrl = `http://127.0.0.1:${(s.address() as AddressInfo).port}`;
+      baseUrl = await listenOnLoopback(s);
       return { url: baseUrl, apiUrl: `${baseUrl}/api/` };
     },
     async stop() {
       const s = server;
       server = undefined;
-      if (!s) return;
-      // Clients keep connections alive; close them or close() waits for their idle timeout.
-      s.closeAllConnections();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closeNow(s);
     },
     get url() {
       if (!baseUrl) throw new Error('slack stand-in not started');

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenOnLoopback } from './loopback-server';
 
 /**
  * A local UtilityAPI (https://utilityapi.com/docs/api) for tests, over real HTTP and stricter than the
@@ -377,18 +377,14 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
           () => send(res, new Reply(500, { error: 'stand-in failure' })),
         );
       });
-      const s = server;
-      await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-      baseUrl = `http://127.0.0.1:${(s.address() as AddressInfo).port}${BASE_PATH}`;
+      baseUrl = `${await listenOnLoopback(server)}${BASE_PATH}`;
       return { url: baseUrl };
     },
 
     async stop(): Promise<void> {
       const s = server;
       server = null;
-      if (!s) return;
-      s.closeAllConnections();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
+      await closeNow(s);
     },
   };
 }
