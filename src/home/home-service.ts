@@ -37,10 +37,13 @@ export function createHomeService(deps: HomeServiceDeps) {
       const now = deps.clock();
       const from = change?.shown ?? (await deps.homeState.get(teamId, userId));
       const wanted = applyChange(from, change);
-      const [counts, page] = await Promise.all([
-        deps.worklist.counts(now),
-        deps.worklist.page(wanted.tab, { now, page: wanted.page, search: wanted.search }),
-      ]);
+      const counts = await deps.worklist.counts(now);
+      const page = await deps.worklist.page(wanted.tab, {
+        now,
+        page: wanted.page,
+        search: wanted.search,
+        knownTotal: counts[wanted.tab],
+      });
       const lastRequests = await deps.worklist.lastRequestsFor(page.items.map((item) => item._id));
       const state: HomeState = { ...wanted, page: page.page };
       // A plain opening changes nothing worth a write unless the remembered page no longer exists.
