@@ -1,23 +1,22 @@
 import { ObjectId } from 'mongodb';
-import { loadConfig } from '../../src/config';
 import type { AuthorizationState } from '../../src/domain/authorization';
-import { type RunningRelink, startRelink } from '../../src/main';
+import type { RunningRelink } from '../../src/main';
 import { SlackPath } from '../../src/slack/app';
 import { searchTermsOf } from '../../src/store/authorizations';
 import { connect, databaseNameOf } from '../../src/store/database';
 import { signSlackRequest } from '../../test/support/slack-signing';
 import { createSlackStandin, type RecordedCall } from '../../test/support/slack-standin';
-import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 import {
   dropDatabase,
   ms,
   percentile,
-  QUIET_JOBS,
   sleep,
+  startQuietRelink,
   summary,
   verdict,
   waitForStartupJobs,
-} from './reauth-click';
+} from '../support';
+import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 
 /*
  * Issue 5's benchmark: one user opens the App Home over and over with 100,000 authorizations in the
@@ -176,19 +175,11 @@ async function run(context: BenchContext): Promise<void> {
     );
 
     const starting = performance.now();
-    relink = await startRelink(
-      loadConfig({
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        MONGODB_URI: databaseUri,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_ALERT_CHANNEL: CHANNEL,
-        SLACK_API_URL: apiUrl,
-      }),
-      context.log,
-      { jobIntervals: QUIET_JOBS },
-    );
+    relink = await startQuietRelink({
+      databaseUri,
+      slack: { apiUrl, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, channel: CHANNEL },
+      log: context.log,
+    });
     const startMs = performance.now() - starting;
     const jobsMs = await waitForStartupJobs(relink, 30 * 60_000);
     out(

@@ -1,12 +1,10 @@
 import type { Server } from 'node:http';
 import { Types } from 'mongoose';
-import { loadConfig } from '../../src/config';
 import { closeServer, createHttpServer, listen } from '../../src/http/server';
-import { type RunningRelink, startRelink } from '../../src/main';
+import type { RunningRelink } from '../../src/main';
 import { createSlackApp, type SlackApp, SlackPath } from '../../src/slack/app';
 import { ActionId, CallbackId } from '../../src/slack/ids';
 import { askReauthValue } from '../../src/slack/metadata';
-import { connect, databaseNameOf } from '../../src/store/database';
 import {
   blockActionsPayload,
   interactiveBody,
@@ -19,6 +17,16 @@ import {
   type RecordedCall,
   type SlackStandin,
 } from '../../test/support/slack-standin';
+import {
+  dropDatabase,
+  ms,
+  percentile,
+  sleep,
+  startQuietRelink,
+  summary,
+  verdict,
+  waitForStartupJobs,
+} from '../support';
 import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 
 /*
@@ -43,57 +51,6 @@ const SIGNING_SECRET = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CHANNEL = 'C0BENCHALERTS';
 const TEAM = 'T0BENCH001';
 const ACTOR: SlackActor = { userId: 'U0BENCHUSER1', teamId: TEAM };
-
-/** Every job at a long interval: only the startup runs happen, and the case waits them out. */
-export const QUIET_JOBS = {
-  processInbox: '1 hour',
-  sendRequests: '1 hour',
-  publishNotices: '1 hour',
-  expireDue: '1 hour',
-  warnExpiring: '1 hour',
-  reconcileUtilityApi: '1 hour',
-} as const;
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-export const ms = (value: number) => `${value.toFixed(1)} ms`;
-export const verdict = (met: boolean) => (met ? 'target met' : 'target missed');
-
-/** Nearest-rank percentile of `values` (not necessarily sorted); NaN when empty. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
-}
-
-export const summary = (values: readonly number[]) =>
-  `p50 ${ms(percentile(values, 50))}, p99 ${ms(percentile(values, 99))}, max ${ms(percentile(values, 100))}`;
-
-/**
- * agenda runs every recurring job once right after start; those runs (scans on FerretDB, notices
- * published) would land in the measurement, so a case waits until each has finished once.
- */
-export async function waitForStartupJobs(relink: RunningRelink, timeoutMs: number): Promise<number> {
-  const jobs = relink.services.models.Authorization.db.collection('jobs');
-  const started = performance.now();
-  for (;;) {
-    const docs = await jobs.find({}, { projection: { lastFinishedAt: 1, lockedAt: 1 } }).toArray();
-    if (docs.length > 0 && docs.every((d) => d.lastFinishedAt && !d.lockedAt)) {
-      return performance.now() - started;
-    }
-    if (performance.now() - started > timeoutMs) {
-      throw new BenchFailure(`relink's startup jobs did not finish within ${timeoutMs / 1000} s`);
-    }
-    await sleep(100);
-  }
-}
-
-/** Drops a case's scratch database once nothing uses it any more. */
-export async function dropDatabase(databaseUri: string): Promise<void> {
-  const scratch = await connect(databaseUri, databaseNameOf(databaseUri)).catch(() => null);
-  await scratch?.dropDatabase().catch(() => undefined);
-  await scratch?.close();
-}
 
 /** A notice as the stand-in would hold it: just the button, with the value relink puts on it. */
 function noticeWithButton(authorizationId: string, i: number): PostedMessage {
@@ -251,19 +208,11 @@ async function run(context: BenchContext): Promise<void> {
   let relink: RunningRelink | null = null;
   let baseline: Awaited<ReturnType<typeof startBaseline>> | null = null;
   try {
-    relink = await startRelink(
-      loadConfig({
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        MONGODB_URI: databaseUri,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SIGNING_SECRET,
-        SLACK_ALERT_CHANNEL: CHANNEL,
-        SLACK_API_URL: apiUrl,
-      }),
-      context.log,
-      { jobIntervals: QUIET_JOBS },
-    );
+    relink = await startQuietRelink({
+      databaseUri,
+      slack: { apiUrl, botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, channel: CHANNEL },
+      log: context.log,
+    });
     // Before seeding: the startup run of publish-notices then finds nothing, and the seeded incidents
     // stay in the outbox instead of being posted (1 per second) during the measurement.
     await waitForStartupJobs(relink, 120_000);
