@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { maskEmail } from '../src/domain/mask-email';
 import { formatDay, timeUntil } from '../src/domain/problem-words';
+import { escapeMrkdwn } from './text';
 
 export interface ExpiryWarning {
   authorizationId: string;
@@ -10,17 +11,13 @@ export interface ExpiryWarning {
   expiresAt: Date;
 }
 
-/** Slack reads &, < and > as markup: customer data must not be. */
-const escapeText = (value: string) =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /**
  * "This authorization expires in 7 days": a heads-up, not an incident, so no button: the customer
  * has nothing to fix yet, and relink opens an incident (with the button) if it does expire.
  */
 export function expiryWarningMessage(w: ExpiryWarning, now: Date): { text: string; blocks: KnownBlock[] } {
-  const name = escapeText((w.customerName?.trim() || 'Unnamed customer').slice(0, 150));
-  const utility = escapeText(w.utility.slice(0, 100));
+  const name = escapeMrkdwn((w.customerName?.trim() || 'Unnamed customer').slice(0, 150));
+  const utility = escapeMrkdwn(w.utility.slice(0, 100));
   const when = `${timeUntil(w.expiresAt, now)} (${formatDay(w.expiresAt)})`;
   const who = [w.customerEmail ? maskEmail(w.customerEmail) : null, `authorization ${w.authorizationId}`]
     .filter(Boolean)
@@ -35,7 +32,7 @@ export function expiryWarningMessage(w: ExpiryWarning, now: Date): { text: strin
           text: `:hourglass: *${name}* · ${utility}\nThis authorization expires ${when}.`,
         },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeText(who) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(who) }] },
     ],
   };
 }

@@ -14,6 +14,7 @@ import {
 import { ActionId, BlockId, keyedActionId } from '../src/slack/ids';
 import { askReauthValue, homeMeta } from '../src/slack/metadata';
 import { ASK_REAUTH_LABEL } from './notice-message';
+import { clip, escapeMrkdwn } from './text';
 
 export interface HomeViewInput {
   tab: HomeTab;
@@ -190,13 +191,3 @@ const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ t
 
 /** 1234 → "1,234", the same on every machine (toLocaleString depends on the runtime's ICU data). */
 export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-
-/** Slack reads &, < and > as markup (<!channel>, links): customer data must not. */
-export const escapeMrkdwn = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-/** At most `max` characters, counted by code point so an emoji is never cut in half. */
-export function clip(value: string, max: number): string {
-  const chars = [...value];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
-}

@@ -2,24 +2,17 @@ import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
 import { maskEmail } from '../src/domain/mask-email';
 import { describeProblem, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
+import type { RequestStatus } from '../src/domain/reauth-request';
 import { ActionId } from '../src/slack/ids';
 import { askReauthValue } from '../src/slack/metadata';
 import { sendFailedReply } from './send-failed-message';
+import { clip, escapeMrkdwn } from './text';
 
 /** The platform help page's own words for the button. */
 export const ASK_REAUTH_LABEL = 'Ask the utility customer to reauthorize';
 export const RESOLVED_WORDS = 'Resolved — the customer relinked';
 
-export type RequestStatus =
-  | 'queued'
-  | 'sent'
-  | 'delivered'
-  | 'opened'
-  | 'clicked'
-  | 'bounced'
-  | 'failed'
-  | 'completed'
-  | 'superseded';
+export type { RequestStatus } from '../src/domain/reauth-request';
 
 export interface NoticeRequest {
   status: RequestStatus;
@@ -179,10 +172,3 @@ const slackTime = (at: Date): string =>
 
 /** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
 const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');
-
-/** Slack reads &, < and > as markup (<!channel>, links): customer data must not. */
-const escapeMrkdwn = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const clip = (value: string, max: number): string =>
-  value.length > max ? `${value.slice(0, max - 1)}…` : value;

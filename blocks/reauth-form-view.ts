@@ -3,6 +3,7 @@ import { customerMustAct } from '../src/domain/authorization';
 import { describeProblem, formatDay, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
 import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/ids';
 import { NAME_MAX_CHARS, NOTE_MAX_CHARS, reauthFormMeta, UTILITY_MAX_CHARS } from '../src/slack/metadata';
+import { clip, escapeMrkdwn } from './text';
 
 export const REAUTH_TITLE = 'Reauthorization';
 /** The platform help page's own words for the form's submit button. */
@@ -159,11 +160,3 @@ const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text })
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
 const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');
-
-const escapeMrkdwn = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const clip = (value: string, max: number): string => {
-  const chars = [...value];
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
-};

@@ -9,7 +9,8 @@ import {
   type WorklistRequest,
 } from '../src/domain/worklist';
 import { Command } from '../src/slack/ids';
-import { clip, escapeMrkdwn, formatCount, worklistRowBlocks } from './home-view';
+import { formatCount, worklistRowBlocks } from './home-view';
+import { clip, escapeMrkdwn } from './text';
 
 type Message = { text: string; blocks: KnownBlock[] };
 

@@ -1,5 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { CallbackId } from '../src/slack/ids';
+import { escapeMrkdwn } from './text';
 
 export interface QueuedRequest {
   customerName: string;
@@ -28,6 +29,3 @@ export function requestQueuedView(q: QueuedRequest): ModalView {
     ],
   };
 }
-
-const escapeMrkdwn = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -1,6 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { ActionId } from '../src/slack/ids';
 import { retrySendValue } from '../src/slack/metadata';
+import { clip, escapeMrkdwn } from './text';
 
 export interface SendFailure {
   /** The RelinkError code of the failure. */
@@ -46,9 +47,3 @@ function failureWords({ code, message }: SendFailure): string {
       return 'The reauthorization email could not be sent. Retry in a few minutes.';
   }
 }
-
-const escapeMrkdwn = (value: string): string =>
-  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
-const clip = (value: string, max: number): string =>
-  value.length > max ? `${value.slice(0, max - 1)}…` : value;

@@ -2,7 +2,6 @@ import { type Model, type QueryFilter, Types } from 'mongoose';
 import {
   AWAITING_REQUEST_STATUSES,
   HOME_PAGE_SIZE,
-  HOME_TABS,
   type HomeTab,
   type WorklistScope,
 } from '../domain/worklist';

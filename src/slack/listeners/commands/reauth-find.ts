@@ -1,13 +1,14 @@
 import type { RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { clip, formatCount } from '../../../../blocks/home-view';
+import { formatCount } from '../../../../blocks/home-view';
 import {
   reauthFormView,
   reauthLoadingView,
   reauthUnavailableView,
 } from '../../../../blocks/reauth-form-view';
 import { reauthListMessage } from '../../../../blocks/reauth-list-message';
+import { clip } from '../../../../blocks/text';
 import { customerMustAct } from '../../../domain/authorization';
 import { RelinkError } from '../../../domain/errors';
 import { COMMAND_LIST_LIMIT } from '../../../domain/worklist';

@@ -1,0 +1,9 @@
+/** Slack reads &, < and > as markup (<!channel>, links): customer data must not be read that way. */
+export const escapeMrkdwn = (value: string): string =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Shortens to `max` characters with an ellipsis, never splitting an emoji (code points, not UTF-16 units). */
+export function clip(value: string, max: number): string {
+  const chars = [...value];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
+}
