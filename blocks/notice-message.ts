@@ -12,7 +12,6 @@ import { clip, escapeMrkdwn } from './text';
 export const ASK_REAUTH_LABEL = 'Ask the utility customer to reauthorize';
 export const RESOLVED_WORDS = 'Resolved — the customer relinked';
 
-
 export interface NoticeRequest {
   status: RequestStatus;
   /** Slack user id of whoever asked. */
