@@ -35,7 +35,13 @@ export function transition(current: AuthorizationStatus, event: AuthorizationEve
 
   const incident = followIncident(current, next);
   if (incident) effects.unshift(incident);
-  return { next, effects, changed: !sameStatus(current, next) };
+  // A newer observation of the same status is not a change: storing only a moved lastEventAt would
+  // cost a write per webhook and per reconcile. lastEventAt moves with the next real change, which is
+  // what keeps a stale event from undoing that change.
+  if (effects.length === 0 && sameStatus(current, { ...next, lastEventAt: current.lastEventAt })) {
+    return { next: copyStatus(current), effects, changed: false };
+  }
+  return { next, effects, changed: true };
 }
 
 function applyObservation(next: AuthorizationStatus, event: Observed, now: Date): void {

@@ -87,16 +87,6 @@ const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
   a.utility === b.utility &&
   a.editedInRelink === b.editedInRelink;
 
-const onlyLastEventAtMoved = (a: AuthorizationStatus, b: AuthorizationStatus, effects: Effect[]) =>
-  effects.length === 0 &&
-  a.state === b.state &&
-  a.reason === b.reason &&
-  a.incidentOpen === b.incidentOpen &&
-  a.expiresAt?.getTime() === b.expiresAt?.getTime() &&
-  a.declinedAt?.getTime() === b.declinedAt?.getTime() &&
-  a.revokedAt?.getTime() === b.revokedAt?.getTime() &&
-  a.warnedDays.join() === b.warnedDays.join();
-
 /** Words of the name (so "jan" finds "Mary Jane Roe") and the whole email, lower-cased. */
 export const searchTermsOf = (customer: { name: string | null; email: string | null }): string[] => [
   ...new Set([
@@ -235,10 +225,7 @@ export function createAuthorizationStore(models: Models) {
         : merged;
       const customerChanged = !sameCustomer(customerBefore, customer);
       const authorizationId = doc._id.toHexString();
-      if (!options.record && !customerChanged && (!changed || onlyLastEventAtMoved(current, next, effects))) {
-        // A newer observation of the same status writes nothing (reconcile and repeated webhooks would
-        // otherwise cost a write each): lastEventAt moves with the next real change, which is what
-        // keeps a stale event from undoing it.
+      if (!options.record && !customerChanged && !changed) {
         return { authorizationId, version: doc.version, changed: false, effects: [] };
       }
 

@@ -174,17 +174,19 @@ describe('transition: observed', () => {
     const { next, effects, changed } = transition(current, event, now);
 
     expect(effects).toEqual(incidentEffects(outcome, current.state, to));
-    expect(next).toEqual({
+    const observedStatus = {
       state: to,
       reason: event.reason,
       expiresAt: event.expiresAt,
       declinedAt: event.declinedAt,
       revokedAt: event.revokedAt,
-      lastEventAt: now,
       incidentOpen: incidentOpenAfter(outcome, current.incidentOpen),
       warnedDays: [],
-    });
-    expect(changed).toBe(true); // lastEventAt moves forward at the very least
+    };
+    // Seeing the same status again is no change: lastEventAt only moves with a real one.
+    const same = JSON.stringify(observedStatus) === JSON.stringify({ ...current, lastEventAt: undefined });
+    expect(next).toEqual({ ...observedStatus, lastEventAt: same ? current.lastEventAt : now });
+    expect(changed).toBe(!same);
   });
 });
 
@@ -342,13 +344,13 @@ describe('transition: repeated events', () => {
     expect(second).toEqual({ next: first.next, effects: [], changed: false });
   });
 
-  it('counts a later identical observation as a change without effects', () => {
+  it('ignores a later identical observation: no change, no effects, lastEventAt stays', () => {
     const first = transition(start('active'), observed('bad_login'), now);
     const later = transition(first.next, observed('bad_login', { at: new Date(now.getTime() + HOUR) }), now);
 
     expect(later.effects).toEqual([]);
-    expect(later.changed).toBe(true);
-    expect(later.next).toEqual({ ...first.next, lastEventAt: new Date(now.getTime() + HOUR) });
+    expect(later.changed).toBe(false);
+    expect(later.next).toEqual(first.next);
   });
 });
 

@@ -8,10 +8,20 @@ describe('GET /metrics', () => {
     const config = loadConfig({ PORT: '0', MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('metrics')}` });
     const relink = await startRelink(config, silentLog(), { jobIntervals: { processInbox: '1 hour' } });
     try {
+      // Without UTILITYAPI_TOKEN this event cannot be processed, so it stays pending even when the
+      // process-inbox job runs meanwhile (agenda runs every job once at start).
       await relink.services.inbox.store(
-        [{ source: 'utilityapi', eventId: 'm1', type: 'ping', payload: {} }],
+        [
+          {
+            source: 'utilityapi',
+            eventId: 'm1',
+            type: 'authorization_created',
+            payload: { authorization_uid: 'a1' },
+          },
+        ],
         new Date(),
       );
+      await relink.services.inboxProcessor.drain();
       const response = await fetch(`http://127.0.0.1:${relink.port}/metrics`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');
