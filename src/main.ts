@@ -31,7 +31,8 @@ import { createModels, ensureIndexes } from './store/models';
 import { createNoticeStore } from './store/notices';
 import { createOutbox } from './store/outbox';
 import { createRequestStore } from './store/requests';
-import { createWorklist } from './store/worklist';
+import { createWorklistSource } from './store/worklist-source';
+import { createWorklist } from './worklist/worklist';
 
 export interface RunningRelink {
   readonly port: number;
@@ -48,12 +49,24 @@ export interface StartOptions {
 
 type Services = Awaited<ReturnType<typeof buildServices>>;
 
+/** How often the worklist re-reads what other relink processes wrote to a shared database. */
+const WORKLIST_REFRESH_MS = 30_000;
+
 async function buildServices(config: Config, log: Logger, database: Database, clock: () => Date) {
   const models = createModels(database.connection);
   await ensureIndexes(models);
-  const requests = createRequestStore(database.connection);
+  const worklist = createWorklist({
+    source: createWorklistSource(models, database.connection),
+    // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
+    expiringWithinDays: Math.max(...config.expiry.warningDays),
+    // The embedded database is relink's own: every write goes through this process's stores. A
+    // database given by MONGODB_URI may have other relink processes writing to it.
+    refreshEveryMs: config.database.uri ? WORKLIST_REFRESH_MS : null,
+    log,
+  });
+  const requests = createRequestStore(database.connection, worklist.listeners);
   await requests.init();
-  const authorizations = createAuthorizationStore(models);
+  const authorizations = createAuthorizationStore(models, worklist.listeners);
   const inbox = createInbox(database.connection);
   await inbox.init();
   await inbox.requeueOrphans();
@@ -109,12 +122,6 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
     : null;
   const noticeData = createNoticeData({ authorizations, requests });
-  // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
-  const worklist = createWorklist({
-    models,
-    requests,
-    expiringWithinDays: Math.max(...config.expiry.warningDays),
-  });
   const homeState = createHomeStateStore(database.connection);
   await homeState.init();
   const home = createHomeService({ worklist, homeState, clock });
@@ -232,6 +239,7 @@ export async function startRelink(
 
   const database = await openDatabase({ uri: config.database.uri, dataDir: config.database.dataDir, log });
   const services = await buildServices(config, log, database, clock);
+  services.worklist.start();
   const scheduler = createScheduler({
     connection: database.connection,
     log,
@@ -281,6 +289,7 @@ export async function startRelink(
       stopping ??= (async () => {
         await closeServer(server);
         await slack?.slack.stop();
+        services.worklist.stop();
         // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
         await scheduler.drain({ timeout: 10_000, closeConnection: false });
         await database.close();

@@ -1,6 +1,8 @@
 import type { AuthorizationState, BadLoginReason } from './authorization';
 import type { RequestStatus } from './reauth-request';
 
+const DAY_MS = 86_400_000;
+
 /**
  * The worklist: the Slack version of the platform dashboard's filters ("Bad Logins",
  * "Expired/Declined"; see reauthorization-help.txt), shown as App Home tabs and listed by
@@ -97,6 +99,93 @@ export interface WorklistRequest {
 
 /** Request statuses that mean "the email went out and the customer has not relinked yet". */
 export const AWAITING_REQUEST_STATUSES: readonly RequestStatus[] = ['sent', 'delivered', 'opened', 'clicked'];
+
+/** What decides which tabs an authorization is listed under. Times in epoch milliseconds. */
+export interface WorklistFacts {
+  state: AuthorizationState;
+  expiresAt: number | null;
+  incidentOpen: boolean;
+  /** The status of the authorization's latest reauth request; null when none was ever made. */
+  requestStatus: RequestStatus | null;
+}
+
+/**
+ * Whether a tab (or a `/reauth list` filter) lists an authorization. "Expiring soon" means active or
+ * pending with an expiry after `now` and at most `expiringWithinDays` ahead, the last day included.
+ */
+export function isListedIn(
+  scope: HomeTab | WorklistScope,
+  facts: WorklistFacts,
+  now: number,
+  expiringWithinDays: number,
+): boolean {
+  // Called for every authorization in memory on each Home render: no allocation here.
+  const tab = typeof scope === 'string' ? scope : scope.tab;
+  if (typeof scope !== 'string' && scope.state && facts.state !== scope.state) return false;
+  switch (tab) {
+    case 'bad_logins':
+      return facts.state === 'bad_login';
+    case 'expired_declined':
+      return facts.state === 'expired' || facts.state === 'declined' || facts.state === 'revoked';
+    case 'expiring_soon':
+      return (
+        (facts.state === 'active' || facts.state === 'pending') &&
+        facts.expiresAt !== null &&
+        facts.expiresAt > now &&
+        facts.expiresAt <= now + expiringWithinDays * DAY_MS
+      );
+    case 'awaiting_customer':
+      // A newer request that is queued, failed or bounced means nobody is simply waiting any more.
+      return (
+        facts.incidentOpen &&
+        facts.requestStatus !== null &&
+        AWAITING_REQUEST_STATUSES.includes(facts.requestStatus)
+      );
+    case 'all':
+      return true;
+  }
+}
+
+const NAME_WORD_SEPARATORS = /[^\p{L}\p{N}'-]+/u;
+const OBJECT_ID = /^[0-9a-f]{24}$/;
+
+/** Words of the name (so "jan" finds "Mary Jane Roe") and the whole email, lower-cased. */
+export const searchTermsOf = (customer: { name: string | null; email: string | null }): string[] => [
+  ...new Set([
+    ...(customer.name ?? '').toLowerCase().split(NAME_WORD_SEPARATORS).filter(Boolean),
+    ...(customer.email ? [customer.email.toLowerCase()] : []),
+  ]),
+];
+
+/**
+ * What a person typed, read as a search: an authorization id, an email (matched whole) or the starts
+ * of name words (each must begin some word of the name). Case-insensitive. Null for a blank search.
+ */
+export type WorklistSearch =
+  | { kind: 'id'; id: string }
+  | { kind: 'email'; email: string }
+  | { kind: 'words'; words: string[] };
+
+export function parseSearch(raw: string | null | undefined): WorklistSearch | null {
+  const query = (raw ?? '').trim().toLowerCase();
+  if (!query) return null;
+  if (OBJECT_ID.test(query)) return { kind: 'id', id: query };
+  if (query.includes('@')) return { kind: 'email', email: query };
+  // Only punctuation leaves no words: a search that matches nothing, not a blank one.
+  return { kind: 'words', words: query.split(NAME_WORD_SEPARATORS).filter(Boolean) };
+}
+
+/** Whether an authorization with these search terms (see {@link searchTermsOf}) and id matches. */
+export function matchesSearch(search: WorklistSearch, id: string, terms: readonly string[]): boolean {
+  switch (search.kind) {
+    case 'id':
+      return id === search.id;
+    case 'email':
+      return terms.includes(search.email);
+    case 'words':
+      return search.words.length > 0 && search.words.every((w) => terms.some((t) => t.startsWith(w)));
+  }
+}
 
 /** Longest search kept: an email is at most 254 characters. */
 export const SEARCH_MAX_CHARS = 254;

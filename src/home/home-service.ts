@@ -2,7 +2,7 @@ import type { HomeView } from '@slack/types';
 import { homeView } from '../../blocks/home-view';
 import { type HomeTab, normalizeSearch } from '../domain/worklist';
 import type { HomeState, HomeStateStore } from '../store/home-state';
-import type { Worklist } from '../store/worklist';
+import type { Worklist } from '../worklist/worklist';
 
 export interface HomeServiceDeps {
   worklist: Worklist;
@@ -42,9 +42,8 @@ export function createHomeService(deps: HomeServiceDeps) {
         now,
         page: wanted.page,
         search: wanted.search,
-        knownTotal: counts[wanted.tab],
       });
-      const lastRequests = await deps.worklist.lastRequestsFor(page.items.map((item) => item._id));
+      const lastRequests = deps.worklist.lastRequestsFor(page.items);
       const state: HomeState = { ...wanted, page: page.page };
       // A plain opening changes nothing worth a write unless the remembered page no longer exists.
       if (change || state.page !== from.page) await deps.homeState.set(teamId, userId, state, now);

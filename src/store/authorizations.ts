@@ -7,6 +7,7 @@ import type {
 } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
 import { transition } from '../domain/transition';
+import type { StoreListeners } from './listeners';
 import type {
   AuditEventDocument,
   AuthorizationDocument,
@@ -87,17 +88,6 @@ const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
   a.utility === b.utility &&
   a.editedInRelink === b.editedInRelink;
 
-/** Words of the name (so "jan" finds "Mary Jane Roe") and the whole email, lower-cased. */
-export const searchTermsOf = (customer: { name: string | null; email: string | null }): string[] => [
-  ...new Set([
-    ...(customer.name ?? '')
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}'-]+/u)
-      .filter(Boolean),
-    ...(customer.email ? [customer.email.toLowerCase()] : []),
-  ]),
-];
-
 const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects: Effect[]) => {
   if (from.state !== next.state || from.reason !== next.reason) return 'state.changed';
   if (effects.some((e) => e.type === 'expiry.warning')) return 'expiry.warned';
@@ -110,7 +100,7 @@ const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects:
  * the authorization. A writer that loses the insert completes the winner's revision and retries on
  * top of it; a crash between the steps is completed by the next writer or by {@link repairUnapplied}.
  */
-export function createAuthorizationStore(models: Models) {
+export function createAuthorizationStore(models: Models, listeners: StoreListeners = {}) {
   const { Authorization, AuthorizationKey, AuditEvent, OutboxEffect } = models;
 
   async function applyRevision(audit: AuditEventDocument): Promise<void> {
@@ -131,32 +121,28 @@ export function createAuthorizationStore(models: Models) {
     );
     // Read, then write by _id alone: FerretDB only indexes a bare `{ _id }` filter (a version condition
     // in the filter would scan the collection), and its update is not a compare-and-set anyway.
-    const current = await Authorization.findById(audit.authorizationId, { version: 1 }).lean();
+    const current = await Authorization.findById(audit.authorizationId).lean();
     if (!current || current.version >= audit.version) {
       await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
       return;
     }
-    await Authorization.updateOne(
-      { _id: audit.authorizationId },
-      {
-        $set: {
-          ...audit.next,
-          ...(audit.customer
-            ? {
-                customer: {
-                  name: audit.customer.name,
-                  email: audit.customer.email,
-                  editedInRelink: audit.customer.editedInRelink,
-                },
-                utility: audit.customer.utility,
-                searchTerms: searchTermsOf(audit.customer),
-              }
-            : {}),
-          ...(incident ? { incidentSince: incident.type === 'incident.opened' ? audit.at : null } : {}),
-          version: audit.version,
-        },
-      },
-    );
+    const fields: Partial<AuthorizationDocument> = {
+      ...audit.next,
+      ...(audit.customer
+        ? {
+            customer: {
+              name: audit.customer.name,
+              email: audit.customer.email,
+              editedInRelink: audit.customer.editedInRelink,
+            },
+            utility: audit.customer.utility,
+          }
+        : {}),
+      ...(incident ? { incidentSince: incident.type === 'incident.opened' ? audit.at : null } : {}),
+      version: audit.version,
+    };
+    await Authorization.updateOne({ _id: audit.authorizationId }, { $set: fields });
+    listeners.authorizationWritten?.({ ...current, ...fields });
     await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
   }
 
@@ -197,7 +183,9 @@ export function createAuthorizationStore(models: Models) {
         externalId,
         state: 'pending',
       });
-      return created.toObject();
+      const authorization = created.toObject() as AuthorizationDocument;
+      listeners.authorizationWritten?.(authorization);
+      return authorization;
     } catch (err) {
       if (!isDuplicate(err)) throw err;
       const raced = await Authorization.findById(key.authorizationId).lean();

@@ -29,8 +29,6 @@ export interface AuthorizationDocument {
   incidentSince: Date | null;
   warnedDays: number[];
   version: number;
-  /** Lower-cased words of the customer's name and the full email, for `/reauth jan` prefix search. */
-  searchTerms: string[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -64,15 +62,14 @@ const authorizationSchema = new Schema(
     warnedDays: { type: [Number], default: [] },
     /** The number of the last revision (audit event) applied; see authorizations.ts. */
     version: { type: Number, default: 0 },
-    searchTerms: { type: [String], default: [] },
   }),
   { timestamps: true, collection: 'authorizations' },
 );
 authorizationSchema.index({ source: 1, externalId: 1 }, { unique: true });
 // expire-due and warn-expiring read only what is due: a range on expiresAt.
 authorizationSchema.index({ expiresAt: 1 });
-authorizationSchema.index({ state: 1, updatedAt: -1 });
-authorizationSchema.index({ searchTerms: 1 });
+// The worklist re-reads what other relink processes wrote since its last look.
+authorizationSchema.index({ updatedAt: 1 });
 
 /**
  * One per state change, append-only. Its `_id` is `<authorizationId>:<version>`, so inserting it is

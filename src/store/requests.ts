@@ -1,6 +1,7 @@
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import { FINAL_REQUEST_STATUSES, type RequestStatus } from '../domain/reauth-request';
+import type { StoreListeners } from './listeners';
 
 export interface ReauthRequestDocument {
   _id: Types.ObjectId;
@@ -24,6 +25,8 @@ export interface ReauthRequestDocument {
   lastError: { code: string; message: string } | null;
   sentAt: Date | null;
   createdAt: Date;
+  /** Set by mongoose on every write: what the worklist re-reads when other processes write too. */
+  updatedAt: Date;
 }
 
 export type NewReauthRequest = Pick<
@@ -53,20 +56,37 @@ const definition = {
   createdAt: { type: Date, required: true },
 } as SchemaDefinition;
 
-const schema = new Schema(definition, { collection: 'reauth_requests', versionKey: false });
+const schema = new Schema(definition, {
+  collection: 'reauth_requests',
+  versionKey: false,
+  timestamps: { createdAt: false, updatedAt: true },
+});
 schema.index({ idempotencyKey: 1 }, { unique: true });
 schema.index({ authorizationId: 1, createdAt: -1 });
 schema.index({ status: 1, nextAttemptAt: 1 });
 schema.index({ sendgridMessageId: 1 });
+schema.index({ updatedAt: 1 });
 
 const OPEN_STATUSES: RequestStatus[] = ['queued', 'sent', 'delivered', 'opened', 'clicked'];
 
-export function createRequestStore(connection: Connection) {
-  const Request = (connection.models.ReauthRequest ??
+/** The requests model on this connection, registered on first use. */
+export const requestModel = (connection: Connection): Model<ReauthRequestDocument> =>
+  (connection.models.ReauthRequest ??
     connection.model('ReauthRequest', schema)) as unknown as Model<ReauthRequestDocument>;
 
-  const set = (id: Types.ObjectId | string, fields: Partial<ReauthRequestDocument>) =>
-    Request.updateOne({ _id: id }, { $set: fields }).then(() => undefined);
+export function createRequestStore(connection: Connection, listeners: StoreListeners = {}) {
+  const Request = requestModel(connection);
+
+  async function set(id: Types.ObjectId | string, fields: Partial<ReauthRequestDocument>): Promise<void> {
+    await Request.updateOne({ _id: id }, { $set: fields });
+    if (fields.status && fields.statusAt)
+      listeners.requestWritten?.({
+        kind: 'status',
+        id: String(id),
+        status: fields.status,
+        statusAt: fields.statusAt,
+      });
+  }
 
   return {
     init: async () => {
@@ -90,7 +110,16 @@ export function createRequestStore(connection: Connection) {
           nextAttemptAt: now,
           createdAt: now,
         });
-        return { request: created.toObject() as ReauthRequestDocument, created: true };
+        const request = created.toObject() as ReauthRequestDocument;
+        listeners.requestWritten?.({
+          kind: 'created',
+          id: request._id.toHexString(),
+          authorizationId: request.authorizationId.toHexString(),
+          createdAt: now,
+          status: request.status,
+          statusAt: now,
+        });
+        return { request, created: true };
       } catch (err) {
         if ((err as { code?: number }).code !== 11000) throw err;
         const existing = await Request.findOne({ idempotencyKey: input.idempotencyKey }).lean();

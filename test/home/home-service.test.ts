@@ -4,14 +4,13 @@ import { HOME_PAGE_SIZE } from '../../src/domain/worklist';
 import { createHomeService, type HomeService } from '../../src/home/home-service';
 import { ActionId } from '../../src/slack/ids';
 import { askReauthValue, homeMeta } from '../../src/slack/metadata';
-import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
+import type { AuthorizationStore } from '../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../src/store/home-state';
-import { createModels, ensureIndexes } from '../../src/store/models';
-import { createRequestStore, type RequestStore } from '../../src/store/requests';
-import { createWorklist } from '../../src/store/worklist';
+import type { RequestStore } from '../../src/store/requests';
 import { allText, elementsWithActionIds } from '../support/block-kit';
 import { useTestDatabase } from '../support/database';
 import { validateView } from '../support/slack-standin';
+import { storesWithWorklist } from '../support/worklist';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const MINUTE = 60_000;
@@ -63,14 +62,11 @@ describe('the Home service', () => {
   }
 
   beforeAll(async () => {
-    const models = createModels(db.connection);
-    await ensureIndexes(models);
-    authorizations = createAuthorizationStore(models);
-    requests = createRequestStore(db.connection);
-    await requests.init();
+    const wired = await storesWithWorklist(db.connection);
+    ({ authorizations, requests } = wired);
     homeState = createHomeStateStore(db.connection);
     await homeState.init();
-    const worklist = createWorklist({ models, requests, expiringWithinDays: 30 });
+    const { worklist } = wired;
     home = createHomeService({ worklist, homeState, clock: () => now });
     // 45 bad logins, newest first in the order seeded: three pages of 20.
     for (let i = 0; i < 45; i += 1) badLogins.push(await seed(`Bad Login ${i}`, 'bad_login', i + 1));

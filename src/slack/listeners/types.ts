@@ -12,7 +12,7 @@ import type {
 import type { HomeService } from '../../home/home-service';
 import type { Logger } from '../../logger';
 import type { ReauthService } from '../../reauth/reauth-service';
-import type { Worklist } from '../../store/worklist';
+import type { Worklist } from '../../worklist/worklist';
 
 /** What the Slack listeners need; built once in `src/main.ts`. */
 export interface ListenerDeps {

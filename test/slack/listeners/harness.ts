@@ -13,16 +13,11 @@ import { createReauthService, type ReauthService } from '../../../src/reauth/rea
 import { createSlackApp, type SlackApp, SlackPath } from '../../../src/slack/app';
 import { ActionId, BlockId, Command, SEND_ANYWAY_OPTION } from '../../../src/slack/ids';
 import { registerListeners } from '../../../src/slack/listeners';
-import { type AuthorizationStore, createAuthorizationStore } from '../../../src/store/authorizations';
+import type { AuthorizationStore } from '../../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../../src/store/home-state';
-import { createModels, ensureIndexes } from '../../../src/store/models';
 import { createOutbox } from '../../../src/store/outbox';
-import {
-  createRequestStore,
-  type ReauthRequestDocument,
-  type RequestStore,
-} from '../../../src/store/requests';
-import { createWorklist, type Worklist } from '../../../src/store/worklist';
+import type { ReauthRequestDocument, RequestStore } from '../../../src/store/requests';
+import type { Worklist } from '../../../src/worklist/worklist';
 import { useTestDatabase } from '../../support/database';
 import {
   type ButtonSource,
@@ -39,6 +34,7 @@ import {
   type RecordedCall,
   type StoredView,
 } from '../../support/slack-standin';
+import { storesWithWorklist } from '../../support/worklist';
 import { createResponseUrls, type ResponseUrlPost } from './response-urls';
 
 /*
@@ -164,11 +160,10 @@ export function useListenerHarness(label: string) {
   beforeAll(async () => {
     const start = await standin.start();
     await responseUrls.start();
-    const models = createModels(db.connection);
-    await ensureIndexes(models);
-    authorizations = createAuthorizationStore(models);
-    requests = createRequestStore(db.connection);
-    await requests.init();
+    const wired = await storesWithWorklist(db.connection);
+    const { models } = wired;
+    authorizations = wired.authorizations;
+    requests = wired.requests;
     reauth = createReauthService({
       authorizations,
       requests,
@@ -193,7 +188,7 @@ export function useListenerHarness(label: string) {
       botId: 'B0RELINKBOT',
       botUserId: 'U0RELINKBOT',
     });
-    const realWorklist = createWorklist({ models, requests, expiringWithinDays: 30 });
+    const realWorklist = wired.worklist;
     worklist = {
       ...realWorklist,
       async find(query, limit) {

@@ -21,11 +21,9 @@ import type { ListenerDeps } from '../types';
  * How long `/reauth <query>` may search before it holds the trigger_id with a loading modal. The
  * trigger_id dies 3 s after Slack sent the command, and views.open needs a round trip of its own.
  * Within the budget the person gets the form, or the list, with no modal flashing by; past it, the
- * modal opens at once and is filled when the search ends. Neither order alone fits both databases:
- * MongoDB answers from the `searchTerms` index in milliseconds, while FerretDB scans (measured: an
- * email ~0.08 ms and a name prefix ~0.17 ms per authorization, so a name search takes 1.7 s at
- * 10,000 authorizations and 5.5 s at 30,000), and opening the modal first would flash one for every
- * search that ends in a list.
+ * modal opens at once and is filled when the search ends. The search itself is in memory and takes
+ * milliseconds, but the worklist may still be loading just after a start, and preparing the form
+ * reads the database: opening the modal first would flash one for every search that ends in a list.
  */
 const LOOKUP_BUDGET_MS = 1_500;
 
@@ -83,7 +81,7 @@ async function findAnswer(deps: ListenerDeps, log: Logger, query: string): Promi
     if (only && customerMustAct(only.state)) {
       return { kind: 'form', form: await deps.reauth.prepareForm(only._id.toHexString()) };
     }
-    const lastRequests = await deps.worklist.lastRequestsFor(items.map((item) => item._id));
+    const lastRequests = deps.worklist.lastRequestsFor(items);
     const message = reauthListMessage({ subject: { query }, items, total, lastRequests, now });
     return { kind: 'list', message, summary: summaryOf(query, total, only?.customer.name ?? null) };
   } catch (err) {

@@ -49,7 +49,7 @@ async function listMessage(deps: ListenerDeps, filter: WorklistFilter): Promise<
     page: 1,
     pageSize: COMMAND_LIST_LIMIT,
   });
-  const lastRequests = await deps.worklist.lastRequestsFor(page.items.map((item) => item._id));
+  const lastRequests = deps.worklist.lastRequestsFor(page.items);
   return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, lastRequests, now });
 }
 

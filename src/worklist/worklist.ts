@@ -1,0 +1,241 @@
+import { Types } from 'mongoose';
+import {
+  HOME_PAGE_SIZE,
+  type HomeTab,
+  type WorklistItem,
+  type WorklistRequest,
+  type WorklistScope,
+} from '../domain/worklist';
+import type { Logger } from '../logger';
+import type { StoreListeners } from '../store/listeners';
+import type { WorklistAuthorizationRow, WorklistRequestRow, WorklistSource } from '../store/worklist-source';
+import { createWorklistIndex, type IndexedAuthorization, type IndexedEntry } from './worklist-index';
+
+export interface WorklistPage {
+  items: WorklistItem[];
+  total: number;
+  /** 1-based, clamped to `1..pages` (a remembered page may be past the end once the list shrank). */
+  page: number;
+  pages: number;
+  pageSize: number;
+}
+
+export interface PageOptions {
+  now: Date;
+  page: number;
+  pageSize?: number;
+  /** An email, an authorization id or the start of name words; narrows the tab. */
+  search?: string | null;
+}
+
+export interface WorklistDeps {
+  source: WorklistSource;
+  /** EXPIRY_WARNING_DAYS' largest threshold: what "expiring soon" means. */
+  expiringWithinDays: number;
+  /**
+   * How often to re-read what was written since the last look. Null when this process is the only
+   * writer (the embedded database): then the stores' listeners already tell it everything.
+   */
+  refreshEveryMs: number | null;
+  log: Logger;
+}
+
+/** Re-reads overlap by this much, so a write stamped by a slightly slow clock elsewhere is not missed. */
+const REFRESH_OVERLAP_MS = 60_000;
+
+const time = (date: Date | null | undefined): number | null => (date ? date.getTime() : null);
+const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
+
+const indexed = (row: WorklistAuthorizationRow): IndexedAuthorization => ({
+  id: row._id.toHexString(),
+  version: row.version ?? 0,
+  name: row.customer?.name ?? null,
+  email: row.customer?.email ?? null,
+  utility: row.utility ?? '',
+  state: row.state,
+  reason: row.reason ?? null,
+  expiresAt: time(row.expiresAt),
+  declinedAt: time(row.declinedAt),
+  revokedAt: time(row.revokedAt),
+  incidentOpen: row.incidentOpen ?? false,
+  incidentSince: time(row.incidentSince),
+});
+
+const itemOf = (entry: IndexedEntry): WorklistItem => ({
+  _id: Types.ObjectId.createFromHexString(entry.id),
+  customer: { name: entry.name, email: entry.email },
+  utility: entry.utility,
+  state: entry.state,
+  reason: entry.reason,
+  expiresAt: date(entry.expiresAt),
+  declinedAt: date(entry.declinedAt),
+  revokedAt: date(entry.revokedAt),
+  incidentOpen: entry.incidentOpen,
+  incidentSince: date(entry.incidentSince),
+});
+
+/**
+ * The App Home tabs and `/reauth` lists, answered from memory (see worklist-index.ts for why). The
+ * index is loaded once from the database, then kept current by the stores' listeners (every write
+ * this process makes) and, when other processes share the database, by re-reading what changed.
+ */
+export function createWorklist(deps: WorklistDeps) {
+  const index = createWorklistIndex({ expiringWithinDays: deps.expiringWithinDays });
+  const log = deps.log.child({ component: 'worklist' });
+  let loading: Promise<void> | null = null;
+  let loaded = false;
+  /** Writes heard while a load runs: replayed after it, since the load may have read older copies. */
+  let heardDuringLoad: (() => void)[] | null = null;
+  let lastLookStartedAt = 0;
+  let refreshTimer: NodeJS.Timeout | null = null;
+  let refreshing = false;
+  let stopped = false;
+
+  const putRequestRow = (row: WorklistRequestRow) =>
+    index.putRequest(row.authorizationId.toHexString(), {
+      id: row._id.toHexString(),
+      createdAt: row.createdAt.getTime(),
+      status: row.status,
+      statusAt: row.statusAt.getTime(),
+    });
+
+  /** Reads everything written since `after` (everything when null) into the index. */
+  async function read(after: Date | null): Promise<{ authorizations: number; requests: number }> {
+    const authorizations = await deps.source.eachAuthorization(after, (row) =>
+      index.putAuthorization(indexed(row)),
+    );
+    // After authorizations, so most requests find theirs (the index holds the others until it comes).
+    const requests = await deps.source.eachRequest(after, putRequestRow);
+    return { authorizations, requests };
+  }
+
+  async function load(): Promise<void> {
+    const started = Date.now();
+    heardDuringLoad = [];
+    try {
+      const counted = await read(null);
+      for (const change of heardDuringLoad) change();
+      index.sort();
+      lastLookStartedAt = started;
+      loaded = true;
+      log.info({ ...counted, ms: Date.now() - started }, 'worklist loaded');
+    } finally {
+      heardDuringLoad = null;
+    }
+  }
+
+  /** Resolves once the index holds the database; a failed load is retried by the next caller. */
+  function ready(): Promise<void> {
+    if (loaded) return Promise.resolve();
+    loading ??= load().finally(() => {
+      loading = null;
+    });
+    return loading;
+  }
+
+  async function refresh(): Promise<void> {
+    if (!loaded || refreshing) return;
+    refreshing = true;
+    const started = Date.now();
+    try {
+      const counted = await read(new Date(lastLookStartedAt - REFRESH_OVERLAP_MS));
+      lastLookStartedAt = started;
+      log.debug({ ...counted, ms: Date.now() - started }, 'worklist refreshed');
+    } catch (err) {
+      log.warn({ err }, 'worklist refresh failed; trying again at the next interval');
+    } finally {
+      refreshing = false;
+    }
+  }
+
+  function heard(change: () => void): void {
+    try {
+      change();
+      heardDuringLoad?.push(change);
+    } catch (err) {
+      // A listener must not fail the write that called it; the next load or refresh repairs the index.
+      log.error({ err }, 'worklist could not follow a write');
+    }
+  }
+
+  const listeners: StoreListeners = {
+    authorizationWritten: (authorization) => heard(() => index.putAuthorization(indexed(authorization))),
+    requestWritten: (write) =>
+      heard(() =>
+        write.kind === 'created'
+          ? index.putRequest(write.authorizationId, {
+              id: write.id,
+              createdAt: write.createdAt.getTime(),
+              status: write.status,
+              statusAt: write.statusAt.getTime(),
+            })
+          : index.setRequestStatus(write.id, write.status, write.statusAt.getTime()),
+      ),
+  };
+
+  return {
+    /** For the authorization and request stores: keeps the index current with this process's writes. */
+    listeners,
+
+    /** Starts loading in the background, and re-reading changes if other processes write too. */
+    start(): void {
+      stopped = false;
+      ready().catch((err) => {
+        // Stopping closes the database under a running load; that failure is expected.
+        if (!stopped) log.error({ err }, 'worklist load failed; the next Home or /reauth retries');
+      });
+      if (deps.refreshEveryMs !== null && !refreshTimer) {
+        refreshTimer = setInterval(() => void refresh(), deps.refreshEveryMs);
+        refreshTimer.unref();
+      }
+    },
+
+    stop(): void {
+      stopped = true;
+      if (refreshTimer) clearInterval(refreshTimer);
+      refreshTimer = null;
+    },
+
+    ready,
+    /** Re-reads what was written since the last look (what the timer does); for tests and benchmarks. */
+    refresh,
+
+    /** Every tab's count, for the Home header and `/reauth help`. */
+    async counts(now: Date): Promise<Record<HomeTab, number>> {
+      await ready();
+      return index.counts(now.getTime());
+    },
+
+    /** One page of a tab, newest problem first. Pages are 1-based. */
+    async page(scope: HomeTab | WorklistScope, options: PageOptions): Promise<WorklistPage> {
+      await ready();
+      const page = index.page(scope, {
+        now: options.now.getTime(),
+        page: options.page,
+        pageSize: options.pageSize ?? HOME_PAGE_SIZE,
+        search: options.search,
+      });
+      return { ...page, items: page.items.map(itemOf) };
+    },
+
+    /** `/reauth <query>` over every authorization: the first `limit` matches and how many there are. */
+    async find(query: string, limit: number): Promise<{ items: WorklistItem[]; total: number }> {
+      await ready();
+      const found = index.find(query, limit);
+      return { items: found.items.map(itemOf), total: found.total };
+    },
+
+    /** The latest request of each authorization shown, keyed by hex id, for rendering a page. */
+    lastRequestsFor(items: readonly WorklistItem[]): Map<string, WorklistRequest> {
+      const latest = new Map<string, WorklistRequest>();
+      for (const item of items) {
+        const id = item._id.toHexString();
+        const request = index.get(id)?.request;
+        if (request) latest.set(id, { status: request.status, statusAt: new Date(request.statusAt) });
+      }
+      return latest;
+    },
+  };
+}
+
+export type Worklist = ReturnType<typeof createWorklist>;
