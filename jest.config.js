@@ -12,4 +12,8 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
+  // agenda 6 starts a 5-minute "is the job still alive" timer for every job run and never clears it
+  // (dist/JobProcessor.js, checkIfJobIsStillAlive), so a test that runs relink's jobs in-process
+  // keeps the process alive for 5 minutes after relink stopped. relink itself exits on shutdown.
+  forceExit: true,
 };
