@@ -63,13 +63,24 @@ export type AuthorizationEvent =
       expiresAt: Date | null;
       declinedAt: Date | null;
       revokedAt: Date | null;
+      /**
+       * When the platform says the current problem began, if it says (UtilityAPI: the note that
+       * reported the bad login). Declines, revocations and expiries carry their own times.
+       */
+      problemSince?: Date | null;
     }
   | { kind: 'expiry_due'; at: Date }
   | { kind: 'expiry_warning_due'; at: Date; days: number };
 
 /** What the outside world must see after a transition; stored in the outbox and published later. */
 export type Effect =
-  | { type: 'incident.opened'; state: CustomerMustActState; reason: BadLoginReason | null }
+  | {
+      type: 'incident.opened';
+      state: CustomerMustActState;
+      reason: BadLoginReason | null;
+      /** When the problem began (see `problemStart` in transition.ts): "since" in notices and lists. */
+      since: Date;
+    }
   | {
       type: 'incident.changed';
       from: AuthorizationState;

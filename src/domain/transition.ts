@@ -33,7 +33,7 @@ export function transition(current: AuthorizationStatus, event: AuthorizationEve
     next.warnedDays.push(event.days);
   }
 
-  const incident = followIncident(current, next);
+  const incident = followIncident(current, next, event);
   if (incident) effects.unshift(incident);
   // A newer observation of the same status is not a change: storing only a moved lastEventAt would
   // cost a write per webhook and per reconcile. lastEventAt moves with the next real change, which is
@@ -85,11 +85,20 @@ function isWarningDue(status: AuthorizationStatus, event: WarningDue): boolean {
  * is active again; states in between (pending, provider_issue) update it rather than close it.
  * Sets `next.incidentOpen` and returns the effect, if any.
  */
-function followIncident(current: AuthorizationStatus, next: AuthorizationStatus): Effect | null {
+function followIncident(
+  current: AuthorizationStatus,
+  next: AuthorizationStatus,
+  event: AuthorizationEvent,
+): Effect | null {
   if (customerMustAct(next.state)) {
     if (!current.incidentOpen) {
       next.incidentOpen = true;
-      return { type: 'incident.opened', state: next.state, reason: next.reason };
+      return {
+        type: 'incident.opened',
+        state: next.state,
+        reason: next.reason,
+        since: problemStart(next, event),
+      };
     }
     const same = next.state === current.state && loginReason(next) === loginReason(current);
     return same
@@ -103,6 +112,26 @@ function followIncident(current: AuthorizationStatus, next: AuthorizationStatus)
   }
   if (next.state === current.state) return null;
   return { type: 'incident.changed', from: current.state, to: next.state, reason: next.reason };
+}
+
+/**
+ * When the problem opening an incident began: the platform's own time for it (the revocation, the
+ * decline, the expiry, the note that reported the bad login), unless it is missing or after the event;
+ * else the event's time. A backlog ingested at once then still shows each problem's real age and
+ * order, not the moment relink processed it.
+ */
+function problemStart(next: AuthorizationStatus, event: AuthorizationEvent): Date {
+  const reported =
+    next.state === 'revoked'
+      ? next.revokedAt
+      : next.state === 'declined'
+        ? next.declinedAt
+        : next.state === 'expired'
+          ? next.expiresAt
+          : event.kind === 'observed'
+            ? (event.problemSince ?? null)
+            : null;
+  return new Date((reported && reported <= event.at ? reported : event.at).getTime());
 }
 
 /** A bad_login stored without a reason is a wrong password; other states have none. */

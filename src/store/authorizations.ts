@@ -138,7 +138,10 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
             utility: audit.customer.utility,
           }
         : {}),
-      ...(incident ? { incidentSince: incident.type === 'incident.opened' ? audit.at : null } : {}),
+      // Revisions written before effects carried `since` fall back to the revision's time.
+      ...(incident
+        ? { incidentSince: incident.type === 'incident.opened' ? (incident.since ?? audit.at) : null }
+        : {}),
       version: audit.version,
     };
     await Authorization.updateOne({ _id: audit.authorizationId }, { $set: fields });

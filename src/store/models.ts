@@ -57,7 +57,7 @@ const authorizationSchema = new Schema(
     revokedAt: { type: Date, default: null },
     lastEventAt: { type: Date, default: null },
     incidentOpen: { type: Boolean, default: false },
-    /** When the current incident opened: what "since" means in notices. */
+    /** When the current incident's problem began (the effect's `since`): "since" in notices and lists. */
     incidentSince: { type: Date, default: null },
     warnedDays: { type: [Number], default: [] },
     /** The number of the last revision (audit event) applied; see authorizations.ts. */

@@ -60,14 +60,27 @@ const observed = (state: AuthorizationState, overrides: Partial<Observed> = {}):
   ...overrides,
 });
 
+/** When `observed(state)` says the problem began: its expiry, decline or revocation, else the event. */
+const problemSince = { expired: t(-30), declined: t(-1), revoked: t(-1), bad_login: now };
+
 type Outcome = 'opens an incident' | 'updates the incident' | 'resolves the incident' | 'no incident effect';
 
-function incidentEffects(outcome: Outcome, from: AuthorizationState, to: AuthorizationState): Effect[] {
+function incidentEffects(
+  outcome: Outcome,
+  from: AuthorizationState,
+  to: AuthorizationState,
+  since: Date = problemSince[to as keyof typeof problemSince],
+): Effect[] {
   const reason: BadLoginReason | null = to === 'bad_login' ? 'invalid_credentials' : null;
   switch (outcome) {
     case 'opens an incident':
       return [
-        { type: 'incident.opened', state: to as 'bad_login' | 'expired' | 'declined' | 'revoked', reason },
+        {
+          type: 'incident.opened',
+          state: to as 'bad_login' | 'expired' | 'declined' | 'revoked',
+          reason,
+          since,
+        },
       ];
     case 'updates the incident':
       return [{ type: 'incident.changed', from, to, reason }];
@@ -204,7 +217,8 @@ describe('transition: expiry_due', () => {
     const current = start(from, { expiresAt: t(-1) });
     const { next, effects, changed } = transition(current, { kind: 'expiry_due', at: now }, now);
 
-    expect(effects).toEqual(incidentEffects(outcome, current.state, 'expired'));
+    // The problem began when the authorization expired, not when relink's job noticed.
+    expect(effects).toEqual(incidentEffects(outcome, current.state, 'expired', t(-1)));
     expect(next).toEqual({ ...current, state: 'expired', reason: null, incidentOpen: true });
     expect(changed).toBe(true);
   });
@@ -214,7 +228,7 @@ describe('transition: expiry_due', () => {
     const { next, effects } = transition(current, { kind: 'expiry_due', at: now }, now);
 
     expect(next.state).toBe('expired');
-    expect(effects).toEqual([{ type: 'incident.opened', state: 'expired', reason: null }]);
+    expect(effects).toEqual([{ type: 'incident.opened', state: 'expired', reason: null, since: now }]);
   });
 
   const unchanged: Array<{ from: Start; expiry: string; expiresAt: Date | null }> = [
@@ -301,7 +315,9 @@ describe('transition: event order', () => {
   it('applies the first observation when none was applied before', () => {
     const { next, effects } = transition(start('pending', { lastEventAt: null }), observed('bad_login'), now);
 
-    expect(effects).toEqual([{ type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials' }]);
+    expect(effects).toEqual([
+      { type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials', since: now },
+    ]);
     expect(next.lastEventAt).toEqual(now);
   });
 
@@ -388,7 +404,7 @@ describe('transition: renewal and lapsed observations', () => {
       const { next, effects } = transition(start('active'), observed(state, { expiresAt: now }), now);
 
       expect(next.state).toBe('expired');
-      expect(effects).toEqual([{ type: 'incident.opened', state: 'expired', reason: null }]);
+      expect(effects).toEqual([{ type: 'incident.opened', state: 'expired', reason: null, since: now }]);
     },
   );
 
@@ -407,7 +423,9 @@ describe('transition: bad login reasons', () => {
     const { next, effects } = transition(start('active'), observed('bad_login', { reason: null }), now);
 
     expect(next.reason).toBe('invalid_credentials');
-    expect(effects).toEqual([{ type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials' }]);
+    expect(effects).toEqual([
+      { type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials', since: now },
+    ]);
   });
 
   it('drops a reason reported with any state but bad_login', () => {
@@ -442,6 +460,31 @@ describe('transition: bad login reasons', () => {
   });
 });
 
+describe('transition: when a problem began', () => {
+  it('takes a bad login from the note that reported it, not from when relink heard of it', () => {
+    const { effects } = transition(start('active'), observed('bad_login', { problemSince: t(-3) }), now);
+    expect(effects).toEqual([
+      { type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials', since: t(-3) },
+    ]);
+  });
+
+  it.each([
+    ['expired', { expiresAt: t(-30) }, t(-30)],
+    ['declined', { declinedAt: t(-7) }, t(-7)],
+    ['revoked', { revokedAt: t(-2) }, t(-2)],
+  ] as const)('takes %s from its own date', (state, dates, since) => {
+    const { effects } = transition(start('active'), observed(state, dates), now);
+    expect(effects).toMatchObject([{ type: 'incident.opened', since }]);
+  });
+
+  it('uses the observation time when the platform gives no date, or one after the observation', () => {
+    const undated = transition(start('active'), observed('declined', { declinedAt: null }), now);
+    const future = transition(start('active'), observed('bad_login', { problemSince: t(1) }), now);
+    expect(undated.effects).toMatchObject([{ type: 'incident.opened', since: now }]);
+    expect(future.effects).toMatchObject([{ type: 'incident.opened', since: now }]);
+  });
+});
+
 describe('transition: incidents across states', () => {
   it('follows one incident from bad login through an outage to recovery', () => {
     const hour = (h: number) => new Date(now.getTime() + h * HOUR);
@@ -450,7 +493,7 @@ describe('transition: incidents across states', () => {
     const c = transition(b.next, observed('active', { at: hour(3) }), hour(3));
 
     expect([...a.effects, ...b.effects, ...c.effects]).toEqual([
-      { type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials' },
+      { type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials', since: hour(1) },
       { type: 'incident.changed', from: 'bad_login', to: 'provider_issue', reason: null },
       { type: 'incident.resolved', from: 'provider_issue' },
     ]);

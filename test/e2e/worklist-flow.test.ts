@@ -277,9 +277,13 @@ describe('the /reauth command and the App Home, end to end', () => {
     for (const count of ['Bad logins *25*', 'Expired / Declined *1*', 'Awaiting customer *0*', 'All *26*'])
       expect(text).toContain(count);
     expect(primaryTabs(view)).toEqual(['Bad logins']);
+    // Newest problem first by the platform's own time for it (each note is a minute older than the
+    // one before), though relink processed the whole batch at once.
     const names = rowNames(view);
-    expect(names).toHaveLength(20);
-    for (const name of names) expect(BAD_LOGINS.has(name)).toBe(true);
+    expect(names).toEqual([...BAD_LOGINS.keys()].slice(0, 20));
+    // (A slow machine may take a few minutes to get here.)
+    expect(text).toMatch(/since [1-4] minutes? ago/);
+    expect(text).toMatch(/since 2[0-4] minutes ago/);
     for (const name of names) expect(rowStatus(view, name)).toBe('No request yet');
     expect(rangeText(view)).toBe('1–20 of 25');
     expect(hasButton(view, ActionId.homeNext)).toBe(true);
@@ -292,7 +296,7 @@ describe('the /reauth command and the App Home, end to end', () => {
     expect(rangeText(second)).toBe('21–25 of 25');
     expect(hasButton(second, ActionId.homeNext)).toBe(false);
     expect(hasButton(second, ActionId.homePrevious)).toBe(true);
-    expect([...first, ...rowNames(second)].sort()).toEqual([...BAD_LOGINS.keys()].sort());
+    expect([...first, ...rowNames(second)]).toEqual([...BAD_LOGINS.keys()]);
 
     const back = await clickHome(ActionId.homePrevious);
     expect(rangeText(back)).toBe('1–20 of 25');

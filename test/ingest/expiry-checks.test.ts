@@ -86,7 +86,8 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     const outbox = createOutbox(models);
     const effectsOf = async (id: string) => (await outbox.forAuthorization(id)).map((e) => e.effect);
     expect(await effectsOf(expired.authorizationId)).toEqual([
-      { type: 'incident.opened', state: 'expired', reason: null },
+      // The problem began at the expiry, a minute before the job noticed it.
+      { type: 'incident.opened', state: 'expired', reason: null, since: new Date(now.getTime() - 60_000) },
     ]);
     expect(await effectsOf(inFiveDays.authorizationId)).toEqual([
       expect.objectContaining({ type: 'expiry.warning', days: 7 }),

@@ -13,6 +13,8 @@ export interface AuthorizationFacts {
   expiresAt: Date | null;
   declinedAt: Date | null;
   revokedAt: Date | null;
+  /** For `bad_login`: when the note reporting it was written; null otherwise. */
+  problemSince: Date | null;
 }
 
 // Authorization note types (https://utilityapi.com/docs/api/authorizations/notes) that only the
@@ -49,11 +51,15 @@ export function toAuthorizationFacts(a: UtilityApiAuthorization): AuthorizationF
     declinedAt: parseTimestamp(a.declined),
     revokedAt: parseTimestamp(a.revoked),
   };
-  const { state, reason } = stateOf(a);
-  return { ...base, state, reason };
+  const { state, reason, problemSince = null } = stateOf(a);
+  return { ...base, state, reason, problemSince };
 }
 
-function stateOf(a: UtilityApiAuthorization): { state: AuthorizationState; reason: BadLoginReason | null } {
+function stateOf(a: UtilityApiAuthorization): {
+  state: AuthorizationState;
+  reason: BadLoginReason | null;
+  problemSince?: Date;
+} {
   if (a.is_revoked) return { state: 'revoked', reason: null };
   if (a.is_declined) return { state: 'declined', reason: null };
   if (a.is_expired) return { state: 'expired', reason: null };
@@ -61,7 +67,8 @@ function stateOf(a: UtilityApiAuthorization): { state: AuthorizationState; reaso
   const notes = notesOldestFirst(a.notes);
   const latestAccess = [...notes].reverse().find((n) => n.type.startsWith('access_'));
   const badLogin = latestAccess ? BAD_LOGIN_NOTES[latestAccess.type] : undefined;
-  if (badLogin) return { state: 'bad_login', reason: badLogin };
+  if (latestAccess && badLogin)
+    return { state: 'bad_login', reason: badLogin, problemSince: new Date(latestAccess.at) };
 
   const latest = notes.at(-1);
   const status = a.status?.toLowerCase() ?? '';

@@ -37,6 +37,7 @@ describe('toAuthorizationFacts', () => {
       expiresAt: null,
       declinedAt: null,
       revokedAt: null,
+      problemSince: null,
     });
   });
 
@@ -81,6 +82,12 @@ describe('toAuthorizationFacts', () => {
     it('a newer non-access note (retrying) does not clear a bad login', () => {
       const notes = [note('access_invalid', t(2)), note('retrying', t(3))];
       expect(facts({ notes })).toMatchObject({ state: 'bad_login', reason: 'invalid_credentials' });
+    });
+
+    it('dates a bad login by the note that reported it', () => {
+      const notes = [note('access_invalid', t(2)), note('retrying', t(3)), note('access_valid', t(1))];
+      expect(facts({ notes }).problemSince).toEqual(new Date(t(2)));
+      expect(facts({ notes: [note('access_valid', t(2))] }).problemSince).toBeNull();
     });
 
     it('compares instants across offsets', () => {
@@ -153,6 +160,7 @@ describe('toAuthorizationFacts', () => {
       expiresAt: null,
       declinedAt: null,
       revokedAt: null,
+      problemSince: null,
     });
   });
 
