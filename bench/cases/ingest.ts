@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { utilityApiSignature } from '../../src/platforms/utilityapi/webhook';
 import { connect, databaseNameOf } from '../../src/store/database';
+import { seededRandom } from '../../test/support/seeded-random';
 import {
   createUtilityApiStandIn,
   type StandInAuthorization,
@@ -25,17 +26,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000));
 
-/** A small seeded PRNG (mulberry32) so every run delivers the same events in the same order. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface BenchEvent {
   uid: string;
   type: string;
@@ -51,7 +41,7 @@ interface BenchEvent {
  * the rest pick authorizations at random; `DUPLICATE_SHARE` of all deliveries repeat an earlier event.
  */
 function buildEvents(authorizations: StandInAuthorization[], bad: Set<string>, target: string) {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
   const order = [...authorizations];
   for (let i = order.length - 1; i > 0; i--) {

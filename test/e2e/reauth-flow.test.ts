@@ -8,6 +8,7 @@ import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId } from '../../src/slack/ids';
 import { formValues, initialValues, viewText } from '../slack/listeners/harness';
 import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { eventually } from '../support/eventually';
 import { createSendgridStandin } from '../support/sendgrid-standin';
 import { silentLog } from '../support/silent-log';
 import {
@@ -33,20 +34,6 @@ const ALICE = { userId: 'U0ALICE42', teamId: TEAM };
 const UA_SECRET = 'ua-webhook-secret';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 describe('the reauth flow, end to end', () => {
   const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
   const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });

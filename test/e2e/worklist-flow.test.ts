@@ -8,6 +8,7 @@ import { ActionId, BlockId, CallbackId, Command, keyedActionId } from '../../src
 import { formValues, initialValues, viewText } from '../slack/listeners/harness';
 import { createResponseUrls } from '../slack/listeners/response-urls';
 import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { eventually } from '../support/eventually';
 import { createSendgridStandin } from '../support/sendgrid-standin';
 import { silentLog } from '../support/silent-log';
 import {
@@ -41,16 +42,6 @@ const BAD_LOGINS = new Map<string, string>([
 const EXPIRED = 'Katherine Johnson';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function eventually<T>(check: () => T | undefined | Promise<T | undefined>, what: string, ms = 15_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 type LooseElement = { action_id?: string; style?: string; text?: string | { text: string } };
 type LooseBlock = { type: string; text?: { text: string }; elements?: LooseElement[] };
 const blocksOf = (view: { blocks?: readonly unknown[] }) => (view.blocks ?? []) as LooseBlock[];

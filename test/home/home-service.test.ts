@@ -1,5 +1,5 @@
 import type { HomeView } from '@slack/types';
-import type { AuthorizationEvent, AuthorizationState } from '../../src/domain/authorization';
+import type { AuthorizationState } from '../../src/domain/authorization';
 import { HOME_PAGE_SIZE } from '../../src/domain/worklist';
 import { createHomeService, type HomeService } from '../../src/home/home-service';
 import { ActionId } from '../../src/slack/ids';
@@ -9,14 +9,13 @@ import { createHomeStateStore, type HomeStateStore } from '../../src/store/home-
 import type { RequestStore } from '../../src/store/requests';
 import { allText, elementsWithActionIds } from '../support/block-kit';
 import { useTestDatabase } from '../support/database';
+import { type ObservedEvent as Observed, observedEvent } from '../support/events';
 import { validateView } from '../support/slack-standin';
 import { storesWithWorklist } from '../support/worklist';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const MINUTE = 60_000;
 const TEAM = 'T1';
-
-type Observed = Extract<AuthorizationEvent, { kind: 'observed' }>;
 
 const metaOf = (view: HomeView) => homeMeta.decode(view.private_metadata);
 const rowIds = (view: HomeView): string[] =>
@@ -43,16 +42,7 @@ describe('the Home service', () => {
     const result = await authorizations.applyByKey(
       { source: 'webhook', externalId: `ext-${n++}` },
       {
-        event: {
-          kind: 'observed',
-          at,
-          state,
-          reason: state === 'bad_login' ? 'invalid_credentials' : null,
-          expiresAt: null,
-          declinedAt: null,
-          revokedAt: null,
-          ...extra,
-        },
+        event: observedEvent(state, at, extra),
         customer: { name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`, utility: 'PG&E' },
         actor: 'platform',
         now: at,

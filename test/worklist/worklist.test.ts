@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import type { AuthorizationEvent, AuthorizationState } from '../../src/domain/authorization';
+import type { AuthorizationState } from '../../src/domain/authorization';
 import type { RequestStatus } from '../../src/domain/reauth-request';
 import { HOME_TABS, type HomeTab } from '../../src/domain/worklist';
 import type { AuthorizationStore } from '../../src/store/authorizations';
@@ -8,6 +8,7 @@ import type { RequestStore } from '../../src/store/requests';
 import { createWorklistSource } from '../../src/store/worklist-source';
 import { createWorklist, type Worklist } from '../../src/worklist/worklist';
 import { useTestDatabase } from '../support/database';
+import { type ObservedEvent as Observed, observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
 import { storesWithWorklist } from '../support/worklist';
 
@@ -15,17 +16,7 @@ const now = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
 const daysFromNow = (n: number) => new Date(now.getTime() + n * DAY);
 
-type Observed = Extract<AuthorizationEvent, { kind: 'observed' }>;
-const observed = (state: AuthorizationState, at: Date, extra: Partial<Observed> = {}): Observed => ({
-  kind: 'observed',
-  at,
-  state,
-  reason: state === 'bad_login' ? 'invalid_credentials' : null,
-  expiresAt: null,
-  declinedAt: null,
-  revokedAt: null,
-  ...extra,
-});
+const observed = observedEvent;
 
 /** A worklist loaded from the database alone, as a freshly started process has it. */
 async function loadedWorklist(

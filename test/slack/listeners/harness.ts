@@ -5,7 +5,7 @@ import { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import { noticeMessage } from '../../../blocks/notice-message';
 import { sendFailedReply } from '../../../blocks/send-failed-message';
-import type { AuthorizationEvent, AuthorizationState } from '../../../src/domain/authorization';
+import type { AuthorizationState } from '../../../src/domain/authorization';
 import { createHomeService, type HomeService } from '../../../src/home/home-service';
 import { closeServer, createHttpServer, listen } from '../../../src/http/server';
 import { createLogger } from '../../../src/logger';
@@ -19,6 +19,7 @@ import { createOutbox } from '../../../src/store/outbox';
 import type { ReauthRequestDocument, RequestStore } from '../../../src/store/requests';
 import type { Worklist } from '../../../src/worklist/worklist';
 import { useTestDatabase } from '../../support/database';
+import { type ObservedEvent as Observed, observedEvent } from '../../support/events';
 import {
   type ButtonSource,
   blockActionsPayload,
@@ -347,16 +348,7 @@ export function useListenerHarness(label: string) {
       const result = await ready(authorizations).applyByKey(
         { source: 'utilityapi', externalId: new Types.ObjectId().toHexString() },
         {
-          event: {
-            kind: 'observed',
-            at,
-            state,
-            reason: state === 'bad_login' ? 'invalid_credentials' : null,
-            expiresAt: null,
-            declinedAt: null,
-            revokedAt: null,
-            ...event,
-          },
+          event: observedEvent(state, at, event),
           customer: { name: customer.name, email: customer.email, utility: customer.utility },
           actor: 'platform',
           now: at,
@@ -616,5 +608,3 @@ export function useListenerHarness(label: string) {
 }
 
 export type ListenerHarness = ReturnType<typeof useListenerHarness>;
-
-type Observed = Extract<AuthorizationEvent, { kind: 'observed' }>;
