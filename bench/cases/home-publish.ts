@@ -3,6 +3,7 @@ import type { AuthorizationState } from '../../src/domain/authorization';
 import type { RunningRelink } from '../../src/main';
 import { SlackPath } from '../../src/slack/app';
 import { connect, databaseNameOf } from '../../src/store/database';
+import { seededRandom } from '../../test/support/seeded-random';
 import { signSlackRequest } from '../../test/support/slack-signing';
 import { createSlackStandin, type RecordedCall } from '../../test/support/slack-standin';
 import {
@@ -48,17 +49,6 @@ const FIRST_NAMES = 'Ada Grace Alan Barbara Edsger Frances Donald Margaret John 
 const LAST_NAMES =
   'Lovelace Hopper Turing Liskov Dijkstra Allen Knuth Hamilton Backus Johnson Torvalds'.split(' ');
 const UTILITIES = ['PG&E', 'SCE', 'SDG&E', 'ConEd', 'Duke Energy'];
-
-/** mulberry32, so every run seeds the same database. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * One authorization document as the store writes it: ~10% bad login, 5% expired, 2% declined, the
@@ -124,7 +114,7 @@ async function insertAuthorizations(databaseUri: string): Promise<number> {
     const db = connection.db;
     if (!db) throw new Error('no database on the connection');
     const collection = db.collection('authorizations');
-    const next = random(7);
+    const next = seededRandom(7);
     const now = Date.now();
     const started = performance.now();
     for (let offset = 0; offset < AUTHORIZATIONS; offset += INSERT_BATCH) {
