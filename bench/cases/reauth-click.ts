@@ -5,6 +5,7 @@ import type { RunningRelink } from '../../src/main';
 import { createSlackApp, type SlackApp, SlackPath } from '../../src/slack/app';
 import { ActionId, CallbackId } from '../../src/slack/ids';
 import { askReauthValue } from '../../src/slack/metadata';
+import { observedEvent } from '../../test/support/events';
 import {
   blockActionsPayload,
   interactiveBody,
@@ -181,15 +182,7 @@ async function seed(relink: RunningRelink): Promise<string[]> {
     const result = await relink.services.authorizations.applyByKey(
       { source: 'utilityapi', externalId: new Types.ObjectId().toHexString() },
       {
-        event: {
-          kind: 'observed',
-          at: now,
-          state: 'bad_login',
-          reason: 'invalid_credentials',
-          expiresAt: null,
-          declinedAt: null,
-          revokedAt: null,
-        },
+        event: observedEvent('bad_login', now),
         customer: { name: `Bench Customer ${i + 1}`, email: `customer${i + 1}@example.com`, utility: 'PG&E' },
         actor: 'platform',
         now,

@@ -1,4 +1,4 @@
-import type { AuthorizationState, BadLoginReason } from './authorization';
+import type { AuthorizationState, AuthorizationStatus } from './authorization';
 import type { RequestStatus } from './reauth-request';
 
 const DAY_MS = 86_400_000;
@@ -73,20 +73,15 @@ export const HOME_PAGE_SIZE = 20;
 /** Rows `/reauth` lists in one ephemeral message before pointing to the App Home. */
 export const COMMAND_LIST_LIMIT = 10;
 
-/**
- * One authorization as lists render it. A structural subset of the stored document, so store results
- * can be handed to `blocks/` as they are without `blocks/` importing the store.
- */
-export interface WorklistItem {
+/** One authorization as lists render it (what `blocks/` needs of it, without importing the store). */
+export interface WorklistItem
+  extends Pick<
+    AuthorizationStatus,
+    'state' | 'reason' | 'expiresAt' | 'declinedAt' | 'revokedAt' | 'incidentOpen'
+  > {
   _id: { toHexString(): string };
   customer: { name: string | null; email: string | null };
   utility: string;
-  state: AuthorizationState;
-  reason: BadLoginReason | null;
-  expiresAt: Date | null;
-  declinedAt: Date | null;
-  revokedAt: Date | null;
-  incidentOpen: boolean;
   incidentSince: Date | null;
 }
 

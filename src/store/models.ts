@@ -3,31 +3,22 @@ import {
   AUTHORIZATION_SOURCES,
   AUTHORIZATION_STATES,
   type AuthorizationSource,
-  type AuthorizationState,
   type AuthorizationStatus,
   BAD_LOGIN_REASONS,
-  type BadLoginReason,
   type Effect,
 } from '../domain/authorization';
 import type { OutboxEffect } from '../domain/reauth-request';
 
 // Document shapes are written out rather than inferred from the schemas: mongoose's inference is
 // slow enough to exhaust the type checker's memory on these.
-export interface AuthorizationDocument {
+/** The state machine's status (`AuthorizationStatus`) plus who, which utility, and bookkeeping. */
+export interface AuthorizationDocument extends AuthorizationStatus {
   _id: Types.ObjectId;
   source: AuthorizationSource;
   externalId: string;
   customer: { name: string | null; email: string | null; editedInRelink: boolean };
   utility: string;
-  state: AuthorizationState;
-  reason: BadLoginReason | null;
-  expiresAt: Date | null;
-  declinedAt: Date | null;
-  revokedAt: Date | null;
-  lastEventAt: Date | null;
-  incidentOpen: boolean;
   incidentSince: Date | null;
-  warnedDays: number[];
   version: number;
   createdAt: Date;
   updatedAt: Date;

@@ -7,6 +7,7 @@ import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
 
 const DAY = 86_400_000;
@@ -28,15 +29,7 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
       authorizations.applyByKey(
         { source: 'webhook', externalId },
         {
-          event: {
-            kind: 'observed',
-            at: new Date(now.getTime() - DAY),
-            state: 'active',
-            reason: null,
-            expiresAt,
-            declinedAt: null,
-            revokedAt: null,
-          },
+          event: observedEvent('active', new Date(now.getTime() - DAY), { expiresAt }),
           actor: 'platform',
           now: new Date(now.getTime() - 2 * DAY),
         },

@@ -7,6 +7,7 @@ import { createModels, ensureIndexes } from '../../src/store/models';
 import { createOutbox, type Outbox } from '../../src/store/outbox';
 import { createRequestStore, type RequestStore } from '../../src/store/requests';
 import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
 import { createSendgridStandin } from '../support/sendgrid-standin';
 import { silentLog } from '../support/silent-log';
 import { createUtilityApiStandIn } from '../support/utilityapi-standin';
@@ -83,15 +84,7 @@ describe('sending a reauth request', () => {
       const { authorizationId } = await authorizations.applyByKey(
         { source: 'utilityapi', externalId: platform.uid },
         {
-          event: {
-            kind: 'observed',
-            at: now,
-            state: 'bad_login',
-            reason: 'invalid_credentials',
-            expiresAt: null,
-            declinedAt: null,
-            revokedAt: null,
-          },
+          event: observedEvent('bad_login', now),
           customer: { name: 'Jane Roe', email: 'jane@example.com', utility: 'PG&E' },
           actor: 'platform',
           now,

@@ -1,8 +1,9 @@
-import { LogLevel, type Logger as SlackLogger, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import { type NoticeData, RESOLVED_WORDS } from '../../blocks/notice-message';
 import type { AuthorizationState, BadLoginReason } from '../../src/domain/authorization';
 import type { OutboxEffect } from '../../src/domain/reauth-request';
+import { boltLogger } from '../../src/slack/bolt-logger';
 import { ActionId } from '../../src/slack/ids';
 import { createNoticePublisher } from '../../src/slack/notice-publisher';
 import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
@@ -10,6 +11,7 @@ import { createModels, ensureIndexes, type Models } from '../../src/store/models
 import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
 import { createOutbox, type Outbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
 
@@ -19,15 +21,7 @@ const EMAIL = 'jane.doe@example.com';
 const DAY = 86_400_000;
 
 // The WebClient logs Slack's refusals itself; the tests assert on outcomes instead.
-const quietLogger: SlackLogger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+const quietLogger = boltLogger(silentLog());
 
 describe('the notice publisher', () => {
   const db = useTestDatabase('notice_publisher');
@@ -107,15 +101,7 @@ describe('the notice publisher', () => {
     return authorizations.applyByKey(
       { source: 'webhook', externalId },
       {
-        event: {
-          kind: 'observed',
-          at: now,
-          state,
-          reason: extra.reason ?? (state === 'bad_login' ? 'invalid_credentials' : null),
-          expiresAt: extra.expiresAt ?? null,
-          declinedAt: null,
-          revokedAt: null,
-        },
+        event: observedEvent(state, now, extra),
         actor: 'platform',
         customer: { name: 'Jane Doe', email: EMAIL, utility: 'PG&E' },
         now,

@@ -1,22 +1,14 @@
 import { Types } from 'mongoose';
-import type { AuthorizationEvent } from '../../src/domain/authorization';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes, type Models } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
 
-const badLogin = (at: Date): Extract<AuthorizationEvent, { kind: 'observed' }> => ({
-  kind: 'observed',
-  at,
-  state: 'bad_login',
-  reason: 'invalid_credentials',
-  expiresAt: null,
-  declinedAt: null,
-  revokedAt: null,
-});
+const badLogin = (at: Date) => observedEvent('bad_login', at);
 
 describe('the authorization store', () => {
   const db = useTestDatabase('authorizations');

@@ -2,15 +2,15 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, verifySlackRequest } from '@slack/bolt';
 import type { HomeView, KnownBlock, ModalView, PlainTextElement } from '@slack/types';
-import type { Logger } from '@slack/web-api';
 import {
-  LogLevel,
   WebAPIHTTPError,
   WebAPIPlatformError,
   WebAPIRateLimitedError,
   WebAPIRequestError,
   WebClient,
 } from '@slack/web-api';
+import { boltLogger } from '../../src/slack/bolt-logger';
+import { silentLog } from './silent-log';
 import {
   blockActionsPayload,
   interactiveBody,
@@ -39,16 +39,8 @@ const standin = createSlackStandin({
   users: [{ id: ALICE, name: 'alice', realName: 'Alice Ng', email: 'alice@example.com' }],
 });
 
-// The WebClient logs Slack's "[ERROR] …" response messages; the tests assert on them instead.
-const quietLogger: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  setLevel: () => undefined,
-  getLevel: () => LogLevel.ERROR,
-  setName: () => undefined,
-};
+// The WebClient logs Slack's refusals itself; the tests assert on outcomes instead.
+const quietLogger = boltLogger(silentLog());
 
 let client: WebClient;
 const clientWith = (token?: string) =>

@@ -1,18 +1,15 @@
-import type { AuthorizationState, BadLoginReason } from '../../domain/authorization';
+import type { AuthorizationState, AuthorizationStatus, BadLoginReason } from '../../domain/authorization';
 import type { UtilityApiAuthorization, UtilityApiNote } from './types';
 
-/** What relink keeps from one UtilityAPI authorization. */
-export interface AuthorizationFacts {
+/**
+ * What relink keeps from one UtilityAPI authorization. `expiresAt` is null when access is indefinite
+ * (`expires: "until_revoked"` or any other preset string).
+ */
+export interface AuthorizationFacts
+  extends Pick<AuthorizationStatus, 'state' | 'reason' | 'expiresAt' | 'declinedAt' | 'revokedAt'> {
   externalId: string;
   customer: { name: string | null; email: string | null };
   utility: string;
-  state: AuthorizationState;
-  /** Only for `bad_login`; null otherwise. */
-  reason: BadLoginReason | null;
-  /** null when access is indefinite (`expires: "until_revoked"` or any other preset string). */
-  expiresAt: Date | null;
-  declinedAt: Date | null;
-  revokedAt: Date | null;
   /** For `bad_login`: when the note reporting it was written; null otherwise. */
   problemSince: Date | null;
 }

@@ -337,6 +337,24 @@ export function useListenerHarness(label: string) {
     /** A customer whose utility password stopped working: the state that offers the button. */
     seedBadLogin: (customer: Customer = ada): Promise<string> => h.seed(customer, 'bad_login'),
 
+    /** A request Alice already made (queued, as the reauth service creates it) for Ada's bad login. */
+    async seedRequest(authorizationId: string, idempotencyKey: string): Promise<ReauthRequestDocument> {
+      const { request } = await h.requests.create(
+        {
+          idempotencyKey,
+          authorizationId,
+          recipient: { name: ada.name, email: ada.email },
+          utility: ada.utility,
+          problem: { state: 'bad_login', reason: 'invalid_credentials' },
+          note: null,
+          requestedBy: alice,
+          sendAnyway: false,
+        },
+        h.now,
+      );
+      return request;
+    },
+
     /** An authorization the platform reported in `state` `ago` ms before the clock. */
     async seed(
       customer: Customer,
@@ -364,15 +382,7 @@ export function useListenerHarness(label: string) {
       await ready(authorizations).applyByKey(
         { source: current.source, externalId: current.externalId },
         {
-          event: {
-            kind: 'observed',
-            at: new Date(now.getTime() + 1000),
-            state: 'active',
-            reason: null,
-            expiresAt: null,
-            declinedAt: null,
-            revokedAt: null,
-          },
+          event: observedEvent('active', new Date(now.getTime() + 1000)),
           actor: 'platform',
           now: new Date(now.getTime() + 1000),
         },

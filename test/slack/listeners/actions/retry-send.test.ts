@@ -1,5 +1,5 @@
 import { ActionId } from '../../../../src/slack/ids';
-import { ALERTS, ALICE, ada, alice, useListenerHarness } from '../harness';
+import { ALERTS, ALICE, useListenerHarness } from '../harness';
 
 const h = useListenerHarness('retry_send');
 
@@ -7,19 +7,7 @@ const h = useListenerHarness('retry_send');
 async function failedRequest() {
   const authorizationId = await h.seedBadLogin();
   const notice = await h.postNotice(authorizationId);
-  const { request } = await h.requests.create(
-    {
-      idempotencyKey: `failed:${authorizationId}`,
-      authorizationId,
-      recipient: { name: ada.name, email: ada.email },
-      utility: ada.utility,
-      problem: { state: 'bad_login', reason: 'invalid_credentials' },
-      note: null,
-      requestedBy: alice,
-      sendAnyway: false,
-    },
-    h.now,
-  );
+  const request = await h.seedRequest(authorizationId, `failed:${authorizationId}`);
   await h.requests.setStatus(request._id, 'failed', h.now, {
     attempts: 1,
     lastError: { code: 'email_rejected', message: 'Invalid email' },

@@ -1,34 +1,13 @@
 import { BlockId, CallbackId } from '../../../../src/slack/ids';
 import { FIELD_MESSAGES, reauthPreviewMeta } from '../../../../src/slack/metadata';
-import {
-  ALERTS,
-  ada,
-  alice,
-  formValues,
-  initialValues,
-  SENDER,
-  useListenerHarness,
-  viewText,
-} from '../harness';
+import { ALERTS, ada, formValues, initialValues, SENDER, useListenerHarness, viewText } from '../harness';
 
 const h = useListenerHarness('reauth_form');
 const HOUR_MS = 3_600_000;
 
 /** A request to this customer that went out `hoursAgo` hours ago: the cooldown is about it. */
 async function sentRequest(authorizationId: string, hoursAgo: number) {
-  const { request } = await h.requests.create(
-    {
-      idempotencyKey: `earlier:${authorizationId}`,
-      authorizationId,
-      recipient: { name: ada.name, email: ada.email },
-      utility: ada.utility,
-      problem: { state: 'bad_login', reason: 'invalid_credentials' },
-      note: null,
-      requestedBy: alice,
-      sendAnyway: false,
-    },
-    h.now,
-  );
+  const request = await h.seedRequest(authorizationId, `earlier:${authorizationId}`);
   const sentAt = new Date(h.now.getTime() - hoursAgo * HOUR_MS);
   await h.requests.setStatus(request._id, 'sent', sentAt, { sentAt });
 }
