@@ -13,6 +13,21 @@ export interface ProblemFacts {
   revokedAt: Date | null;
 }
 
+/** The facts of a problem, picked from anything that carries them (a stored authorization, a status). */
+export const problemFactsOf = (source: {
+  state: AuthorizationState;
+  reason?: BadLoginReason | null;
+  expiresAt?: Date | null;
+  declinedAt?: Date | null;
+  revokedAt?: Date | null;
+}): ProblemFacts => ({
+  state: source.state,
+  reason: source.reason ?? null,
+  expiresAt: source.expiresAt ?? null,
+  declinedAt: source.declinedAt ?? null,
+  revokedAt: source.revokedAt ?? null,
+});
+
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const DAY_MS = 24 * HOUR_MS;

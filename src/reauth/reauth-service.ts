@@ -1,4 +1,5 @@
 import type { ReauthForm } from '../../blocks/reauth-form-view';
+import { auditActorOf, type SlackActor } from '../domain/actor';
 import { customerMustAct } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
 import { activeCooldown, type Cooldown } from '../domain/reauth-request';
@@ -17,13 +18,6 @@ export interface ReauthServiceDeps {
   /** Called once a request is queued, so the send job runs now rather than at its next tick. */
   onQueued: () => void;
 }
-
-export interface SlackActor {
-  teamId: string;
-  userId: string;
-}
-
-export const actorOf = (who: SlackActor) => `slack:${who.teamId}/${who.userId}`;
 
 /**
  * The reauthorization flow behind the button, `/reauth` and the App Home: what the form shows, who
@@ -115,7 +109,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
         authorization.customer.name !== input.draft.customerName ||
         authorization.customer.email !== input.draft.customerEmail;
       await deps.authorizations.applyById(input.authorizationId, {
-        actor: actorOf(input.requestedBy),
+        actor: auditActorOf(input.requestedBy),
         record: cooldown ? 'request.created_during_cooldown' : 'request.created',
         sourceEventId: request._id.toHexString(),
         customerEdit: edited ? { name: input.draft.customerName, email: input.draft.customerEmail } : null,
@@ -149,7 +143,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
         lastError: null,
       });
       await deps.authorizations.applyById(request.authorizationId.toHexString(), {
-        actor: actorOf(who),
+        actor: auditActorOf(who),
         record: 'request.retried',
         sourceEventId: requestId,
         now,

@@ -1,5 +1,5 @@
+import type { SlackActor } from '../../domain/actor';
 import { RelinkError } from '../../domain/errors';
-import type { SlackActor } from '../../reauth/reauth-service';
 
 /** Who clicked or submitted: the workspace the interaction happened in, and the user. */
 export function slackActorOf(body: {
