@@ -1,21 +1,22 @@
-import type { KnownBlock } from '@slack/types';
 import { maskEmail } from '../src/domain/mask-email';
 import { formatDay, timeUntil } from '../src/domain/problem-words';
+import type { NoticeData } from '../src/reauth/notice-data';
+import type { SlackMessage } from './slack-message';
 import { escapeMrkdwn } from './text';
 
-export interface ExpiryWarning {
-  authorizationId: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  utility: string;
+/** Who the warning is about, as the notice service reads it, and when the authorization expires. */
+export type ExpiryWarning = Pick<
+  NoticeData,
+  'authorizationId' | 'customerName' | 'customerEmail' | 'utility'
+> & {
   expiresAt: Date;
-}
+};
 
 /**
  * "This authorization expires in 7 days": a heads-up, not an incident, so no button: the customer
  * has nothing to fix yet, and relink opens an incident (with the button) if it does expire.
  */
-export function expiryWarningMessage(w: ExpiryWarning, now: Date): { text: string; blocks: KnownBlock[] } {
+export function expiryWarningMessage(w: ExpiryWarning, now: Date): SlackMessage {
   const name = escapeMrkdwn((w.customerName?.trim() || 'Unnamed customer').slice(0, 150));
   const utility = escapeMrkdwn(w.utility.slice(0, 100));
   const when = `${timeUntil(w.expiresAt, now)} (${formatDay(w.expiresAt)})`;

@@ -11,20 +11,11 @@ import {
   type WorklistItem,
   type WorklistRequest,
 } from '../src/domain/worklist';
+import type { HomeData } from '../src/home/home-service';
 import { ActionId, BlockId, keyedActionId } from '../src/slack/ids';
 import { askReauthValue, homeMeta } from '../src/slack/metadata';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { clip, escapeMrkdwn } from './text';
-
-export interface HomeViewInput {
-  tab: HomeTab;
-  counts: Record<HomeTab, number>;
-  page: { items: readonly WorklistItem[]; total: number; page: number; pages: number; pageSize: number };
-  search: string | null;
-  /** Latest request per authorization, keyed by hex id; absent means none was ever sent. */
-  lastRequests: ReadonlyMap<string, WorklistRequest>;
-  now: Date;
-}
 
 /*
  * Slack allows 100 blocks in a Home view. Rows take at most 4 blocks (text, request status, button,
@@ -42,7 +33,7 @@ const EMPTY_WORDS: Record<HomeTab, string> = {
 };
 
 /** The App Home: the team's worklist, one tab at a time, newest problem first. */
-export function homeView(input: HomeViewInput): HomeView {
+export function homeView(input: HomeData): HomeView {
   const { tab, counts, page, now } = input;
   const search = normalizeSearch(input.search);
   const items = page.items.slice(0, MAX_ROWS);
@@ -147,7 +138,7 @@ export function requestStatusWords(request: WorklistRequest | undefined, now: Da
   }
 }
 
-function pagingBlocks(page: HomeViewInput['page'], shown: number): KnownBlock[] {
+function pagingBlocks(page: HomeData['page'], shown: number): KnownBlock[] {
   if (page.total === 0 || shown === 0) return [];
   const first = (page.page - 1) * page.pageSize + 1;
   const range = `${formatCount(first)}–${formatCount(first + shown - 1)} of ${formatCount(page.total)}`;

@@ -2,42 +2,22 @@ import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
 import { maskEmail } from '../src/domain/mask-email';
 import { describeProblem, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
-import type { RequestStatus } from '../src/domain/reauth-request';
+import type { NoticeData, NoticeRequest } from '../src/reauth/notice-data';
 import { ActionId } from '../src/slack/ids';
 import { askReauthValue } from '../src/slack/metadata';
-import { sendFailedReply } from './send-failed-message';
+import { type SendFailure, sendFailedReply } from './send-failed-message';
+import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
 
 /** The platform help page's own words for the button. */
 export const ASK_REAUTH_LABEL = 'Ask the utility customer to reauthorize';
 export const RESOLVED_WORDS = 'Resolved — the customer relinked';
 
-export interface NoticeRequest {
-  status: RequestStatus;
-  /** Slack user id of whoever asked. */
-  requestedBy: string;
-  /** When the request reached `status`. */
-  at: Date;
-  /** The full address; the notice shows it masked. */
-  sentTo?: string;
-}
-
-export interface NoticeData {
-  authorizationId: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  utility: string;
-  status: ProblemFacts & { incidentOpen: boolean };
-  /** When the problem started. */
-  since: Date;
-  lastRequest: NoticeRequest | null;
-  resolvedAt?: Date | null;
-}
-
-type Message = { text: string; blocks: KnownBlock[] };
+/** A notice's data as drawn: a resolved incident's card also says when it was resolved. */
+export type NoticeCard = NoticeData & { resolvedAt?: Date | null };
 
 /** The one message per incident in the alert channel; updated in place as things change. */
-export function noticeMessage(n: NoticeData, now: Date): Message {
+export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
   const resolved = n.status.state === 'active' && !n.status.incidentOpen;
   const headline = resolved ? RESOLVED_WORDS : describeProblem(n.status, now);
   const name = clip(n.customerName?.trim() || 'Unnamed customer', 150);
@@ -121,10 +101,10 @@ export type NoticeChange =
   | { kind: 'request_queued'; requestedBy: string }
   | { kind: 'request_sent'; sentTo: string; at: Date }
   | { kind: 'request_bounced'; sentTo: string }
-  | { kind: 'send_failed'; code: string; message?: string; requestId: string }
+  | ({ kind: 'send_failed' } & SendFailure)
   | { kind: 'resolved' };
 
-export function noticeThreadReply(change: NoticeChange, now: Date): Message {
+export function noticeThreadReply(change: NoticeChange, now: Date): SlackMessage {
   switch (change.kind) {
     case 'state_changed': {
       const headline = describeProblem(change.status, now);
@@ -156,7 +136,7 @@ export function noticeThreadReply(change: NoticeChange, now: Date): Message {
   }
 }
 
-const reply = (mrkdwn: string, text: string): Message => ({ text, blocks: [section(mrkdwn)] });
+const reply = (mrkdwn: string, text: string): SlackMessage => ({ text, blocks: [section(mrkdwn)] });
 
 const section = (text: string): SectionBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): ContextBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });

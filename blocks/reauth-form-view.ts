@@ -1,30 +1,21 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
-import { describeProblem, formatDay, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
+import { describeProblem, formatDay, timeAgo } from '../src/domain/problem-words';
+import { NAME_MAX_CHARS, NOTE_MAX_CHARS, UTILITY_MAX_CHARS } from '../src/domain/reauth-draft';
+import type { PreparedForm } from '../src/reauth/prepared-form';
 import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/ids';
-import { NAME_MAX_CHARS, NOTE_MAX_CHARS, reauthFormMeta, UTILITY_MAX_CHARS } from '../src/slack/metadata';
+import { reauthFormMeta } from '../src/slack/metadata';
 import { clip, escapeMrkdwn } from './text';
 
 export const REAUTH_TITLE = 'Reauthorization';
 /** The platform help page's own words for the form's submit button. */
 export const SEND_UPDATE_REQUEST_LABEL = 'Send Update Request';
 
-export interface ReauthForm {
-  authorizationId: string;
-  customerName: string | null;
-  customerEmail: string | null;
-  utility: string;
+/** The prepared form, plus what the user had typed when it is shown again (Edit, a cooldown). */
+export interface ReauthForm extends PreparedForm {
   note?: string | null;
   /** Prefills the "Send anyway" checkbox, e.g. when coming back from the preview with Edit. */
   sendAnyway?: boolean;
-  problem: ProblemFacts;
-  /** When the problem started. */
-  since: Date;
-  /** The last request inside the cooldown, if any: sending again then needs "Send anyway". */
-  cooldown: null | { lastSentAt: Date; lastSentBy: string };
-  /** The notice the form was opened from, so later steps can update it. */
-  channel?: string;
-  noticeTs?: string;
 }
 
 /** The prefilled form behind "Ask the utility customer to reauthorize" and `/reauth`. */
@@ -88,12 +79,14 @@ export function reauthFormView(form: ReauthForm, now: Date): ModalView {
       v: 1,
       authorizationId: form.authorizationId,
       problem: { state: form.problem.state, reason: form.problem.reason },
-      ...(form.channel ? { channel: form.channel } : {}),
-      ...(form.noticeTs ? { noticeTs: form.noticeTs } : {}),
     }),
     blocks,
   };
 }
+
+/** The field error on "Send anyway" when a request inside the cooldown was submitted without it. */
+export const sendAnywayNeededWords = (lastSentAt: Date, now: Date): string =>
+  `Last request sent ${timeAgo(lastSentAt, now)}: tick Send anyway to send another`;
 
 /** Opened at once when the lookup behind the form may be slow (trigger_id dies in 3 s), then updated. */
 export function reauthLoadingView(): ModalView {

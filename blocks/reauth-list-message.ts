@@ -121,6 +121,20 @@ export function noMatchMessage(query: string): Message {
   };
 }
 
+/**
+ * Plain text for the loading modal a slow `/reauth <query>` opened, when the answer is a list: what
+ * happened, and where the full answer is. `name` is the only match's, when there is one.
+ */
+export function reauthListSummary(query: string, total: number, name: string | null): string {
+  const where = "relink's reply in the conversation";
+  if (total === 0) return `No authorization matches “${clip(query, 100)}”. ${where} says what to try.`;
+  if (total > 1) {
+    return `${formatCount(total)} authorizations match “${clip(query, 100)}”. Pick one from ${where}.`;
+  }
+  const who = clip(name?.trim() || 'This customer', 100);
+  return `${who} doesn't need to reauthorize right now. ${where} shows where the authorization stands.`;
+}
+
 const authorizations = (n: number): string => `${formatCount(n)} authorization${n === 1 ? '' : 's'}`;
 // What the person typed, shown back: one line, bounded, and never Slack markup.
 const quoted = (value: string): string => escapeMrkdwn(clip(value.replace(/\s+/g, ' ').trim(), 100));

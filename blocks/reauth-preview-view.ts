@@ -1,7 +1,8 @@
 import type { KnownBlock, ModalView, PlainTextElement, SectionBlock } from '@slack/types';
+import type { ReauthDraft, ReauthProblem } from '../src/domain/reauth-draft';
 import { renderReauthEmail } from '../src/email/reauth-email';
 import { ActionId, CallbackId } from '../src/slack/ids';
-import { type ReauthDraft, type ReauthProblem, reauthPreviewMeta } from '../src/slack/metadata';
+import { reauthPreviewMeta } from '../src/slack/metadata';
 
 export const PREVIEW_TITLE = 'Preview email';
 
@@ -13,9 +14,6 @@ export interface ReauthPreview {
   /** SENDGRID_FROM_NAME and SENDGRID_FROM_EMAIL. */
   senderName: string;
   senderEmail: string;
-  /** The notice the request started from, carried on to the Send step. */
-  channel?: string;
-  noticeTs?: string;
 }
 
 // Slack's limit for a section's text.
@@ -67,8 +65,6 @@ export function reauthPreviewView(p: ReauthPreview): ModalView {
       authorizationId: p.authorizationId,
       problem: { state: p.problem.state, reason: p.problem.reason },
       draft: p.draft,
-      ...(p.channel ? { channel: p.channel } : {}),
-      ...(p.noticeTs ? { noticeTs: p.noticeTs } : {}),
     }),
     blocks,
   };

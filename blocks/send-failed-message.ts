@@ -1,18 +1,19 @@
-import type { KnownBlock } from '@slack/types';
+import type { RelinkErrorCode } from '../src/domain/errors';
 import { ActionId } from '../src/slack/ids';
 import { retrySendValue } from '../src/slack/metadata';
+import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
 
 export interface SendFailure {
   /** The RelinkError code of the failure. */
-  code: string;
+  code: RelinkErrorCode;
   /** A short, already user-safe detail (e.g. SendGrid's reason); never a stack trace or raw response. */
   message?: string;
   requestId: string;
 }
 
 /** The thread reply when a reauth email could not be sent: what went wrong, in plain words, and Retry. */
-export function sendFailedReply(failure: SendFailure): { text: string; blocks: KnownBlock[] } {
+export function sendFailedReply(failure: SendFailure): SlackMessage {
   const words = failureWords(failure);
   return {
     text: escapeMrkdwn(words),

@@ -1,10 +1,11 @@
-import { WebClient } from '@slack/web-api';
+// Longer than 250 lines because it is the composition root: the whole build order, start to stop, reads in one file.
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
 import { createHomeService } from './home/home-service';
+import { backlogGauges } from './http/backlog-gauges';
 import { healthRoute } from './http/health';
-import { type Gauge, metricsRoute } from './http/metrics';
+import { metricsRoute } from './http/metrics';
 import { closeServer, createHttpServer, listen } from './http/server';
 import { missingSlackVariables, setupRoute } from './http/setup-page';
 import { genericWebhookRoute, sendgridWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
@@ -12,25 +13,18 @@ import { createExpiryChecks } from './ingest/expiry-checks';
 import { createInboxProcessor } from './ingest/inbox-processor';
 import { createUtilityApiReconciler } from './ingest/reconcile';
 import { type JobIntervals, startJobs } from './jobs';
-import { coalesce } from './jobs/coalesce';
 import { createScheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
+import { createPipeline, type Pipeline } from './pipeline';
 import { createUtilityApiClient } from './platforms/utilityapi/client';
 import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
 import { createRequestSender } from './reauth/request-sender';
 import { createSlackApp } from './slack/app';
-import { boltLogger } from './slack/bolt-logger';
 import { registerListeners } from './slack/listeners';
-import { createNoticePublisher } from './slack/notice-publisher';
-import { createAuthorizationStore } from './store/authorizations';
+import { createNoticePublisher, publisherClient } from './slack/notice-publisher';
 import { type Database, openDatabase } from './store/database';
-import { createHomeStateStore } from './store/home-state';
-import { createInbox } from './store/inbox';
-import { createModels, ensureIndexes } from './store/models';
-import { createNoticeStore } from './store/notices';
-import { createOutbox } from './store/outbox';
-import { createRequestStore } from './store/requests';
+import { openStores } from './store/stores';
 import { createWorklistSource } from './store/worklist-source';
 import { createWorklist } from './worklist/worklist';
 
@@ -52,11 +46,15 @@ type Services = Awaited<ReturnType<typeof buildServices>>;
 /** How often the worklist re-reads what other relink processes wrote to a shared database. */
 const WORKLIST_REFRESH_MS = 30_000;
 
-async function buildServices(config: Config, log: Logger, database: Database, clock: () => Date) {
-  const models = createModels(database.connection);
-  await ensureIndexes(models);
+async function buildServices(
+  config: Config,
+  log: Logger,
+  database: Database,
+  pipeline: Pipeline,
+  clock: () => Date,
+) {
   const worklist = createWorklist({
-    source: createWorklistSource(models, database.connection),
+    source: createWorklistSource(database.connection),
     // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
     expiringWithinDays: Math.max(...config.expiry.warningDays),
     // The embedded database is relink's own: every write goes through this process's stores. A
@@ -64,50 +62,32 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     refreshEveryMs: config.database.uri ? WORKLIST_REFRESH_MS : null,
     log,
   });
-  const requests = createRequestStore(database.connection, worklist.listeners);
-  await requests.init();
-  const authorizations = createAuthorizationStore(models, worklist.listeners);
-  const inbox = createInbox(database.connection);
-  await inbox.init();
+  const stores = await openStores(database.connection, worklist.listeners);
+  const { authorizations, requests, inbox } = stores;
   await inbox.requeueOrphans();
-  const outbox = createOutbox(models);
   const utilityapi = config.utilityapi.token
     ? createUtilityApiClient({ baseUrl: config.utilityapi.url, token: config.utilityapi.token, log })
     : null;
   const mailer = config.sendgrid ? createMailer({ config: config.sendgrid, log }) : null;
-  const onError = (what: string) => (err: unknown) => log.error({ err }, what);
-
   const sender = createRequestSender({
     requests,
     authorizations,
-    outbox,
     mailer,
     utilityapi,
     senderName: config.sendgrid?.fromName ?? 'relink',
     clock,
     log,
   });
-  // The notice publisher is built later (with Slack); it subscribes here to hear of new effects.
-  const outboxListeners: (() => void)[] = [];
-  const outboxChanged = () => {
-    for (const listener of outboxListeners) listener();
-  };
-  const sendRequests = async () => {
+  pipeline.define('sendRequests', async () => {
     await sender.sendDue();
     await sender.completeResolved();
-    outboxChanged();
-  };
-  const sendSoon = coalesce(sendRequests, onError('sending reauth requests failed'));
+  });
   const reauth = createReauthService({
     authorizations,
     requests,
-    outbox,
     cooldownHours: config.reauth.cooldownHours,
     clock,
-    onQueued: () => {
-      outboxChanged();
-      void sendSoon();
-    },
+    pipeline,
   });
   const inboxProcessor = createInboxProcessor({
     inbox,
@@ -115,75 +95,40 @@ async function buildServices(config: Config, log: Logger, database: Database, cl
     utilityapi,
     log,
     clock,
-    deliveryReports: createDeliveryReports({ requests, outbox }),
+    deliveryReports: createDeliveryReports({ requests }),
   });
+  pipeline.define('processInbox', () => inboxProcessor.drain());
   const expiry = createExpiryChecks({ authorizations, warningDays: config.expiry.warningDays, clock, log });
   const reconcile = utilityapi
     ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
     : null;
   const noticeData = createNoticeData({ authorizations, requests });
-  const homeState = createHomeStateStore(database.connection);
-  await homeState.init();
-  const home = createHomeService({ worklist, homeState, clock });
+  const home = createHomeService({ worklist, homeState: stores.homeState, clock });
   return {
-    models,
-    authorizations,
-    requests,
-    inbox,
-    outbox,
+    ...stores,
+    pipeline,
     utilityapi,
     inboxProcessor,
     expiry,
     reconcile,
     reauth,
     sender,
-    sendRequests,
-    sendSoon,
     noticeData,
     worklist,
     home,
-    onOutboxChanged: (listener: () => void) => outboxListeners.push(listener),
   };
 }
 
-/** The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet sent. */
-const backlogGauges = (services: Services): Gauge[] => [
-  {
-    name: 'relink_inbox_pending',
-    help: 'Webhook events stored but not yet processed.',
-    read: () => services.inbox.pendingCount(),
-  },
-  {
-    name: 'relink_inbox_poisoned',
-    help: 'Webhook events given up on after repeated failures.',
-    read: () => services.inbox.poisonedCount(),
-  },
-  {
-    name: 'relink_outbox_pending',
-    help: 'Effects not yet published to Slack.',
-    read: () => services.outbox.countPending(),
-  },
-  {
-    name: 'relink_requests_queued',
-    help: 'Reauth requests waiting to be sent.',
-    read: () => services.requests.countByStatus('queued'),
-  },
-  {
-    name: 'relink_requests_failed',
-    help: 'Reauth requests that failed and wait for Retry.',
-    read: () => services.requests.countByStatus('failed'),
-  },
-];
-
 /**
- * Slack, when configured: the Bolt app (its routes join our HTTP server) and the notice publisher,
- * which owns its retries and pacing, so its client has neither Bolt's retries nor its 429 queueing.
+ * Slack, when configured: the Bolt app (its routes join our HTTP server) and the notice publisher, the
+ * pipeline's publish step. The publisher owns its retries and pacing, so its client has neither Bolt's
+ * retries nor its 429 queueing.
  */
 async function buildSlack(
   config: Config,
   log: Logger,
-  database: Database,
   services: Services,
+  pipeline: Pipeline,
   clock: () => Date,
 ) {
   const slackConfig = config.slack;
@@ -197,26 +142,19 @@ async function buildSlack(
     clock,
     log,
   });
-  const notices = createNoticeStore(database.connection);
-  await notices.ensureIndexes();
   const publisher = slackConfig.botToken
     ? createNoticePublisher({
         outbox: services.outbox,
-        notices,
+        notices: services.notices,
         noticeData: services.noticeData,
-        client: new WebClient(slackConfig.botToken, {
-          slackApiUrl: slackConfig.apiUrl,
-          rejectRateLimitedCalls: true,
-          retryConfig: { retries: 0 },
-          timeout: 10_000,
-          logger: boltLogger(log),
-        }),
+        client: publisherClient(slackConfig.botToken, { slackApiUrl: slackConfig.apiUrl, log }),
         channel: slackConfig.alertChannel,
         clock,
         log: log.child({ component: 'notice-publisher' }),
       })
     : null;
-  return { slack, publisher };
+  if (publisher) pipeline.define('publishNotices', () => publisher.publishPending());
+  return slack;
 }
 
 /**
@@ -238,26 +176,19 @@ export async function startRelink(
   }
 
   const database = await openDatabase({ uri: config.database.uri, dataDir: config.database.dataDir, log });
-  const services = await buildServices(config, log, database, clock);
+  const pipeline = createPipeline(log);
+  const services = await buildServices(config, log, database, pipeline, clock);
   services.worklist.start();
   const scheduler = createScheduler({
     connection: database.connection,
     log,
     processEvery: options.processEvery,
   });
-  const slack = await buildSlack(config, log, database, services, clock);
-  const publisher = slack?.publisher;
-  const publishNotices = publisher ? () => publisher.publishPending() : null;
-  const publishSoon = publishNotices
-    ? coalesce(publishNotices, (err) => log.error({ err }, 'publishing notices failed'))
-    : async () => {};
-  await startJobs(scheduler, { ...services, clock, publishNotices }, options.jobIntervals);
-  services.onOutboxChanged(() => void publishSoon());
-  await slack?.slack.start();
+  const slack = await buildSlack(config, log, services, pipeline, clock);
+  await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
+  await slack?.start();
 
-  // drain() logs its own failures and never rejects.
-  const processSoon = () => void services.inboxProcessor.drain().then(() => publishSoon());
-  const webhookDeps = { inbox: services.inbox, clock, log, onStored: processSoon };
+  const webhookDeps = { inbox: services.inbox, clock, log, pipeline };
   const server = createHttpServer({
     routes: [
       healthRoute({ database }),
@@ -266,7 +197,7 @@ export async function startRelink(
       utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
       genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
       sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
-      ...(slack?.slack.routes ?? []),
+      ...(slack?.routes ?? []),
     ],
     log,
   });
@@ -274,7 +205,7 @@ export async function startRelink(
   try {
     port = await listen(server, config.http.port);
   } catch (err) {
-    await slack?.slack.stop();
+    await slack?.stop();
     await scheduler.stop();
     await database.close();
     throw err;
@@ -288,7 +219,7 @@ export async function startRelink(
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
-        await slack?.slack.stop();
+        await slack?.stop();
         services.worklist.stop();
         // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
         await scheduler.drain({ timeout: 10_000, closeConnection: false });

@@ -1,7 +1,7 @@
 import { ObjectId } from 'mongodb';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import type { RunningRelink } from '../../src/main';
-import { SlackPath } from '../../src/slack/app';
+import { SlackPath } from '../../src/slack/receivers';
 import { connect, databaseNameOf } from '../../src/store/database';
 import { seededRandom } from '../../test/support/seeded-random';
 import { signSlackRequest } from '../../test/support/slack-signing';

@@ -101,9 +101,9 @@ async function post(url: string, events: BenchEvent[]): Promise<{ stored: number
 
 async function settle(relink: RunningRelink): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  const { inbox, inboxProcessor } = relink.services;
+  const { inbox, pipeline } = relink.services;
   for (;;) {
-    await inboxProcessor.drain();
+    await pipeline.run('processInbox');
     if ((await inbox.pendingCount()) === 0) return;
     if (Date.now() > deadline) throw new Error('the inbox did not settle in time');
     await sleep(10);

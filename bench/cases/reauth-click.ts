@@ -2,9 +2,10 @@ import type { Server } from 'node:http';
 import { Types } from 'mongoose';
 import { closeServer, createHttpServer, listen } from '../../src/http/server';
 import type { RunningRelink } from '../../src/main';
-import { createSlackApp, type SlackApp, SlackPath } from '../../src/slack/app';
+import { createSlackApp, type SlackApp } from '../../src/slack/app';
 import { ActionId, CallbackId } from '../../src/slack/ids';
 import { askReauthValue } from '../../src/slack/metadata';
+import { SlackPath } from '../../src/slack/receivers';
 import { observedEvent } from '../../test/support/events';
 import {
   blockActionsPayload,

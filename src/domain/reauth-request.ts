@@ -3,6 +3,7 @@
  * Pure: statuses, the effects a request's progress puts in the outbox, and the cooldown policy.
  */
 import type { Effect } from './authorization';
+import type { RelinkErrorCode } from './errors';
 
 export const REQUEST_STATUSES = [
   'queued',
@@ -43,7 +44,7 @@ export const isProgress = (from: RequestStatus, to: RequestStatus): boolean => R
 export type RequestEffect =
   | { type: 'request.queued'; requestId: string; requestedBy: string }
   | { type: 'request.sent'; requestId: string; sentTo: string; at: Date }
-  | { type: 'request.failed'; requestId: string; code: string; message: string | null }
+  | { type: 'request.failed'; requestId: string; code: RelinkErrorCode; message: string | null }
   | { type: 'request.bounced'; requestId: string; sentTo: string };
 
 export type OutboxEffect = Effect | RequestEffect;

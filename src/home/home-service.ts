@@ -1,6 +1,4 @@
-import type { HomeView } from '@slack/types';
-import { homeView } from '../../blocks/home-view';
-import { type HomeTab, normalizeSearch } from '../domain/worklist';
+import { type HomeTab, normalizeSearch, type WorklistItem, type WorklistRequest } from '../domain/worklist';
 import type { HomeState, HomeStateStore } from '../store/home-state';
 import type { Worklist } from '../worklist/worklist';
 
@@ -23,17 +21,28 @@ export interface HomeChange {
   search?: string | null;
 }
 
-export interface RenderedHome {
-  view: HomeView;
-  /** What the view shows, as remembered for the user's next opening (page clamped to the list). */
+/** What one user's Home shows: everything `blocks/home-view.ts` draws it from. */
+export interface HomeData {
+  tab: HomeTab;
+  counts: Record<HomeTab, number>;
+  page: { items: readonly WorklistItem[]; total: number; page: number; pages: number; pageSize: number };
+  search: string | null;
+  /** Latest request per authorization, keyed by hex id; absent means none was ever sent. */
+  lastRequests: ReadonlyMap<string, WorklistRequest>;
+  now: Date;
+}
+
+export interface PreparedHome {
+  data: HomeData;
+  /** What `data` shows, as remembered for the user's next opening (page clamped to the list). */
   state: HomeState;
 }
 
 /** Each user's App Home: the worklist tab, page and search they chose, remembered between openings. */
 export function createHomeService(deps: HomeServiceDeps) {
   return {
-    /** The Home to publish for one user, after applying `change`; the state shown is saved. */
-    async render(teamId: string, userId: string, change?: HomeChange): Promise<RenderedHome> {
+    /** What to publish as one user's Home, after applying `change`; the state shown is saved. */
+    async prepare(teamId: string, userId: string, change?: HomeChange): Promise<PreparedHome> {
       const now = deps.clock();
       const from = change?.shown ?? (await deps.homeState.get(teamId, userId));
       const wanted = applyChange(from, change);
@@ -47,8 +56,7 @@ export function createHomeService(deps: HomeServiceDeps) {
       const state: HomeState = { ...wanted, page: page.page };
       // A plain opening changes nothing worth a write unless the remembered page no longer exists.
       if (change || state.page !== from.page) await deps.homeState.set(teamId, userId, state, now);
-      const view = homeView({ tab: state.tab, counts, page, search: state.search, lastRequests, now });
-      return { view, state };
+      return { data: { tab: state.tab, counts, page, search: state.search, lastRequests, now }, state };
     },
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
 import { parseSendgridEvents, SendgridWebhookHeader, verifySendgridSignature } from '../email/event-webhook';
 import type { Logger } from '../logger';
+import type { Pipeline } from '../pipeline';
 import {
   describeZodIssues,
   GenericAuthorizationEvent,
@@ -15,7 +16,7 @@ import {
   UtilityApiWebhookError,
   verifyUtilityApiSignature,
 } from '../platforms/utilityapi/webhook';
-import type { Inbox } from '../store/inbox';
+import type { Inbox, IncomingEvent } from '../store/inbox';
 import { HttpError, parseJson, readRawBody, sendJson } from './body';
 import type { Route } from './server';
 
@@ -23,8 +24,42 @@ export interface WebhookDeps {
   inbox: Inbox;
   clock: () => Date;
   log: Logger;
-  /** Called after events are stored, to process them now rather than at the next job run. */
-  onStored: () => void;
+  /** Told once events are stored, so they are processed now rather than at the next job run. */
+  pipeline: Pick<Pipeline, 'eventsStored'>;
+}
+
+/** What differs between webhooks; everything else is {@link webhookRoute}'s fixed order. */
+interface WebhookSpec {
+  path: string;
+  /** The variable that configures verification; without it the route answers 503. */
+  variable: string;
+  configured: boolean;
+  /** Throws HttpError 401 unless `rawBody` is signed for this request. */
+  verify(req: IncomingMessage, rawBody: Buffer): void;
+  /** Throws HttpError 400 on a body that is not this webhook's shape. */
+  parse(rawBody: Buffer): IncomingEvent[];
+}
+
+/**
+ * Every webhook: the signature on the raw bytes first, then the body, then the inbox. The answer is sent
+ * once the events are stored (never 200 for an event that was not), and processing happens after.
+ */
+function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
+  const log = deps.log.child({ route: spec.path });
+  return {
+    method: 'POST',
+    path: spec.path,
+    handler: async (req, res) => {
+      if (!spec.configured) throw new HttpError(503, `webhook not configured: set ${spec.variable}`);
+      const rawBody = await readRawBody(req);
+      spec.verify(req, rawBody);
+      const events = spec.parse(rawBody);
+      const result = await deps.inbox.store(events, deps.clock());
+      log.info({ ...result, events: events.length }, 'webhook events stored');
+      sendJson(res, 200, result);
+      if (result.stored > 0) deps.pipeline.eventsStored();
+    },
+  };
 }
 
 const header = (req: IncomingMessage, name: string) => {
@@ -32,69 +67,58 @@ const header = (req: IncomingMessage, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-const EventEnvelope = z.looseObject({ id: z.string().min(1).max(200), type: z.string().min(1).max(100) });
-
-const notConfigured = (variable: string) => new HttpError(503, `webhook not configured: set ${variable}`);
-
-/**
- * `POST /webhooks/utilityapi`: signature first (on the raw bytes), then JSON, then the inbox. The
- * answer is sent once events are stored; processing (an API re-fetch) happens after.
- */
+/** `POST /webhooks/utilityapi`: `{"events":[…]}`, signed with the account's webhook secret. */
 export function utilityApiWebhookRoute(deps: WebhookDeps & { secret: string | null }): Route {
-  const log = deps.log.child({ route: 'webhooks/utilityapi' });
-  return {
-    method: 'POST',
+  const { secret } = deps;
+  return webhookRoute(deps, {
     path: '/webhooks/utilityapi',
-    handler: async (req, res) => {
-      if (!deps.secret) throw notConfigured('UTILITYAPI_WEBHOOK_SECRET');
-      const rawBody = await readRawBody(req);
+    variable: 'UTILITYAPI_WEBHOOK_SECRET',
+    configured: secret !== null,
+    verify(req, rawBody) {
       const signed = verifyUtilityApiSignature({
-        secret: deps.secret,
+        secret: secret ?? '',
         salt: header(req, UTILITYAPI_SALT_HEADER),
         signature: header(req, UTILITYAPI_SIGNATURE_HEADER),
         rawBody,
       });
       if (!signed) throw new HttpError(401, 'invalid or missing UtilityAPI webhook signature');
-      let batch: ReturnType<typeof parseUtilityApiWebhook>;
+    },
+    parse(rawBody) {
       try {
-        batch = parseUtilityApiWebhook(parseJson(rawBody));
+        return parseUtilityApiWebhook(parseJson(rawBody)).events.map((event) => ({
+          source: 'utilityapi',
+          eventId: event.uid,
+          type: event.type,
+          payload: event,
+        }));
       } catch (err) {
         if (err instanceof UtilityApiWebhookError)
           throw new HttpError(400, 'invalid webhook body', err.issues);
         throw err;
       }
-      const result = await deps.inbox.store(
-        batch.events.map((event) => ({
-          source: 'utilityapi',
-          eventId: event.uid,
-          type: event.type,
-          payload: event,
-        })),
-        deps.clock(),
-      );
-      log.info({ ...result, events: batch.events.length }, 'utilityapi webhook stored');
-      sendJson(res, 200, result);
-      if (result.stored > 0) deps.onStored();
     },
-  };
+  });
 }
+
+const EventEnvelope = z.looseObject({ id: z.string().min(1).max(200), type: z.string().min(1).max(100) });
 
 /** `POST /webhooks/events`: normalized events from other platforms, HMAC-signed with a 5-minute window. */
 export function genericWebhookRoute(deps: WebhookDeps & { secret: string | null }): Route {
-  const log = deps.log.child({ route: 'webhooks/events' });
-  return {
-    method: 'POST',
+  const { secret } = deps;
+  return webhookRoute(deps, {
     path: '/webhooks/events',
-    handler: async (req, res) => {
-      if (!deps.secret) throw notConfigured('WEBHOOK_SIGNING_SECRET');
-      const rawBody = await readRawBody(req);
+    variable: 'WEBHOOK_SIGNING_SECRET',
+    configured: secret !== null,
+    verify(req, rawBody) {
       const check = verifyRelinkSignature({
         header: header(req, RELINK_SIGNATURE_HEADER),
         rawBody,
-        secret: deps.secret,
+        secret: secret ?? '',
         now: deps.clock(),
       });
       if (!check.ok) throw new HttpError(401, `signature ${check.reason}`);
+    },
+    parse(rawBody) {
       const body = parseJson(rawBody);
       const envelope = EventEnvelope.safeParse(body);
       if (!envelope.success) throw new HttpError(400, 'invalid event', describeZodIssues(envelope.error));
@@ -104,34 +128,29 @@ export function genericWebhookRoute(deps: WebhookDeps & { secret: string | null 
       if (parsed && !parsed.success)
         throw new HttpError(400, 'invalid event', describeZodIssues(parsed.error));
       const event = { ...envelope.data, ...(parsed?.data ?? (body as object)) };
-      const result = await deps.inbox.store(
-        [{ source: 'webhook', eventId: event.id, type: event.type, payload: event }],
-        deps.clock(),
-      );
-      log.info({ ...result, eventId: event.id }, 'event stored');
-      sendJson(res, 200, result);
-      if (result.stored > 0) deps.onStored();
+      return [{ source: 'webhook', eventId: event.id, type: event.type, payload: event }];
     },
-  };
+  });
 }
 
 /** `POST /webhooks/sendgrid`: SendGrid's Event Webhook (delivered, opened, bounced …), ECDSA-signed. */
 export function sendgridWebhookRoute(deps: WebhookDeps & { publicKey: string | null }): Route {
-  const log = deps.log.child({ route: 'webhooks/sendgrid' });
-  return {
-    method: 'POST',
+  const { publicKey } = deps;
+  return webhookRoute(deps, {
     path: '/webhooks/sendgrid',
-    handler: async (req, res) => {
-      if (!deps.publicKey) throw notConfigured('SENDGRID_WEBHOOK_PUBLIC_KEY');
-      const rawBody = await readRawBody(req);
+    variable: 'SENDGRID_WEBHOOK_PUBLIC_KEY',
+    configured: publicKey !== null,
+    verify(req, rawBody) {
       const signed = verifySendgridSignature({
-        publicKey: deps.publicKey,
+        publicKey: publicKey ?? '',
         signature: header(req, SendgridWebhookHeader.signature) ?? '',
         timestamp: header(req, SendgridWebhookHeader.timestamp) ?? '',
         rawBody,
         now: deps.clock(),
       });
       if (!signed) throw new HttpError(401, 'invalid or missing SendGrid signature');
+    },
+    parse(rawBody) {
       let events: ReturnType<typeof parseSendgridEvents>;
       try {
         events = parseSendgridEvents(parseJson(rawBody));
@@ -139,18 +158,12 @@ export function sendgridWebhookRoute(deps: WebhookDeps & { publicKey: string | n
         if (err instanceof HttpError) throw err;
         throw new HttpError(400, 'invalid SendGrid event batch');
       }
-      const result = await deps.inbox.store(
-        events.map((event) => ({
-          source: 'sendgrid',
-          eventId: event.sg_event_id,
-          type: event.event,
-          payload: event,
-        })),
-        deps.clock(),
-      );
-      log.info({ ...result, events: events.length }, 'sendgrid events stored');
-      sendJson(res, 200, result);
-      if (result.stored > 0) deps.onStored();
+      return events.map((event) => ({
+        source: 'sendgrid',
+        eventId: event.sg_event_id,
+        type: event.event,
+        payload: event,
+      }));
     },
-  };
+  });
 }

@@ -1,7 +1,6 @@
 import { asRelinkError } from '../domain/errors';
 import type { ApplyDeliveryReport } from '../email/delivery-reports';
 import { parseSendgridEvents } from '../email/event-webhook';
-import { coalesce } from '../jobs/coalesce';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
@@ -160,13 +159,13 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     return due.length;
   }
 
-  /** Runs batches until nothing is due. Concurrent calls in this process share one run. */
-  const drain = coalesce(
-    async () => {
-      while ((await runOnce()) === batchSize);
-    },
-    (err) => log.error({ err }, 'inbox processing failed'),
-  );
+  /**
+   * Runs batches until nothing is due. Not for concurrent calls in one process: the pipeline
+   * (src/pipeline.ts) runs it as a coalesced step.
+   */
+  async function drain(): Promise<void> {
+    while ((await runOnce()) === batchSize);
+  }
 
   return { runOnce, drain };
 }

@@ -1,6 +1,7 @@
 import { MongoBackend } from '@agendajs/mongo-backend';
 import type { AgendaBackend, JobId, JobParameters, JobRepository, JobRepositoryOptions } from 'agenda';
 import type { Db, ObjectId } from 'mongodb';
+import { isDuplicateKey } from '../store/duplicate-key';
 
 const CLAIMS_COLLECTION = 'job_claims';
 const CLAIM_RETENTION_MS = 24 * 3_600_000;
@@ -38,7 +39,7 @@ export function createClaimingBackend(db: Db, collection = 'jobs'): AgendaBacken
       await claims.insertOne({ _id: key, jobId: job._id.toHexString(), claimedAt: now });
       return true;
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) return false;
+      if (isDuplicateKey(err)) return false;
       throw err;
     }
   };

@@ -1,6 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { ExpiryChecks } from '../ingest/expiry-checks';
-import type { InboxProcessor } from '../ingest/inbox-processor';
+import type { Pipeline, Step } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 
 export const JobName = {
@@ -13,15 +13,12 @@ export const JobName = {
 } as const;
 
 export interface JobDeps {
-  inboxProcessor: InboxProcessor;
+  /** The inbox, request and outbox steps run through it, so a job joins a run already started by a webhook or click. */
+  pipeline: Pipeline;
   expiry: ExpiryChecks;
   authorizations: AuthorizationStore;
   /** null without UTILITYAPI_TOKEN: there is nothing to reconcile against. */
   reconcile: (() => Promise<unknown>) | null;
-  /** Sends queued reauth requests and completes those whose customer relinked. */
-  sendRequests: (() => Promise<unknown>) | null;
-  /** Publishes the outbox to Slack; null in setup mode (effects wait in the outbox). */
-  publishNotices: (() => Promise<unknown>) | null;
   clock: () => Date;
 }
 
@@ -51,7 +48,7 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   const intervals = { ...DEFAULT_INTERVALS, ...overrides };
   agenda.define(JobName.processInbox, async () => {
     await deps.authorizations.repairUnapplied(new Date(deps.clock().getTime() - REPAIR_AFTER_MS));
-    await deps.inboxProcessor.drain();
+    await deps.pipeline.run('processInbox');
   });
   agenda.define(JobName.expireDue, async () => {
     await deps.expiry.expireDue();
@@ -59,10 +56,12 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   agenda.define(JobName.warnExpiring, async () => {
     await deps.expiry.warnExpiring();
   });
+  // Slack's step is undefined in setup mode: effects wait in the outbox.
+  const step = (name: Step) => (deps.pipeline.isDefined(name) ? () => deps.pipeline.run(name) : null);
   const optional = [
     [JobName.reconcileUtilityApi, deps.reconcile, intervals.reconcileUtilityApi],
-    [JobName.sendRequests, deps.sendRequests, intervals.sendRequests],
-    [JobName.publishNotices, deps.publishNotices, intervals.publishNotices],
+    [JobName.sendRequests, step('sendRequests'), intervals.sendRequests],
+    [JobName.publishNotices, step('publishNotices'), intervals.publishNotices],
   ] as const;
   for (const [name, work] of optional) if (work) agenda.define(name, async () => void (await work()));
 

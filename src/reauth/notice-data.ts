@@ -1,8 +1,32 @@
-import type { NoticeData } from '../../blocks/notice-message';
+import { type ProblemFacts, problemFactsOf } from '../domain/problem-words';
+import type { RequestStatus } from '../domain/reauth-request';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { RequestStore } from '../store/requests';
 
-/** Everything a notice shows about one authorization, read fresh each time the notice is drawn. */
+/** The latest reauth request of an authorization, as its notice shows it. */
+export interface NoticeRequest {
+  status: RequestStatus;
+  /** Slack user id of whoever asked. */
+  requestedBy: string;
+  /** When the request reached `status`. */
+  at: Date;
+  /** The full address; the notice shows it masked. */
+  sentTo?: string;
+}
+
+/** Everything a notice shows about one authorization. */
+export interface NoticeData {
+  authorizationId: string;
+  customerName: string | null;
+  customerEmail: string | null;
+  utility: string;
+  status: ProblemFacts & { incidentOpen: boolean };
+  /** When the problem started. */
+  since: Date;
+  lastRequest: NoticeRequest | null;
+}
+
+/** Reads a notice's data fresh each time the notice is drawn; null when the authorization does not exist. */
 export function createNoticeData(deps: { authorizations: AuthorizationStore; requests: RequestStore }) {
   return async function noticeData(authorizationId: string): Promise<NoticeData | null> {
     const authorization = await deps.authorizations.findById(authorizationId);
@@ -13,14 +37,7 @@ export function createNoticeData(deps: { authorizations: AuthorizationStore; req
       customerName: authorization.customer.name,
       customerEmail: authorization.customer.email,
       utility: authorization.utility,
-      status: {
-        state: authorization.state,
-        reason: authorization.reason,
-        expiresAt: authorization.expiresAt,
-        declinedAt: authorization.declinedAt,
-        revokedAt: authorization.revokedAt,
-        incidentOpen: authorization.incidentOpen,
-      },
+      status: { ...problemFactsOf(authorization), incidentOpen: authorization.incidentOpen },
       since: authorization.incidentSince ?? authorization.updatedAt,
       lastRequest: request
         ? {

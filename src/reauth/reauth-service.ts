@@ -1,22 +1,22 @@
-import type { ReauthForm } from '../../blocks/reauth-form-view';
 import { auditActorOf, type SlackActor } from '../domain/actor';
 import { customerMustAct } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
+import { problemFactsOf } from '../domain/problem-words';
+import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
 import { activeCooldown, type Cooldown } from '../domain/reauth-request';
-import type { ReauthDraft, ReauthProblem } from '../slack/metadata';
+import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { AuthorizationDocument } from '../store/models';
-import type { Outbox } from '../store/outbox';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
+import type { PreparedForm } from './prepared-form';
 
 export interface ReauthServiceDeps {
   authorizations: AuthorizationStore;
   requests: RequestStore;
-  outbox: Outbox;
   cooldownHours: number;
   clock: () => Date;
-  /** Called once a request is queued, so the send job runs now rather than at its next tick. */
-  onQueued: () => void;
+  /** Told once a request is queued, so it is sent now rather than at the send job's next tick. */
+  pipeline: Pick<Pipeline, 'requestQueued'>;
 }
 
 /**
@@ -42,7 +42,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
 
   return {
     /** The prefilled form; two indexed reads, fast enough to run before `views.open`. */
-    async prepareForm(authorizationId: string): Promise<Omit<ReauthForm, 'channel' | 'noticeTs'>> {
+    async prepareForm(authorizationId: string): Promise<PreparedForm> {
       const now = deps.clock();
       const authorization = await loadActionable(authorizationId);
       return {
@@ -50,13 +50,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
         customerName: authorization.customer.name,
         customerEmail: authorization.customer.email,
         utility: authorization.utility,
-        problem: {
-          state: authorization.state,
-          reason: authorization.reason,
-          expiresAt: authorization.expiresAt,
-          declinedAt: authorization.declinedAt,
-          revokedAt: authorization.revokedAt,
-        },
+        problem: problemFactsOf(authorization),
         since: authorization.incidentSince ?? authorization.updatedAt,
         cooldown: await cooldownFor(authorizationId, now),
       };
@@ -99,8 +93,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
         now,
       );
       if (!created) {
-        // A repeat (double submit, Slack retry) of a send whose first attempt may have stopped half-way:
-        // the outbox entry is idempotent, so make sure the notice and the sender hear of it.
+        // A repeat (double submit, Slack retry) of a send whose first attempt may have stopped half-way.
         if (request.status === 'queued') await recordQueued(request, now);
         return { request, created };
       }
@@ -116,17 +109,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
         now,
       });
       await supersedeOthers(request, now);
-      await deps.outbox.record({
-        id: `request:${request._id.toHexString()}:queued`,
-        authorizationId: request.authorizationId,
-        effect: {
-          type: 'request.queued',
-          requestId: request._id.toHexString(),
-          requestedBy: input.requestedBy.userId,
-        },
-        createdAt: now,
-      });
-      deps.onQueued();
+      await recordQueued(request, now);
       return { request, created };
     },
 
@@ -137,7 +120,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
       if (!request) throw new RelinkError('request_not_found', `no request ${requestId}`);
       if (request.status !== 'failed')
         throw new RelinkError('request_not_failed', `request is ${request.status}`);
-      await deps.requests.setStatus(request._id, 'queued', now, {
+      await deps.requests.advance(request, 'queued', null, now, {
         nextAttemptAt: now,
         sendingSince: null,
         lastError: null,
@@ -148,28 +131,31 @@ export function createReauthService(deps: ReauthServiceDeps) {
         sourceEventId: requestId,
         now,
       });
-      deps.onQueued();
+      deps.pipeline.requestQueued();
       return { ...request, status: 'queued' };
     },
   };
 
+  /**
+   * Tells the notice and the sender of a queued request. Its outbox entry is idempotent, so a repeat
+   * of a submit makes sure it exists too; the sender is woken only when the entry is new.
+   */
   async function recordQueued(request: ReauthRequestDocument, now: Date) {
-    const recorded = await deps.outbox.record({
-      id: `request:${request._id.toHexString()}:queued`,
-      authorizationId: request.authorizationId,
-      effect: {
+    const recorded = await deps.requests.recordEffect(
+      request,
+      {
         type: 'request.queued',
         requestId: request._id.toHexString(),
         requestedBy: request.requestedBy.userId,
       },
-      createdAt: now,
-    });
-    if (recorded) deps.onQueued();
+      now,
+    );
+    if (recorded) deps.pipeline.requestQueued();
   }
 
   async function supersedeOthers(request: ReauthRequestDocument, now: Date) {
     for (const other of await deps.requests.openFor(request.authorizationId)) {
-      if (!other._id.equals(request._id)) await deps.requests.setStatus(other._id, 'superseded', now);
+      if (!other._id.equals(request._id)) await deps.requests.advance(other, 'superseded', null, now);
     }
   }
 }

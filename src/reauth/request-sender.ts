@@ -1,4 +1,4 @@
-import { asRelinkError, RelinkError } from '../domain/errors';
+import { asRelinkError, RelinkError, type RelinkErrorCode } from '../domain/errors';
 import type { Mailer } from '../email/mailer';
 import { MailError } from '../email/mailer';
 import { renderReauthEmail } from '../email/reauth-email';
@@ -6,13 +6,11 @@ import type { Logger } from '../logger';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
 import { UtilityApiError } from '../platforms/utilityapi/errors';
 import type { AuthorizationStore } from '../store/authorizations';
-import type { Outbox } from '../store/outbox';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 
 export interface RequestSenderDeps {
   requests: RequestStore;
   authorizations: AuthorizationStore;
-  outbox: Outbox;
   /** null without SENDGRID_API_KEY: requests stay queued (visible in the notice) until configured. */
   mailer: Mailer | null;
   utilityapi: UtilityApiClient | null;
@@ -68,6 +66,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const attempt = request.attempts + 1;
     const now = deps.clock();
     await deps.requests.set(request._id, { sendingSince: now, attempts: attempt });
+    const sending = { ...request, sendingSince: now, attempts: attempt };
     try {
       if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
       const link = await reauthLink(request);
@@ -92,25 +91,22 @@ export function createRequestSender(deps: RequestSenderDeps) {
         },
       });
       const sentAt = deps.clock();
-      await deps.requests.setStatus(request._id, 'sent', sentAt, {
-        sendgridMessageId: messageId,
+      await deps.requests.advance(
+        sending,
+        'sent',
+        { type: 'request.sent', requestId: id, sentTo: request.recipient.email, at: sentAt },
         sentAt,
-        sendingSince: null,
-      });
-      await deps.outbox.record({
-        id: `request:${id}:sent`,
-        authorizationId: request.authorizationId,
-        effect: { type: 'request.sent', requestId: id, sentTo: request.recipient.email, at: sentAt },
-        createdAt: sentAt,
-      });
+        { sendgridMessageId: messageId, sentAt, sendingSince: null },
+      );
       log.info({ requestId: id, email: request.recipient.email }, 'reauth email sent');
     } catch (err) {
-      await handleFailure(request, attempt, err);
+      await handleFailure(sending, err);
     }
   }
 
-  async function handleFailure(request: ReauthRequestDocument, attempt: number, err: unknown) {
+  async function handleFailure(request: ReauthRequestDocument, err: unknown) {
     const id = request._id.toHexString();
+    const attempt = request.attempts;
     const e = asRelinkError(err);
     const now = deps.clock();
     const { retry, afterMs } = isRetryable(err);
@@ -128,16 +124,21 @@ export function createRequestSender(deps: RequestSenderDeps) {
     await fail(request, lastError, now);
   }
 
-  async function fail(request: ReauthRequestDocument, error: { code: string; message: string }, now: Date) {
+  async function fail(
+    request: ReauthRequestDocument,
+    error: { code: RelinkErrorCode; message: string },
+    now: Date,
+  ) {
     const id = request._id.toHexString();
-    await deps.requests.setStatus(request._id, 'failed', now, { sendingSince: null, lastError: error });
-    await deps.outbox.record({
-      // One reply per failed attempt series: a Retry that fails again says so again.
-      id: `request:${id}:failed:${request.attempts + 1}`,
-      authorizationId: request.authorizationId,
-      effect: { type: 'request.failed', requestId: id, code: error.code, message: error.message },
-      createdAt: now,
-    });
+    // Its entry is told apart by the attempt that failed: a Retry that fails again says so again, and a
+    // send swept up after a crash between this entry and the status finds the entry already there.
+    await deps.requests.advance(
+      request,
+      'failed',
+      { type: 'request.failed', requestId: id, code: error.code, message: error.message },
+      now,
+      { sendingSince: null, lastError: error },
+    );
   }
 
   return {
@@ -158,7 +159,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
       for (const request of await deps.requests.allOpen(500)) {
         const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
         if (authorization?.state === 'active' && !authorization.incidentOpen) {
-          await deps.requests.setStatus(request._id, 'completed', deps.clock());
+          await deps.requests.advance(request, 'completed', null, deps.clock());
           completed++;
         }
       }

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { AUTHORIZATION_STATES, BAD_LOGIN_REASONS } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
+import {
+  EMAIL_MAX_CHARS,
+  NAME_MAX_CHARS,
+  NOTE_MAX_CHARS,
+  type ReauthDraft,
+  type ReauthProblem,
+  UTILITY_MAX_CHARS,
+} from '../domain/reauth-draft';
 import { HOME_TABS, SEARCH_MAX_CHARS } from '../domain/worklist';
 import { ActionId, BlockId, type BlockIdValue, SEND_ANYWAY_OPTION } from './ids';
 
@@ -59,26 +67,19 @@ const issuePaths = (error: z.ZodError): string =>
 
 const Id = z.string().min(1).max(200);
 
-/** The problem an email explains, carried from the form to the preview to the send so all three agree. */
-export const ReauthProblemSchema = z.object({
+const ReauthProblemSchema = z.object({
   state: z.enum(AUTHORIZATION_STATES),
   reason: z.enum(BAD_LOGIN_REASONS).nullable(),
-});
-export type ReauthProblem = z.output<typeof ReauthProblemSchema>;
+}) satisfies z.ZodType<ReauthProblem>;
 
 export const FIELD_MESSAGES = {
   nameMissing: "Enter the customer's name",
-  nameTooLong: 'Keep the name under 100 characters',
+  nameTooLong: `Keep the name under ${NAME_MAX_CHARS} characters`,
   email: 'Enter a valid email address, like jane@example.com',
   utilityMissing: 'Enter the utility, like PG&E',
-  utilityTooLong: 'Keep the utility under 100 characters',
-  noteTooLong: 'Keep the note under 500 characters',
+  utilityTooLong: `Keep the utility under ${UTILITY_MAX_CHARS} characters`,
+  noteTooLong: `Keep the note under ${NOTE_MAX_CHARS} characters`,
 } as const;
-
-export const NAME_MAX_CHARS = 100;
-export const UTILITY_MAX_CHARS = 100;
-export const NOTE_MAX_CHARS = 500;
-const EMAIL_MAX_CHARS = 254;
 
 // Characters as a person counts them (an emoji is one), which is what Slack's max_length enforces.
 const charCount = (s: string): number => [...s].length;
@@ -98,8 +99,8 @@ const singleLineField = (max: number, missing: string, tooLong: string) =>
     .min(1, { error: missing })
     .refine((s) => charCount(s) <= max, { error: tooLong });
 
-/** What the reauth form collects; validated, trimmed, and small enough to ride in the preview's metadata. */
-export const ReauthDraftSchema = z.object({
+/** The reauth form's fields, trimmed and checked against the draft's limits. */
+const ReauthDraftSchema = z.object({
   customerName: singleLineField(NAME_MAX_CHARS, FIELD_MESSAGES.nameMissing, FIELD_MESSAGES.nameTooLong),
   customerEmail: z
     .string()
@@ -113,8 +114,7 @@ export const ReauthDraftSchema = z.object({
     .refine((s) => charCount(s) <= NOTE_MAX_CHARS, { error: FIELD_MESSAGES.noteTooLong })
     .nullable(),
   sendAnyway: z.boolean(),
-});
-export type ReauthDraft = z.output<typeof ReauthDraftSchema>;
+}) satisfies z.ZodType<ReauthDraft>;
 
 const FIELD_BLOCKS: Record<keyof ReauthDraft, BlockIdValue> = {
   customerName: BlockId.customerName,
@@ -175,15 +175,12 @@ export const askReauthValue = codec(
   BUTTON_VALUE_MAX_CHARS,
 );
 
-/** The reauth form modal; `channel`/`noticeTs` locate the notice it was opened from, if any. */
+/**
+ * The reauth form modal. Modals opened before `channel`/`noticeTs` were dropped still carry them;
+ * z.object strips unknown keys, so theirs still decodes (as does the preview's).
+ */
 export const reauthFormMeta = codec(
-  z.object({
-    v: z.literal(1),
-    authorizationId: Id,
-    problem: ReauthProblemSchema,
-    channel: z.string().min(1).max(100).optional(),
-    noticeTs: z.string().min(1).max(100).optional(),
-  }),
+  z.object({ v: z.literal(1), authorizationId: Id, problem: ReauthProblemSchema }),
   METADATA_MAX_CHARS,
 );
 
@@ -194,8 +191,6 @@ export const reauthPreviewMeta = codec(
     authorizationId: Id,
     problem: ReauthProblemSchema,
     draft: ReauthDraftSchema,
-    channel: z.string().min(1).max(100).optional(),
-    noticeTs: z.string().min(1).max(100).optional(),
   }),
   METADATA_MAX_CHARS,
 );

@@ -1,27 +1,25 @@
 import { Types } from 'mongoose';
+import { auditActionOf, type RecordedAction } from '../domain/audit-action';
 import type {
   AuthorizationEvent,
   AuthorizationSource,
   AuthorizationStatus,
   Effect,
 } from '../domain/authorization';
+import {
+  type CustomerEdit,
+  type CustomerFields,
+  mergeCustomer,
+  type ObservedCustomer,
+  sameCustomer,
+} from '../domain/customer';
 import { RelinkError } from '../domain/errors';
+import { auditEventId, OutboxId } from '../domain/record-ids';
 import { transition } from '../domain/transition';
+import { createAuthorizationKeys } from './authorization-keys';
+import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
-import type {
-  AuditEventDocument,
-  AuthorizationDocument,
-  AuthorizationKeyDocument,
-  CustomerFields,
-  Models,
-} from './models';
-
-/** What a platform says about the customer; null fields are unknown and keep what relink has. */
-export interface ObservedCustomer {
-  name: string | null;
-  email: string | null;
-  utility: string | null;
-}
+import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
 
 export interface ApplyResult {
   authorizationId: string;
@@ -38,17 +36,16 @@ export interface ApplyOptions {
   sourceEventId?: string | null;
   customer?: ObservedCustomer | null;
   /** A person confirmed or corrected the customer in Slack: wins over the platform from now on. */
-  customerEdit?: { name: string; email: string } | null;
+  customerEdit?: CustomerEdit | null;
   /**
    * Always write a revision with this action, even if nothing changes (e.g. `request.created`):
    * every request is audited in the same history as state changes.
    */
-  record?: string;
+  record?: RecordedAction;
   now: Date;
 }
 
 const MAX_ATTEMPTS = 10;
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
 
 const statusOf = (doc: AuthorizationDocument): AuthorizationStatus => ({
   state: doc.state,
@@ -68,32 +65,6 @@ const customerOf = (doc: AuthorizationDocument): CustomerFields => ({
   utility: doc.utility,
 });
 
-const mergeCustomer = (
-  current: CustomerFields,
-  observed: ObservedCustomer | null | undefined,
-): CustomerFields => {
-  if (!observed) return current;
-  return {
-    // Once someone corrected the customer in Slack, the platform's copy no longer replaces it.
-    name: current.editedInRelink || !observed.name ? current.name : observed.name,
-    email: current.editedInRelink ? current.email : (observed.email ?? current.email),
-    editedInRelink: current.editedInRelink,
-    utility: observed.utility ?? current.utility,
-  };
-};
-
-const sameCustomer = (a: CustomerFields, b: CustomerFields) =>
-  a.name === b.name &&
-  a.email === b.email &&
-  a.utility === b.utility &&
-  a.editedInRelink === b.editedInRelink;
-
-const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects: Effect[]) => {
-  if (from.state !== next.state || from.reason !== next.reason) return 'state.changed';
-  if (effects.some((e) => e.type === 'expiry.warning')) return 'expiry.warned';
-  return 'status.updated';
-};
-
 /**
  * Authorizations and their history. Every change is a numbered revision: the writer inserts the
  * audit event `<id>:<version+1>` (the unique insert is the lock), then writes the outbox effects and
@@ -101,19 +72,20 @@ const actionOf = (from: AuthorizationStatus, next: AuthorizationStatus, effects:
  * top of it; a crash between the steps is completed by the next writer or by {@link repairUnapplied}.
  */
 export function createAuthorizationStore(models: Models, listeners: StoreListeners = {}) {
-  const { Authorization, AuthorizationKey, AuditEvent, OutboxEffect } = models;
+  const { Authorization, AuditEvent, OutboxEffect } = models;
+  const keys = createAuthorizationKeys(models, listeners);
 
   async function applyRevision(audit: AuditEventDocument): Promise<void> {
     if (audit.effects.length > 0) {
       const effects = audit.effects.map((effect, n) => ({
-        _id: `${audit._id}:${n}`,
+        _id: OutboxId.revisionEffect(audit._id, n),
         authorizationId: audit.authorizationId,
         version: audit.version,
         effect,
         createdAt: audit.at,
       }));
       await OutboxEffect.insertMany(effects, { ordered: false }).catch((err: unknown) => {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
       });
     }
     const incident = audit.effects.find(
@@ -154,49 +126,6 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
     for (const audit of pending) await applyRevision(audit);
   }
 
-  const keyOf = (source: AuthorizationSource, externalId: string) => `${source}:${externalId}`;
-
-  async function findByKey(source: AuthorizationSource, externalId: string) {
-    const key = await AuthorizationKey.findById(keyOf(source, externalId)).lean();
-    return key ? Authorization.findById(key.authorizationId).lean() : null;
-  }
-
-  /** Claims the key by insert (exactly one creator wins), then creates the authorization under it. */
-  async function findOrCreate(source: AuthorizationSource, externalId: string) {
-    const keyId = keyOf(source, externalId);
-    let key: AuthorizationKeyDocument | null = await AuthorizationKey.findById(keyId).lean();
-    if (!key) {
-      const candidate = { _id: keyId, authorizationId: new Types.ObjectId() };
-      try {
-        await AuthorizationKey.create(candidate);
-        key = candidate;
-      } catch (err) {
-        if (!isDuplicate(err)) throw err;
-        key = await AuthorizationKey.findById(keyId).lean();
-      }
-    }
-    if (!key) throw new RelinkError('store_inconsistent', `authorization key ${keyId} vanished`);
-    const existing = await Authorization.findById(key.authorizationId).lean();
-    if (existing) return existing;
-    // Also the repair path when a crash left a key without its authorization.
-    try {
-      const created = await Authorization.create({
-        _id: key.authorizationId,
-        source,
-        externalId,
-        state: 'pending',
-      });
-      const authorization = created.toObject() as AuthorizationDocument;
-      listeners.authorizationWritten?.(authorization);
-      return authorization;
-    } catch (err) {
-      if (!isDuplicate(err)) throw err;
-      const raced = await Authorization.findById(key.authorizationId).lean();
-      if (!raced) throw new RelinkError('store_inconsistent', `authorization ${keyId} exists twice`);
-      return raced;
-    }
-  }
-
   async function applyTo(start: AuthorizationDocument, options: ApplyOptions): Promise<ApplyResult> {
     let doc = start;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -205,15 +134,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
         ? transition(current, options.event, options.now)
         : { next: current, effects: [], changed: false };
       const customerBefore = customerOf(doc);
-      const merged = mergeCustomer(customerBefore, options.customer);
-      const customer = options.customerEdit
-        ? {
-            ...merged,
-            name: options.customerEdit.name,
-            email: options.customerEdit.email,
-            editedInRelink: true,
-          }
-        : merged;
+      const customer = mergeCustomer(customerBefore, options.customer, options.customerEdit);
       const customerChanged = !sameCustomer(customerBefore, customer);
       const authorizationId = doc._id.toHexString();
       if (!options.record && !customerChanged && !changed) {
@@ -222,11 +143,11 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
 
       const version = doc.version + 1;
       const audit: AuditEventDocument = {
-        _id: `${authorizationId}:${version}`,
+        _id: auditEventId(authorizationId, version),
         authorizationId: doc._id,
         version,
         actor: options.actor,
-        action: options.record ?? (changed ? actionOf(current, next, effects) : 'customer.updated'),
+        action: auditActionOf({ record: options.record, from: current, next, effects, changed }),
         from: current.state,
         to: next.state,
         sourceEventId: options.sourceEventId ?? null,
@@ -239,7 +160,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
       try {
         await AuditEvent.create(audit);
       } catch (err) {
-        if (!isDuplicate(err)) throw err;
+        if (!isDuplicateKey(err)) throw err;
         // Another writer claimed this version: finish its revision, then try again on top of it.
         await completePending(doc._id);
         const reloaded = await Authorization.findById(doc._id).lean();
@@ -260,7 +181,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
   return {
     /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */
     async applyByKey(key: { source: AuthorizationSource; externalId: string }, options: ApplyOptions) {
-      const doc = await findOrCreate(key.source, key.externalId);
+      const doc = await keys.findOrCreate(key.source, key.externalId);
       return applyTo(doc, options);
     },
 
@@ -273,7 +194,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
     findById: (id: string) =>
       Types.ObjectId.isValid(id) ? Authorization.findById(id).lean() : Promise.resolve(null),
 
-    findByKey,
+    findByKey: keys.findByKey,
 
     /** Authorizations whose expiry has passed but are not yet expired (or declined/revoked). */
     findDueForExpiry: (now: Date, limit: number) =>

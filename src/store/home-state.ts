@@ -1,5 +1,6 @@
 import { type Connection, type Model, Schema, type SchemaDefinition } from 'mongoose';
 import { DEFAULT_HOME_TAB, type HomeTab, isHomeTab } from '../domain/worklist';
+import { isDuplicateKey } from './duplicate-key';
 
 /** Where a user left their App Home: shown again on the next `app_home_opened`. */
 export interface HomeState {
@@ -67,7 +68,7 @@ export function createHomeStateStore(connection: Connection) {
         await HomeStates.replaceOne({ _id }, doc, { upsert: true });
       } catch (err) {
         // Two first-ever writes for one user both try the insert; the loser replaces the winner's.
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         await HomeStates.replaceOne({ _id }, doc);
       }
     },

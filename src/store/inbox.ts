@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, Types } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 import { definition } from './models';
 
 export interface IncomingEvent {
@@ -71,8 +72,6 @@ const outcomeSchema = new Schema(
 /** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
 
-const isDuplicate = (code: number | undefined) => code === 11000;
-
 /**
  * Every inbound webhook event, stored once before processing, so a duplicate delivery is
  * acknowledged and ignored and a crash before processing loses nothing.
@@ -89,7 +88,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
     const entries = events.map((e) => ({ ...e, attempts: 0, nextAttemptAt: e.receivedAt }));
     await Queue.insertMany(entries, { ordered: false }).catch(
       (err: { writeErrors?: { code?: number }[] }) => {
-        if (!(err.writeErrors ?? []).every((w) => isDuplicate(w.code))) throw err;
+        if (!(err.writeErrors ?? []).every((w) => isDuplicateKey(w))) throw err;
       },
     );
   };
@@ -115,7 +114,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
         const writeErrors = (
           err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }
         ).writeErrors;
-        if (!writeErrors?.every((w) => isDuplicate(w.code ?? w.err?.code))) throw err;
+        if (!writeErrors?.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err))) throw err;
         duplicates = new Set(writeErrors.map((w) => w.index));
       }
       // A crash between the two inserts leaves an archived event unqueued: requeueOrphans() finds it.
@@ -137,7 +136,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
         ids.map((_id) => ({ _id, outcome, processedAt: now })),
         { ordered: false },
       ).catch((err: { writeErrors?: { code?: number }[] }) => {
-        if (!(err.writeErrors ?? []).every((w) => isDuplicate(w.code))) throw err;
+        if (!(err.writeErrors ?? []).every((w) => isDuplicateKey(w))) throw err;
       });
       await Queue.deleteMany({ _id: { $in: ids } });
     },

@@ -7,6 +7,7 @@ import {
   BAD_LOGIN_REASONS,
   type Effect,
 } from '../domain/authorization';
+import type { CustomerFields } from '../domain/customer';
 import type { OutboxEffect } from '../domain/reauth-request';
 
 // Document shapes are written out rather than inferred from the schemas: mongoose's inference is
@@ -147,13 +148,6 @@ export interface OutboxEffectDocument {
   publishedAt: Date | null;
   attempts: number;
   lastError: string | null;
-}
-
-export interface CustomerFields {
-  name: string | null;
-  email: string | null;
-  editedInRelink: boolean;
-  utility: string;
 }
 
 export interface Models {

@@ -1,4 +1,5 @@
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key';
 
 /**
  * `incident`: the one top-level message of an incident. `warning`: a top-level expiry warning posted
@@ -66,8 +67,6 @@ const retakeSchema = new Schema(
   { collection: 'notice_retakes', versionKey: false },
 );
 
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
-
 /**
  * The Slack messages of notices. FerretDB has no atomic compare-and-set (README, "FerretDB
  * differences"), so every "only one of us may post this" decision is a unique insert: `claim` before
@@ -111,7 +110,7 @@ export function createNoticeStore(connection: Connection) {
         });
         return true;
       } catch (err) {
-        if (isDuplicate(err)) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
     },
@@ -124,7 +123,7 @@ export function createNoticeStore(connection: Connection) {
       try {
         await Retake.create({ _id: `${claim._id}@${claim.claimedAt.getTime()}`, at: now });
       } catch (err) {
-        if (isDuplicate(err)) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
       await Notice.updateOne({ _id: claim._id }, { $set: { claimedAt: now } });

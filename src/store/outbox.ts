@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { OutboxEffect as OutboxEntryEffect } from '../domain/reauth-request';
+import { isDuplicateKey } from './duplicate-key';
 import type { Models, OutboxEffectDocument } from './models';
 
 /** Effects waiting to reach the outside world, oldest first. */
@@ -26,7 +27,7 @@ export function createOutbox(models: Models) {
         });
         return true;
       } catch (err) {
-        if ((err as { code?: number }).code === 11000) return false;
+        if (isDuplicateKey(err)) return false;
         throw err;
       }
     },

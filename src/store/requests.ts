@@ -1,7 +1,10 @@
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
-import { FINAL_REQUEST_STATUSES, type RequestStatus } from '../domain/reauth-request';
+import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
+import { OutboxId } from '../domain/record-ids';
+import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
+import type { Outbox } from './outbox';
 
 export interface ReauthRequestDocument {
   _id: Types.ObjectId;
@@ -33,6 +36,12 @@ export type NewReauthRequest = Pick<
   ReauthRequestDocument,
   'idempotencyKey' | 'recipient' | 'utility' | 'problem' | 'note' | 'requestedBy' | 'sendAnyway'
 > & { authorizationId: string };
+
+/** Fields written beside a status; a status itself only changes through `advance`. */
+export type RequestFields = Omit<Partial<ReauthRequestDocument>, 'status' | 'statusAt'>;
+
+/** The request a change is about: its outbox entry needs whose it is and which send attempt it ends. */
+export type RequestRef = Pick<ReauthRequestDocument, '_id' | 'authorizationId' | 'attempts'>;
 
 // Untyped definition, explicit interface: see models.ts on mongoose inference and tsc memory.
 const definition = {
@@ -74,19 +83,18 @@ export const requestModel = (connection: Connection): Model<ReauthRequestDocumen
   (connection.models.ReauthRequest ??
     connection.model('ReauthRequest', schema)) as unknown as Model<ReauthRequestDocument>;
 
-export function createRequestStore(connection: Connection, listeners: StoreListeners = {}) {
+/** Reauth requests; a request's status and the outbox entry that reports it are written together here. */
+export function createRequestStore(connection: Connection, outbox: Outbox, listeners: StoreListeners = {}) {
   const Request = requestModel(connection);
 
-  async function set(id: Types.ObjectId | string, fields: Partial<ReauthRequestDocument>): Promise<void> {
-    await Request.updateOne({ _id: id }, { $set: fields });
-    if (fields.status && fields.statusAt)
-      listeners.requestWritten?.({
-        kind: 'status',
-        id: String(id),
-        status: fields.status,
-        statusAt: fields.statusAt,
-      });
-  }
+  /** Returns false when the entry was already there (a repeated step). */
+  const recordEffect = (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> =>
+    outbox.record({
+      id: OutboxId.requestEffect(effect, request.attempts),
+      authorizationId: request.authorizationId,
+      effect,
+      createdAt: now,
+    });
 
   return {
     init: async () => {
@@ -121,7 +129,7 @@ export function createRequestStore(connection: Connection, listeners: StoreListe
         });
         return { request, created: true };
       } catch (err) {
-        if ((err as { code?: number }).code !== 11000) throw err;
+        if (!isDuplicateKey(err)) throw err;
         const existing = await Request.findOne({ idempotencyKey: input.idempotencyKey }).lean();
         if (!existing) throw err;
         return { request: existing, created: false };
@@ -163,18 +171,34 @@ export function createRequestStore(connection: Connection, listeners: StoreListe
         .limit(limit)
         .lean(),
 
-    set,
+    set: async (id: Types.ObjectId | string, fields: RequestFields): Promise<void> => {
+      await Request.updateOne({ _id: id }, { $set: fields });
+    },
+
+    /**
+     * Moves a request to `status` (with `extra` fields) and records `effect`, if any, for its notice.
+     * The entry goes first. A step is repeated until the status shows it done (a delivery report is
+     * re-processed, a send left in flight is swept up), and the entry's id makes the repeat's record a
+     * no-op; status first, a crash in between would lose the entry for good, as the repeat finds the
+     * status moved and stops. The cost: a notice drawn in between shows the previous status until it is
+     * next redrawn. Authorization revisions use the same order (authorizations.ts).
+     */
+    async advance(
+      request: RequestRef,
+      status: RequestStatus,
+      effect: RequestEffect | null,
+      now: Date,
+      extra: RequestFields = {},
+    ): Promise<void> {
+      if (effect) await recordEffect(request, effect, now);
+      await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
+      listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
+    },
+
+    /** Records an effect that moves no status: `request.queued`, whose status `create` wrote. */
+    recordEffect,
 
     countByStatus: (status: RequestStatus) => Request.countDocuments({ status }),
-
-    setStatus: (
-      id: Types.ObjectId | string,
-      status: RequestStatus,
-      now: Date,
-      extra: Partial<ReauthRequestDocument> = {},
-    ) => set(id, { ...extra, status, statusAt: now }),
-
-    isFinal: (status: RequestStatus) => FINAL_REQUEST_STATUSES.includes(status),
   };
 }
 

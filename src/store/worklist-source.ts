@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import type { AuthorizationDocument, Models } from './models';
+import { type AuthorizationDocument, createModels } from './models';
 import { type ReauthRequestDocument, requestModel } from './requests';
 
 /** The fields of an authorization that lists show and filter on. */
@@ -55,7 +55,8 @@ async function visitAll<T>(rows: AsyncIterable<T>, visit: (row: T) => void): Pro
  * since a moment (`updatedAt`, set by mongoose on every write), streamed in batches. On FerretDB a
  * load costs about 0.12 ms per authorization (12 s for 100,000), whatever the batch size.
  */
-export function createWorklistSource(models: Models, connection: Connection) {
+export function createWorklistSource(connection: Connection) {
+  const models = createModels(connection);
   const Request = requestModel(connection) as Model<ReauthRequestDocument>;
   const since = (at: Date | null) => (at ? { updatedAt: { $gte: at } } : {});
   return {

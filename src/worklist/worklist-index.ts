@@ -1,3 +1,4 @@
+// Longer than 250 lines because the columns, the order and the search buckets change together on every write.
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import type { RequestStatus } from '../domain/reauth-request';
 import {

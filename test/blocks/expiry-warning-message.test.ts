@@ -1,5 +1,5 @@
 import { expiryWarningMessage } from '../../blocks/expiry-warning-message';
-import { messageProblems } from '../support/block-kit';
+import { messageProblems } from '../support/block-kit-validator';
 
 const now = new Date('2026-03-05T12:00:00Z');
 const warning = {

@@ -13,7 +13,7 @@ import {
 import { ActionId, actionIdPattern, BlockId, keyedActionId } from '../../src/slack/ids';
 import { askReauthValue, homeMeta } from '../../src/slack/metadata';
 import { allText, elementsWithActionIds } from '../support/block-kit';
-import { validateView } from '../support/slack-standin';
+import { validateView } from '../support/block-kit-validator';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const hoursAgo = (n: number) => new Date(now.getTime() - n * 3_600_000);

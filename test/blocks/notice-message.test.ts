@@ -1,14 +1,15 @@
 import type { SectionBlock } from '@slack/types';
-import { type NoticeData, noticeMessage, noticeThreadReply } from '../../blocks/notice-message';
+import { type NoticeCard, noticeMessage, noticeThreadReply } from '../../blocks/notice-message';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import { ActionId } from '../../src/slack/ids';
 import { askReauthValue, retrySendValue } from '../../src/slack/metadata';
-import { allText, findButton, messageProblems } from '../support/block-kit';
+import { allText, findButton } from '../support/block-kit';
+import { messageProblems } from '../support/block-kit-validator';
 
 const now = new Date('2026-03-12T10:45:00Z');
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 
-const notice = (over: Partial<NoticeData> = {}, state: AuthorizationState = 'bad_login'): NoticeData => ({
+const notice = (over: Partial<NoticeCard> = {}, state: AuthorizationState = 'bad_login'): NoticeCard => ({
   authorizationId: 'auth-42',
   customerName: 'Jane Doe',
   customerEmail: 'jane@example.com',

@@ -7,7 +7,8 @@ import {
 } from '../../blocks/reauth-form-view';
 import { BlockId, CallbackId } from '../../src/slack/ids';
 import { reauthFormMeta } from '../../src/slack/metadata';
-import { allText, findInput, modalProblems } from '../support/block-kit';
+import { allText, findInput } from '../support/block-kit';
+import { viewProblems } from '../support/block-kit-validator';
 
 const now = new Date('2026-03-12T10:45:00Z');
 const hoursAgo = (n: number) => new Date(now.getTime() - n * 3_600_000);
@@ -39,7 +40,7 @@ describe('reauthFormView', () => {
     expect(view.submit?.text).toBe('Send Update Request');
     expect(view.close?.text).toBe('Cancel');
     expect(view.callback_id).toBe(CallbackId.reauthForm);
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('says what went wrong and since when', () => {
@@ -81,7 +82,7 @@ describe('reauthFormView', () => {
     const checkboxes = input?.element as Checkboxes;
     expect(checkboxes.options.map((o) => o.text.text)).toEqual(['Send anyway']);
     expect(checkboxes.initial_options).toBeUndefined();
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('keeps "Send anyway" checked when coming back from the preview', () => {
@@ -92,14 +93,12 @@ describe('reauthFormView', () => {
     expect(element<Checkboxes>(view, BlockId.sendAnyway).initial_options).toHaveLength(1);
   });
 
-  it('carries the authorization, problem and notice in its metadata', () => {
-    const view = reauthFormView(form({ channel: 'C1', noticeTs: '1700000000.000100' }), now);
+  it('carries the authorization and problem in its metadata', () => {
+    const view = reauthFormView(form(), now);
     expect(reauthFormMeta.decode(view.private_metadata)).toEqual({
       v: 1,
       authorizationId: 'auth-42',
       problem: { state: 'bad_login', reason: 'invalid_credentials' },
-      channel: 'C1',
-      noticeTs: '1700000000.000100',
     });
   });
 });
@@ -109,7 +108,7 @@ describe('reauthLoadingView and reauthUnavailableView', () => {
     const view = reauthLoadingView();
     expect(view.submit).toBeUndefined();
     expect(allText(view.blocks)).toContain('Loading…');
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('says why no request can be sent', () => {
@@ -117,6 +116,6 @@ describe('reauthLoadingView and reauthUnavailableView', () => {
     expect(view.submit).toBeUndefined();
     expect(view.close?.text).toBe('Close');
     expect(allText(view.blocks)).toContain('This authorization is active again');
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 });

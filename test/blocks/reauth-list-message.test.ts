@@ -1,12 +1,17 @@
 import type { AnyBlock, Button } from '@slack/types';
 import { Types } from 'mongoose';
-import { noMatchMessage, reauthListMessage, reauthUsageMessage } from '../../blocks/reauth-list-message';
+import {
+  noMatchMessage,
+  reauthListMessage,
+  reauthListSummary,
+  reauthUsageMessage,
+} from '../../blocks/reauth-list-message';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import type { HomeTab, WorklistItem } from '../../src/domain/worklist';
 import { ActionId, actionIdPattern } from '../../src/slack/ids';
 import { askReauthValue } from '../../src/slack/metadata';
 import { allText, elementsWithActionIds } from '../support/block-kit';
-import { validateMessageBlocks } from '../support/slack-standin';
+import { messageProblems } from '../support/block-kit-validator';
 
 const now = new Date('2026-06-01T12:00:00Z');
 
@@ -49,7 +54,7 @@ describe('reauthListMessage', () => {
       janes.map((j) => j._id.toHexString()),
     );
     expect(message.text).toBe('2 authorizations match “jan”');
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
   });
 
   it('shows at most 10 and says how many more there are', () => {
@@ -57,7 +62,7 @@ describe('reauthListMessage', () => {
     const message = reauthListMessage({ subject: { query: 'cust' }, items, total: 1234, now });
     expect(askButtons(message.blocks)).toHaveLength(10);
     expect(allText(message.blocks)).toContain('…and 1,224 more — narrow it down or open the App Home');
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
   });
 
   it('lists a filter newest problem first, and says so when it is empty', () => {
@@ -70,7 +75,7 @@ describe('reauthListMessage', () => {
     expect(allText(list.blocks)).toContain('*Bad logins*: 1 authorization, newest problem first');
     const empty = reauthListMessage({ subject: { filter: 'expired' }, items: [], total: 0, now });
     expect(allText(empty.blocks)).toContain('No authorization is expired.');
-    expect(validateMessageBlocks(empty.blocks)).toEqual([]);
+    expect(messageProblems(empty)).toEqual([]);
   });
 
   it('explains a search that matched nothing', () => {
@@ -82,7 +87,7 @@ describe('reauthListMessage', () => {
     const long = 'W'.repeat(4000);
     const items = Array.from({ length: 10 }, (_, i) => ({ ...item(`${long} ${i}`), utility: long }));
     const message = reauthListMessage({ subject: { query: long }, items, total: 10_000, now });
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
     expect(message.blocks.length).toBeLessThanOrEqual(50);
   });
 });
@@ -96,13 +101,13 @@ describe('reauthUsageMessage', () => {
     expect(text).toContain('/reauth list bad-logins` — Bad logins: 12');
     expect(text).toContain('/reauth list declined` — Expired / Declined: 40');
     expect(text).toContain('/reauth list all` — All: 1,234');
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
   });
 
   it('says what it did not understand, as plain text', () => {
     const message = reauthUsageMessage({ counts, notUnderstood: 'list <!here> nonsense' });
     expect(allText(message.blocks)).toContain("relink didn't understand “list &lt;!here&gt; nonsense”");
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
   });
 });
 
@@ -113,6 +118,25 @@ describe('noMatchMessage', () => {
     expect(text).toContain('No authorization matches “nothing-here”');
     expect(text).toContain('full email');
     expect(text).toContain('/reauth list all');
-    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(messageProblems(message)).toEqual([]);
+  });
+});
+
+describe('reauthListSummary', () => {
+  it('says how many matched and points to the reply in the conversation', () => {
+    expect(reauthListSummary('jan', 1234, null)).toBe(
+      "1,234 authorizations match “jan”. Pick one from relink's reply in the conversation.",
+    );
+    expect(reauthListSummary('nobody', 0, null)).toContain('No authorization matches “nobody”');
+  });
+
+  it('names the only match that needs nothing, or says "This customer" when it has no name', () => {
+    expect(reauthListSummary('jane', 1, ' Jane Doe ')).toMatch(/^Jane Doe doesn't need to reauthorize/);
+    expect(reauthListSummary('jane', 1, null)).toMatch(/^This customer doesn't need to reauthorize/);
+  });
+
+  it('keeps what the person typed to 100 characters', () => {
+    const summary = reauthListSummary('x'.repeat(500), 0, null);
+    expect(summary).not.toContain('x'.repeat(101));
   });
 });

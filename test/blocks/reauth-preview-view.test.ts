@@ -3,7 +3,8 @@ import { type ReauthPreview, reauthPreviewView, splitText } from '../../blocks/r
 import { renderReauthEmail } from '../../src/email/reauth-email';
 import { ActionId, CallbackId } from '../../src/slack/ids';
 import { reauthPreviewMeta } from '../../src/slack/metadata';
-import { allText, findButton, modalProblems } from '../support/block-kit';
+import { allText, findButton } from '../support/block-kit';
+import { viewProblems } from '../support/block-kit-validator';
 
 const preview = (over: Partial<ReauthPreview> = {}): ReauthPreview => ({
   authorizationId: 'auth-42',
@@ -59,7 +60,7 @@ describe('reauthPreviewView', () => {
   });
 
   it('submits with Send, goes back with Edit, and carries the draft in its metadata', () => {
-    const p = preview({ channel: 'C1', noticeTs: '1.2' });
+    const p = preview();
     const view = reauthPreviewView(p);
     expect(view.callback_id).toBe(CallbackId.reauthPreview);
     expect(view.submit?.text).toBe('Send');
@@ -69,17 +70,15 @@ describe('reauthPreviewView', () => {
       authorizationId: 'auth-42',
       problem: p.problem,
       draft: p.draft,
-      channel: 'C1',
-      noticeTs: '1.2',
     });
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('splits a long email into sections of at most 3000 characters', () => {
     const view = reauthPreviewView(preview({ senderName: 'S'.repeat(2500) }));
     const sections = emailSections(view);
     expect(sections.length).toBeGreaterThan(1);
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('throws rather than send metadata Slack would cut', () => {

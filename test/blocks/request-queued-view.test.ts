@@ -1,5 +1,6 @@
 import { requestQueuedView } from '../../blocks/request-queued-view';
-import { allText, modalProblems } from '../support/block-kit';
+import { allText } from '../support/block-kit';
+import { viewProblems } from '../support/block-kit-validator';
 
 describe('requestQueuedView', () => {
   it('says the request is queued and where to follow it, with a close button only', () => {
@@ -9,7 +10,7 @@ describe('requestQueuedView', () => {
     const text = allText(view.blocks);
     expect(text).toContain('*Jane Doe* (jane@example.com) is queued');
     expect(text).toContain("The notice in the channel will show when it's sent.");
-    expect(modalProblems(view)).toEqual([]);
+    expect(viewProblems(view)).toEqual([]);
   });
 
   it('escapes the name', () => {

@@ -1,10 +1,12 @@
 import { sendFailedReply } from '../../blocks/send-failed-message';
+import type { RelinkErrorCode } from '../../src/domain/errors';
 import { ActionId } from '../../src/slack/ids';
 import { retrySendValue } from '../../src/slack/metadata';
-import { allText, findButton, messageProblems } from '../support/block-kit';
+import { allText, findButton } from '../support/block-kit';
+import { messageProblems } from '../support/block-kit-validator';
 
 describe('sendFailedReply', () => {
-  it.each([
+  it.each<[RelinkErrorCode, string | undefined, string]>([
     [
       'email_rejected',
       'Does not contain a valid address.',

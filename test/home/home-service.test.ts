@@ -1,4 +1,5 @@
 import type { HomeView } from '@slack/types';
+import { homeView } from '../../blocks/home-view';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import { HOME_PAGE_SIZE } from '../../src/domain/worklist';
 import { createHomeService, type HomeService } from '../../src/home/home-service';
@@ -8,9 +9,9 @@ import type { AuthorizationStore } from '../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../src/store/home-state';
 import type { RequestStore } from '../../src/store/requests';
 import { allText, elementsWithActionIds } from '../support/block-kit';
+import { validateView } from '../support/block-kit-validator';
 import { useTestDatabase } from '../support/database';
 import { type ObservedEvent as Observed, observedEvent } from '../support/events';
-import { validateView } from '../support/slack-standin';
 import { storesWithWorklist } from '../support/worklist';
 
 const now = new Date('2026-06-01T12:00:00Z');
@@ -29,6 +30,11 @@ describe('the Home service', () => {
   let requests: RequestStore;
   let homeState: HomeStateStore;
   let home: HomeService;
+  // What the listeners publish: the service's data, drawn by the Home's view.
+  const render = async (...args: Parameters<HomeService['prepare']>) => {
+    const { data, state } = await home.prepare(...args);
+    return { view: homeView(data), state };
+  };
   const badLogins: string[] = [];
   let n = 0;
 
@@ -66,7 +72,7 @@ describe('the Home service', () => {
   });
 
   it('shows a first visit the bad logins, first page, with every tab’s count, and writes nothing', async () => {
-    const { view, state } = await home.render(TEAM, 'U-first');
+    const { view, state } = await render(TEAM, 'U-first');
 
     expect(state).toEqual({ tab: 'bad_logins', page: 1, search: null });
     expect(metaOf(view)).toEqual({ v: 1, tab: 'bad_logins', page: 1, search: null });
@@ -79,9 +85,25 @@ describe('the Home service', () => {
     expect(await states.countDocuments({ _id: `${TEAM}:U-first` })).toBe(0);
   });
 
+  it('returns plain data: the tab’s page, every tab’s count and the time it was read at', async () => {
+    const { data } = await home.prepare(TEAM, 'U-data', { tab: 'expired_declined' });
+
+    expect(data).toMatchObject({ tab: 'expired_declined', search: null, now });
+    expect(data.counts).toEqual({
+      bad_logins: 45,
+      expired_declined: 2,
+      expiring_soon: 1,
+      awaiting_customer: 0,
+      all: 48,
+    });
+    expect(data.page).toMatchObject({ total: 2, page: 1, pages: 1 });
+    expect(data.page.items.map((item) => item.customer.name)).toEqual(['Jane Expired', 'Janet Declined']);
+    expect(data.lastRequests.size).toBe(0);
+  });
+
   it('remembers a tab switch, from its first page, for the next opening', async () => {
-    await home.render(TEAM, 'U-tab', { page: 2 });
-    const switched = await home.render(TEAM, 'U-tab', {
+    await render(TEAM, 'U-tab', { page: 2 });
+    const switched = await render(TEAM, 'U-tab', {
       shown: { tab: 'bad_logins', page: 2, search: null },
       tab: 'expired_declined',
     });
@@ -89,13 +111,13 @@ describe('the Home service', () => {
     expect(switched.state).toEqual({ tab: 'expired_declined', page: 1, search: null });
     expect(allText(switched.view.blocks)).toContain('Jane Expired');
     expect(allText(switched.view.blocks)).not.toContain('Bad Login');
-    const reopened = await home.render(TEAM, 'U-tab');
+    const reopened = await render(TEAM, 'U-tab');
     expect(metaOf(reopened.view)).toMatchObject({ tab: 'expired_declined', page: 1 });
   });
 
   it('pages through a tab visiting each authorization exactly once, every view within Slack’s limits', async () => {
     const seen: string[] = [];
-    let rendered = await home.render(TEAM, 'U-pages', { tab: 'bad_logins' });
+    let rendered = await render(TEAM, 'U-pages', { tab: 'bad_logins' });
     for (;;) {
       expect(validateView(rendered.view)).toEqual([]);
       expect(rendered.view.blocks.length).toBeLessThan(100);
@@ -104,7 +126,7 @@ describe('the Home service', () => {
         (el) => el.action_id === ActionId.homeNext,
       );
       if (!next) break;
-      rendered = await home.render(TEAM, 'U-pages', { shown: rendered.state, page: Number(next.value) });
+      rendered = await render(TEAM, 'U-pages', { shown: rendered.state, page: Number(next.value) });
     }
 
     expect(seen).toEqual(badLogins);
@@ -115,7 +137,7 @@ describe('the Home service', () => {
   it('clamps a remembered page past the end of a list that shrank, and remembers the clamped page', async () => {
     await homeState.set(TEAM, 'U-shrunk', { tab: 'expired_declined', page: 7, search: null }, now);
 
-    const { state } = await home.render(TEAM, 'U-shrunk');
+    const { state } = await render(TEAM, 'U-shrunk');
 
     expect(state).toEqual({ tab: 'expired_declined', page: 1, search: null });
     expect(await homeState.get(TEAM, 'U-shrunk')).toEqual(state);
@@ -123,28 +145,28 @@ describe('the Home service', () => {
 
   it('narrows the current tab to a search from its first page, and clears it again', async () => {
     const shown = { tab: 'expired_declined' as const, page: 1, search: null };
-    const searched = await home.render(TEAM, 'U-search', { shown, search: '  Janet ' });
+    const searched = await render(TEAM, 'U-search', { shown, search: '  Janet ' });
 
     expect(searched.state).toEqual({ tab: 'expired_declined', page: 1, search: 'Janet' });
     expect(allText(searched.view.blocks)).toContain('Janet Declined');
     expect(allText(searched.view.blocks)).not.toContain('Jane Expired');
 
-    const cleared = await home.render(TEAM, 'U-search', { shown: searched.state, search: null });
+    const cleared = await render(TEAM, 'U-search', { shown: searched.state, search: null });
     expect(cleared.state.search).toBeNull();
     expect(allText(cleared.view.blocks)).toContain('Jane Expired');
   });
 
   it('keeps each user’s Home apart', async () => {
-    await home.render(TEAM, 'U-a', { tab: 'all' });
-    await home.render(TEAM, 'U-b', { tab: 'expiring_soon' });
+    await render(TEAM, 'U-a', { tab: 'all' });
+    await render(TEAM, 'U-b', { tab: 'expiring_soon' });
 
-    expect(metaOf((await home.render(TEAM, 'U-a')).view).tab).toBe('all');
-    expect(metaOf((await home.render(TEAM, 'U-b')).view).tab).toBe('expiring_soon');
+    expect(metaOf((await render(TEAM, 'U-a')).view).tab).toBe('all');
+    expect(metaOf((await render(TEAM, 'U-b')).view).tab).toBe('expiring_soon');
   });
 
   it('shows a request sent from the Home on the next render', async () => {
     const first = badLogins[0] ?? '';
-    const before = await home.render(TEAM, 'U-request', { tab: 'bad_logins' });
+    const before = await render(TEAM, 'U-request', { tab: 'bad_logins' });
     expect(allText(before.view.blocks)).toContain('No request yet');
 
     await requests.create(
@@ -161,7 +183,7 @@ describe('the Home service', () => {
       now,
     );
 
-    const after = await home.render(TEAM, 'U-request');
+    const after = await render(TEAM, 'U-request');
     const firstRow = allText(after.view.blocks).split('Bad Login 1')[0];
     expect(firstRow).toContain('Reauthorization requested just now; sending the email');
   });

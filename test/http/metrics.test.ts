@@ -21,7 +21,7 @@ describe('GET /metrics', () => {
         ],
         new Date(),
       );
-      await relink.services.inboxProcessor.drain();
+      await relink.services.pipeline.run('processInbox');
       const response = await fetch(`http://127.0.0.1:${relink.port}/metrics`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toContain('text/plain');

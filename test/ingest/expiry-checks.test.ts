@@ -2,6 +2,7 @@ import { createExpiryChecks } from '../../src/ingest/expiry-checks';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
 import { startJobs } from '../../src/jobs';
 import { type Agenda, createScheduler } from '../../src/jobs/scheduler';
+import { createPipeline } from '../../src/pipeline';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes } from '../../src/store/models';
@@ -41,19 +42,20 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
 
     const log = silentLog();
     const clock = () => new Date();
+    const pipeline = createPipeline(log);
+    const inboxProcessor = createInboxProcessor({
+      inbox: createInbox(db.connection),
+      authorizations,
+      utilityapi: null,
+      log,
+      clock,
+    });
+    pipeline.define('processInbox', () => inboxProcessor.drain());
     const deps = {
       authorizations,
-      inboxProcessor: createInboxProcessor({
-        inbox: createInbox(db.connection),
-        authorizations,
-        utilityapi: null,
-        log,
-        clock,
-      }),
+      pipeline,
       expiry: createExpiryChecks({ authorizations, warningDays: [30, 7, 1], clock, log }),
       reconcile: null,
-      sendRequests: null,
-      publishNotices: null,
       clock,
     };
     const fast = {

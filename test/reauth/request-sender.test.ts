@@ -3,23 +3,19 @@ import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
 import { createReauthService } from '../../src/reauth/reauth-service';
 import { createRequestSender } from '../../src/reauth/request-sender';
 import { createAuthorizationStore } from '../../src/store/authorizations';
-import { createModels, ensureIndexes } from '../../src/store/models';
-import { createOutbox, type Outbox } from '../../src/store/outbox';
-import { createRequestStore, type RequestStore } from '../../src/store/requests';
+import type { Outbox } from '../../src/store/outbox';
+import type { RequestStore } from '../../src/store/requests';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
+import { ALICE, DRAFT, requestStoreWithOutbox } from '../support/requests';
 import { createSendgridStandin } from '../support/sendgrid-standin';
 import { silentLog } from '../support/silent-log';
 import { createUtilityApiStandIn } from '../support/utilityapi-standin';
 
-const DRAFT = {
-  customerName: 'Jane Roe',
-  customerEmail: 'jane@example.com',
-  utility: 'PG&E',
-  note: null,
-  sendAnyway: false,
+/** SendGrid's answer to an address it will never deliver to: a permanent failure. */
+const INVALID_ADDRESS = {
+  errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to', help: null }],
 };
-const ALICE = { teamId: 'T1', userId: 'U0ALICE' };
 
 describe('sending a reauth request', () => {
   const db = useTestDatabase('request-sender');
@@ -40,24 +36,19 @@ describe('sending a reauth request', () => {
       utilityapi.start(),
     ]);
     const log = silentLog();
-    const models = createModels(db.connection);
-    await ensureIndexes(models);
-    requests = createRequestStore(db.connection);
-    await requests.init();
-    outbox = createOutbox(models);
-    const authorizations = createAuthorizationStore(models);
+    const stores = await requestStoreWithOutbox(db.connection);
+    ({ outbox, requests } = stores);
+    const authorizations = createAuthorizationStore(stores.models);
     service = createReauthService({
       authorizations,
       requests,
-      outbox,
       cooldownHours: 24,
       clock,
-      onQueued: () => {},
+      pipeline: { requestQueued: () => {} },
     });
     sender = createRequestSender({
       requests,
       authorizations,
-      outbox,
       mailer: createMailer({
         config: {
           apiKey: 'SG.test-key',
@@ -148,9 +139,7 @@ describe('sending a reauth request', () => {
   it('fails visibly on a SendGrid 400, and Retry sends it', async () => {
     const before = sendgrid.messages.length;
     const id = await queue();
-    sendgrid.failNext(400, {
-      errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to', help: null }],
-    });
+    sendgrid.failNext(400, INVALID_ADDRESS);
     await sender.sendDue();
     expect(await requests.findById(id)).toMatchObject({
       status: 'failed',
@@ -175,6 +164,21 @@ describe('sending a reauth request', () => {
       status: 'failed',
       lastError: { code: 'send_outcome_unknown' },
     });
+  });
+
+  it('reports a Retry that fails again after an interrupted send in a reply of its own', async () => {
+    const id = await queue();
+    await requests.set(id, { sendingSince: now, attempts: 1 }); // a crash mid-send
+    now = new Date(now.getTime() + 11 * 60_000);
+    await sender.sendDue();
+    await service.retry(id, ALICE);
+    sendgrid.failNext(400, INVALID_ADDRESS);
+    await sender.sendDue();
+    expect(await requests.findById(id)).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'email_rejected' },
+    });
+    expect((await effectTypes(id)).filter((type) => type === 'request.failed')).toHaveLength(2);
   });
 
   it('records a request once per idempotency key', async () => {

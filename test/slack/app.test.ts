@@ -2,8 +2,9 @@ import type { Server } from 'node:http';
 import { closeServer, createHttpServer, listen } from '../../src/http/server';
 import { createLogger } from '../../src/logger';
 import type { InstallationStore } from '../../src/slack/app';
-import { createSlackApp, type SlackApp, type SlackConfig, SlackPath } from '../../src/slack/app';
+import { createSlackApp, type SlackApp, type SlackConfig } from '../../src/slack/app';
 import { Command } from '../../src/slack/ids';
+import { SlackPath } from '../../src/slack/receivers';
 import { signSlackRequest, slashCommandBody } from '../support/slack-signing';
 import { createSlackStandin } from '../support/slack-standin';
 

@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { SlackPath } from '../../src/slack/app';
 import { SLACK_CONTRACT } from '../../src/slack/manifest-contract';
+import { SlackPath } from '../../src/slack/receivers';
 
 /*
  * Every manifest relink ships is checked against SLACK_CONTRACT (what the code registers and needs) and

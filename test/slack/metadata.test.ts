@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { RelinkError } from '../../src/domain/errors';
+import type { ReauthDraft } from '../../src/domain/reauth-draft';
 import { BlockId } from '../../src/slack/ids';
 import {
   askReauthValue,
   codec,
   FIELD_MESSAGES,
   parseReauthDraft,
-  type ReauthDraft,
   reauthFormMeta,
   reauthPreviewMeta,
   retrySendValue,
@@ -103,8 +103,6 @@ describe('typed codecs', () => {
       v: 1 as const,
       authorizationId: 'auth-1',
       problem: { state: 'bad_login' as const, reason: 'locked' as const },
-      channel: 'C1',
-      noticeTs: '1700000000.000100',
     };
     expect(reauthFormMeta.decode(reauthFormMeta.encode(form))).toEqual(form);
     const preview = {
@@ -114,6 +112,16 @@ describe('typed codecs', () => {
       draft,
     };
     expect(reauthPreviewMeta.decode(reauthPreviewMeta.encode(preview))).toEqual(preview);
+  });
+
+  it('still read modals opened before channel and noticeTs were dropped, without them', () => {
+    const problem = { state: 'bad_login', reason: 'locked' };
+    const notice = { channel: 'C1', noticeTs: '1700000000.000100' };
+    const oldForm = JSON.stringify({ v: 1, authorizationId: 'auth-1', problem, ...notice });
+    const oldPreview = JSON.stringify({ v: 1, authorizationId: 'auth-1', problem, draft, ...notice });
+
+    expect(reauthFormMeta.decode(oldForm)).toEqual({ v: 1, authorizationId: 'auth-1', problem });
+    expect(reauthPreviewMeta.decode(oldPreview)).toEqual({ v: 1, authorizationId: 'auth-1', problem, draft });
   });
 
   it('have the limits Slack enforces', () => {
@@ -138,8 +146,6 @@ describe('typed codecs', () => {
       authorizationId: 'x'.repeat(200),
       problem: { state: 'bad_login', reason: 'invalid_credentials' },
       draft: parsed.draft,
-      channel: 'C'.repeat(100),
-      noticeTs: '1'.repeat(100),
     });
     expect(raw.length).toBeLessThanOrEqual(3000);
   });

@@ -1,11 +1,13 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
-import { type NoticeData, RESOLVED_WORDS } from '../../blocks/notice-message';
+import { RESOLVED_WORDS } from '../../blocks/notice-message';
 import type { AuthorizationState, BadLoginReason } from '../../src/domain/authorization';
+import { problemFactsOf } from '../../src/domain/problem-words';
 import type { OutboxEffect } from '../../src/domain/reauth-request';
-import { boltLogger } from '../../src/slack/bolt-logger';
+import { NoticeId } from '../../src/domain/record-ids';
+import type { NoticeData } from '../../src/reauth/notice-data';
 import { ActionId } from '../../src/slack/ids';
-import { createNoticePublisher } from '../../src/slack/notice-publisher';
+import { createNoticePublisher, publisherClient } from '../../src/slack/notice-publisher';
 import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
 import { createModels, ensureIndexes, type Models } from '../../src/store/models';
 import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
@@ -19,9 +21,6 @@ const BOT_TOKEN = 'xoxb-relink-test';
 const ALERTS = 'C0ALERTS01';
 const EMAIL = 'jane.doe@example.com';
 const DAY = 86_400_000;
-
-// The WebClient logs Slack's refusals itself; the tests assert on outcomes instead.
-const quietLogger = boltLogger(silentLog());
 
 describe('the notice publisher', () => {
   const db = useTestDatabase('notice_publisher');
@@ -40,13 +39,7 @@ describe('the notice publisher', () => {
     outbox = createOutbox(models);
     notices = createNoticeStore(db.connection);
     await notices.ensureIndexes();
-    // The publisher owns waiting and retrying: the production client must be built the same way.
-    client = new WebClient(BOT_TOKEN, {
-      slackApiUrl: apiUrl,
-      rejectRateLimitedCalls: true,
-      retryConfig: { retries: 0 },
-      logger: quietLogger,
-    });
+    client = publisherClient(BOT_TOKEN, { slackApiUrl: apiUrl, log: silentLog() });
   });
   afterAll(() => standin.stop());
   beforeEach(async () => {
@@ -64,14 +57,7 @@ describe('the notice publisher', () => {
       customerName: doc.customer.name,
       customerEmail: doc.customer.email,
       utility: doc.utility,
-      status: {
-        state: doc.state,
-        reason: doc.reason,
-        expiresAt: doc.expiresAt,
-        declinedAt: doc.declinedAt,
-        revokedAt: doc.revokedAt,
-        incidentOpen: doc.incidentOpen,
-      },
+      status: { ...problemFactsOf(doc), incidentOpen: doc.incidentOpen },
       since: doc.incidentSince ?? doc.updatedAt,
       lastRequest: null,
     };
@@ -336,13 +322,13 @@ describe('the notice publisher', () => {
       const authorization = await authorizations.findById(id);
       if (!authorization) throw new Error('authorization missing');
       await notices.claim({
-        id: `incident:${entryId}`,
+        id: NoticeId.own('incident', entryId),
         authorizationId: authorization._id,
         kind: 'incident',
         channel: ALERTS,
         now: claimedAt,
       });
-      return `incident:${entryId}`;
+      return NoticeId.own('incident', entryId);
     };
 
     it('updates a notice that was posted but not marked published, instead of posting it again', async () => {

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { auditEventId } from '../../src/domain/record-ids';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
@@ -45,7 +46,7 @@ describe('the authorization store', () => {
     const id = new Types.ObjectId(created.authorizationId);
     // Simulate a crash right after the revision claim: the audit event exists, nothing else was written.
     await models.AuditEvent.create({
-      _id: `${created.authorizationId}:${created.version + 1}`,
+      _id: auditEventId(created.authorizationId, created.version + 1),
       authorizationId: id,
       version: created.version + 1,
       actor: 'platform',

@@ -1,7 +1,5 @@
 import type { Connection } from 'mongoose';
-import { createAuthorizationStore } from '../../src/store/authorizations';
-import { createModels, ensureIndexes } from '../../src/store/models';
-import { createRequestStore } from '../../src/store/requests';
+import { openStores } from '../../src/store/stores';
 import { createWorklistSource } from '../../src/store/worklist-source';
 import { createWorklist } from '../../src/worklist/worklist';
 import { silentLog } from './silent-log';
@@ -11,16 +9,11 @@ import { silentLog } from './silent-log';
  * stores make. `expiringWithinDays` is 30, EXPIRY_WARNING_DAYS' default largest threshold.
  */
 export async function storesWithWorklist(connection: Connection) {
-  const models = createModels(connection);
-  await ensureIndexes(models);
   const worklist = createWorklist({
-    source: createWorklistSource(models, connection),
+    source: createWorklistSource(connection),
     expiringWithinDays: 30,
     refreshEveryMs: null,
     log: silentLog(),
   });
-  const requests = createRequestStore(connection, worklist.listeners);
-  await requests.init();
-  const authorizations = createAuthorizationStore(models, worklist.listeners);
-  return { models, worklist, requests, authorizations };
+  return { ...(await openStores(connection, worklist.listeners)), worklist };
 }

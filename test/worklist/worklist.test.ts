@@ -3,7 +3,6 @@ import type { AuthorizationState } from '../../src/domain/authorization';
 import type { RequestStatus } from '../../src/domain/reauth-request';
 import { HOME_TABS, type HomeTab } from '../../src/domain/worklist';
 import type { AuthorizationStore } from '../../src/store/authorizations';
-import { createModels } from '../../src/store/models';
 import type { RequestStore } from '../../src/store/requests';
 import { createWorklistSource } from '../../src/store/worklist-source';
 import { createWorklist, type Worklist } from '../../src/worklist/worklist';
@@ -24,7 +23,7 @@ async function loadedWorklist(
   refreshEveryMs: number | null = null,
 ): Promise<Worklist> {
   const worklist = createWorklist({
-    source: createWorklistSource(createModels(connection), connection),
+    source: createWorklistSource(connection),
     expiringWithinDays: 30,
     refreshEveryMs,
     log: silentLog(),
@@ -73,7 +72,7 @@ function fixtureBuilder(stores: () => { authorizations: AuthorizationStore; requ
         },
         createdAt,
       );
-      if (status !== 'queued') await requests.setStatus(request._id, status, createdAt);
+      if (status !== 'queued') await requests.advance(request, status, null, createdAt);
     },
   };
 }

@@ -10,16 +10,17 @@ import { createHomeService, type HomeService } from '../../../src/home/home-serv
 import { closeServer, createHttpServer, listen } from '../../../src/http/server';
 import { createLogger } from '../../../src/logger';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
-import { createSlackApp, type SlackApp, SlackPath } from '../../../src/slack/app';
+import { createSlackApp, type SlackApp } from '../../../src/slack/app';
 import { ActionId, BlockId, Command, SEND_ANYWAY_OPTION } from '../../../src/slack/ids';
 import { registerListeners } from '../../../src/slack/listeners';
+import { SlackPath } from '../../../src/slack/receivers';
 import type { AuthorizationStore } from '../../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../../src/store/home-state';
-import { createOutbox } from '../../../src/store/outbox';
 import type { ReauthRequestDocument, RequestStore } from '../../../src/store/requests';
 import type { Worklist } from '../../../src/worklist/worklist';
 import { useTestDatabase } from '../../support/database';
 import { type ObservedEvent as Observed, observedEvent } from '../../support/events';
+import { newRequest } from '../../support/requests';
 import {
   type ButtonSource,
   blockActionsPayload,
@@ -162,17 +163,17 @@ export function useListenerHarness(label: string) {
     const start = await standin.start();
     await responseUrls.start();
     const wired = await storesWithWorklist(db.connection);
-    const { models } = wired;
     authorizations = wired.authorizations;
     requests = wired.requests;
     reauth = createReauthService({
       authorizations,
       requests,
-      outbox: createOutbox(models),
       cooldownHours: 24,
       clock: () => now,
-      onQueued: () => {
-        queued += 1;
+      pipeline: {
+        requestQueued: () => {
+          queued += 1;
+        },
       },
     });
     slack = createSlackApp({
@@ -340,16 +341,11 @@ export function useListenerHarness(label: string) {
     /** A request Alice already made (queued, as the reauth service creates it) for Ada's bad login. */
     async seedRequest(authorizationId: string, idempotencyKey: string): Promise<ReauthRequestDocument> {
       const { request } = await h.requests.create(
-        {
-          idempotencyKey,
-          authorizationId,
+        newRequest(authorizationId, idempotencyKey, {
           recipient: { name: ada.name, email: ada.email },
           utility: ada.utility,
-          problem: { state: 'bad_login', reason: 'invalid_credentials' },
-          note: null,
           requestedBy: alice,
-          sendAnyway: false,
-        },
+        }),
         h.now,
       );
       return request;

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BlockKitProblem } from '../../support/slack-standin';
-import { validateMessageBlocks } from '../../support/slack-standin';
+import { type BlockKitProblem, validateMessage } from '../../support/block-kit-validator';
 
 /*
  * Slack's response_url, which `respond()` posts to: a slash command's answer goes there, so it reaches
@@ -30,7 +29,7 @@ export function createResponseUrls() {
         req.on('end', () => {
           const key = decodeURIComponent((req.url ?? '').replace(/^\/response\//, ''));
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ResponseUrlPost['body'];
-          const problems = body.blocks === undefined ? [] : validateMessageBlocks(body.blocks);
+          const problems = body.blocks === undefined ? [] : validateMessage(body);
           posts.push({ key, body, problems });
           const status = failing.shift() ?? (problems.length > 0 ? 400 : 200);
           res.writeHead(status, { 'content-type': 'text/plain' });

@@ -1,8 +1,9 @@
 import type { ModalView } from '@slack/types';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import { reauthFormView, reauthUnavailableView } from '../../../../blocks/reauth-form-view';
 import { ActionId } from '../../ids';
 import { askReauthValue } from '../../metadata';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import type { ButtonArgs, ListenerDeps } from '../types';
 
 /**
@@ -19,14 +20,12 @@ export const askReauth = (deps: ListenerDeps) => {
       const { authorizationId } = askReauthValue.decode(action.value);
       // Two indexed reads, well inside the 3 s a trigger_id lives.
       const form = await deps.reauth.prepareForm(authorizationId);
-      view = reauthFormView({ ...form, ...noticeOf(body) }, now);
+      view = reauthFormView(form, now);
     } catch (err) {
       const { words } = explainFailure(err, {
         log,
         msg: 'reauth form not prepared',
-        invalid:
-          "This button can't open the form any more. Use the button on the newest notice for this customer.",
-        unexpected: "relink couldn't load this customer just now. Try the button again in a minute.",
+        words: STEP_FAILURE_WORDS.openForm,
       });
       view = reauthUnavailableView(words);
     }
@@ -35,12 +34,3 @@ export const askReauth = (deps: ListenerDeps) => {
     await client.views.open({ trigger_id: body.trigger_id, view });
   };
 };
-
-/**
- * The notice the button was clicked on, for later steps to update. A `/reauth` list is an ephemeral
- * message: Slack gives it a ts but it cannot be updated or replied to, so it is no notice.
- */
-function noticeOf(body: ButtonArgs['body']): { channel?: string; noticeTs?: string } {
-  if (body.container?.is_ephemeral === true) return {};
-  return { channel: body.channel?.id, noticeTs: body.message?.ts };
-}

@@ -1,8 +1,9 @@
 import type { ModalView } from '@slack/types';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import { reauthUnavailableView } from '../../../../blocks/reauth-form-view';
 import { ActionId } from '../../ids';
 import { reauthPreviewMeta } from '../../metadata';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import { refilledForm } from '../refilled-form';
 import type { ButtonArgs, ListenerDeps } from '../types';
 
@@ -23,13 +24,12 @@ export const editRequest = (deps: ListenerDeps) => {
       const meta = reauthPreviewMeta.decode(preview.private_metadata);
       // Read again rather than carried along: the problem or the cooldown may have changed since.
       const form = await deps.reauth.prepareForm(meta.authorizationId);
-      view = refilledForm(form, meta.draft, meta, now);
+      view = refilledForm(form, meta.draft, now);
     } catch (err) {
       const { words } = explainFailure(err, {
         log,
         msg: 'reauth form not reopened',
-        invalid: "This preview can't be edited any more. Close it and start again from the notice.",
-        unexpected: "relink couldn't reopen the form just now. Close this and try again in a minute.",
+        words: STEP_FAILURE_WORDS.editPreview,
       });
       view = reauthUnavailableView(words);
     }

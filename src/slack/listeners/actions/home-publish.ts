@@ -1,5 +1,6 @@
 import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { homeView } from '../../../../blocks/home-view';
 import type { HomeChange } from '../../../home/home-service';
 import type { Logger } from '../../../logger';
 import type { HomeState } from '../../../store/home-state';
@@ -20,10 +21,10 @@ export async function republishHome(
 ): Promise<void> {
   const { teamId, userId } = slackActorOf(body);
   const shown = shownState(body.view?.private_metadata, log);
-  const { view } = await deps.home.render(teamId, userId, { ...change, shown });
+  const { data } = await deps.home.prepare(teamId, userId, { ...change, shown });
   // No `hash`: two quick clicks would otherwise fail the second publish; the last one wins, as the
   // remembered state does.
-  await client.views.publish({ user_id: userId, view });
+  await client.views.publish({ user_id: userId, view: homeView(data) });
 }
 
 /** The state the clicked Home shows, or null (so the remembered state is used) if relink can't read it. */

@@ -1,17 +1,16 @@
+import { RETRYING_WORDS, STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import { ActionId } from '../../ids';
 import { retrySendValue } from '../../metadata';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import { slackActorOf } from '../slack-actor';
 import type { ButtonArgs, ListenerDeps } from '../types';
-
-const RETRYING = "Sending the request again. The notice will show when it's sent.";
 
 /** Retry on a "could not send" reply in a notice's thread: queues the failed request again. */
 export const retrySend = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: ActionId.retrySend });
   return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
     await ack();
-    let text = RETRYING;
+    let text = RETRYING_WORDS;
     try {
       const { requestId } = retrySendValue.decode(action.value);
       await deps.reauth.retry(requestId, slackActorOf(body));
@@ -19,8 +18,7 @@ export const retrySend = (deps: ListenerDeps) => {
       ({ words: text } = explainFailure(err, {
         log,
         msg: 'reauth request not retried',
-        invalid: "This Retry button doesn't work any more. Ask the customer again from the notice.",
-        unexpected: "relink couldn't retry just now. Try again in a minute.",
+        words: STEP_FAILURE_WORDS.retrySend,
       }));
     }
     const channel = body.channel?.id;

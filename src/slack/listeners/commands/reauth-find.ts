@@ -1,20 +1,19 @@
 import type { RespondFn } from '@slack/bolt';
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { formatCount } from '../../../../blocks/home-view';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import {
   reauthFormView,
   reauthLoadingView,
   reauthUnavailableView,
 } from '../../../../blocks/reauth-form-view';
-import { reauthListMessage } from '../../../../blocks/reauth-list-message';
-import { clip } from '../../../../blocks/text';
+import { reauthListMessage, reauthListSummary } from '../../../../blocks/reauth-list-message';
 import { customerMustAct } from '../../../domain/authorization';
 import { RelinkError } from '../../../domain/errors';
 import { COMMAND_LIST_LIMIT } from '../../../domain/worklist';
 import type { Logger } from '../../../logger';
-import { explainFailure } from '../failure-words';
-import type { PreparedForm } from '../refilled-form';
+import type { PreparedForm } from '../../../reauth/prepared-form';
+import { explainFailure } from '../explain-failure';
 import type { ListenerDeps } from '../types';
 
 /**
@@ -83,13 +82,12 @@ async function findAnswer(deps: ListenerDeps, log: Logger, query: string): Promi
     }
     const lastRequests = deps.worklist.lastRequestsFor(items);
     const message = reauthListMessage({ subject: { query }, items, total, lastRequests, now });
-    return { kind: 'list', message, summary: summaryOf(query, total, only?.customer.name ?? null) };
+    return { kind: 'list', message, summary: reauthListSummary(query, total, only?.customer.name ?? null) };
   } catch (err) {
     const { words } = explainFailure(err, {
       log,
       msg: 'reauth search failed',
-      invalid: "relink couldn't read that search. Try an email, a name or an authorization id.",
-      unexpected: "relink couldn't search just now. Try again in a minute.",
+      words: STEP_FAILURE_WORDS.searchCustomer,
     });
     return { kind: 'failed', words };
   }
@@ -97,17 +95,6 @@ async function findAnswer(deps: ListenerDeps, log: Logger, query: string): Promi
 
 const messageOf = (answer: Exclude<FindAnswer, { kind: 'form' }>): { text: string; blocks?: KnownBlock[] } =>
   answer.kind === 'list' ? answer.message : { text: answer.words };
-
-/** Plain text for the loading modal: what happened, and where the full answer is. */
-function summaryOf(query: string, total: number, name: string | null): string {
-  const where = "relink's reply in the conversation";
-  if (total === 0) return `No authorization matches “${clip(query, 100)}”. ${where} says what to try.`;
-  if (total > 1) {
-    return `${formatCount(total)} authorizations match “${clip(query, 100)}”. Pick one from ${where}.`;
-  }
-  const who = clip(name?.trim() || 'This customer', 100);
-  return `${who} doesn't need to reauthorize right now. ${where} shows where the authorization stands.`;
-}
 
 /** `work`'s result if it settles within `ms`, else undefined (the work carries on). */
 async function within<T>(work: Promise<T>, ms: number): Promise<T | undefined> {

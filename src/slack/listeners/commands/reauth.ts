@@ -1,9 +1,10 @@
 import type { KnownBlock } from '@slack/types';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import { reauthListMessage, reauthUsageMessage } from '../../../../blocks/reauth-list-message';
 import { COMMAND_LIST_LIMIT, scopeOfFilter, type WorklistFilter } from '../../../domain/worklist';
 import { Command } from '../../ids';
 import { parseReauthCommand, type ReauthCommand } from '../../reauth-command';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import type { CommandArgs, ListenerDeps } from '../types';
 import { findCustomer } from './reauth-find';
 
@@ -17,7 +18,8 @@ type Message = { text: string; blocks?: KnownBlock[] };
 export const reauthCommand = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: Command.reauth });
   return async ({ ack, command, respond, client }: CommandArgs): Promise<void> => {
-    // At once: every answer below reads the database, which on FerretDB scans (see reauth-find.ts).
+    // At once: answers come from the in-memory worklist (src/worklist/), which waits for its first load
+    // from the database just after a start, and opening the form reads the database (see reauth-find.ts).
     await ack();
     const request = parseReauthCommand(command.text);
     if (request.kind === 'find') {
@@ -32,8 +34,7 @@ export const reauthCommand = (deps: ListenerDeps) => {
       const { words } = explainFailure(err, {
         log,
         msg: 'reauth command not answered',
-        invalid: "relink couldn't read that. Try again.",
-        unexpected: "relink couldn't look that up just now. Try again in a minute.",
+        words: STEP_FAILURE_WORDS.answerCommand,
       });
       message = { text: words };
     }

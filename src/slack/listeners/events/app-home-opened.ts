@@ -1,3 +1,4 @@
+import { homeView } from '../../../../blocks/home-view';
 import type { HomeOpenedArgs, ListenerDeps } from '../types';
 
 /**
@@ -9,7 +10,7 @@ export const appHomeOpened =
   async ({ event, body, client }: HomeOpenedArgs) => {
     // Slack sends this for the Messages tab too, which relink does not draw.
     if (event.tab !== 'home') return;
-    const { view } = await deps.home.render(body.team_id, event.user);
+    const { data } = await deps.home.prepare(body.team_id, event.user);
     // A failure reaches app.error, which logs it once; the user still sees the last Home published.
-    await client.views.publish({ user_id: event.user, view });
+    await client.views.publish({ user_id: event.user, view: homeView(data) });
   };

@@ -1,10 +1,10 @@
 import type { ViewOutput, ViewResponseAction } from '@slack/bolt';
-import { reauthUnavailableView } from '../../../../blocks/reauth-form-view';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
+import { reauthUnavailableView, sendAnywayNeededWords } from '../../../../blocks/reauth-form-view';
 import { reauthPreviewView } from '../../../../blocks/reauth-preview-view';
-import { timeAgo } from '../../../domain/problem-words';
 import { BlockId, CallbackId } from '../../ids';
 import { parseReauthDraft, reauthFormMeta } from '../../metadata';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import { refilledForm } from '../refilled-form';
 import type { ListenerDeps, ViewSubmissionArgs } from '../types';
 
@@ -32,25 +32,24 @@ async function answer(
     const meta = reauthFormMeta.decode(view.private_metadata);
     const cooldown = await deps.reauth.cooldownBlocks(meta.authorizationId, draft);
     if (cooldown && hasSendAnyway(view)) {
-      const ago = timeAgo(cooldown.lastSentAt, deps.clock());
-      const errors = { [BlockId.sendAnyway]: `Last request sent ${ago}: tick Send anyway to send another` };
+      const errors = { [BlockId.sendAnyway]: sendAnywayNeededWords(cooldown.lastSentAt, deps.clock()) };
       return { response_action: 'errors', errors };
     }
     if (cooldown) {
       // The form was opened before that request went out, so it has no "Send anyway" box; Slack meets
       // an error on a block the modal lacks with only "trouble connecting". Show it again, with the box.
       const form = await deps.reauth.prepareForm(meta.authorizationId);
-      return { response_action: 'update', view: refilledForm(form, draft, meta, deps.clock()) };
+      return { response_action: 'update', view: refilledForm(form, draft, deps.clock()) };
     }
     const { name: senderName, email: senderEmail } = deps.sender;
-    const preview = reauthPreviewView({ ...meta, draft, senderName, senderEmail });
+    const { authorizationId, problem } = meta;
+    const preview = reauthPreviewView({ authorizationId, problem, draft, senderName, senderEmail });
     return { response_action: 'update', view: preview };
   } catch (err) {
     const { words } = explainFailure(err, {
       log,
       msg: 'reauth form not checked',
-      invalid: "This form can't be used any more. Close it and start again from the notice.",
-      unexpected: "relink couldn't check this request just now. Close this and try again in a minute.",
+      words: STEP_FAILURE_WORDS.checkForm,
     });
     return { response_action: 'update', view: reauthUnavailableView(words) };
   }

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { ViewOutput, ViewResponseAction, ViewSubmitAction } from '@slack/bolt';
+import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
 import { reauthUnavailableView } from '../../../../blocks/reauth-form-view';
 import { requestQueuedView } from '../../../../blocks/request-queued-view';
 import { CallbackId } from '../../ids';
 import { reauthPreviewMeta } from '../../metadata';
-import { explainFailure } from '../failure-words';
+import { explainFailure } from '../explain-failure';
 import { slackActorOf } from '../slack-actor';
 import type { ListenerDeps, ViewSubmissionArgs } from '../types';
 
@@ -42,10 +43,7 @@ async function answer(
     const { kind, words } = explainFailure(err, {
       log,
       msg: 'reauth request not recorded',
-      invalid: "This preview can't be sent any more. Close it and start again from the notice.",
-      unexpected:
-        'Something went wrong, so the request may not have been recorded. ' +
-        'Close this to go back to the preview, then press Send again in a minute.',
+      words: STEP_FAILURE_WORDS.sendPreview,
     });
     const unavailable = reauthUnavailableView(words);
     // Pushed, not swapped in: closing it returns to this same preview, whose Send repeats the same

@@ -19,12 +19,10 @@ describe('the "Ask the utility customer to reauthorize" button', () => {
       [BlockId.utility]: 'PG&E',
     });
     expect(viewText(form)).toContain("Username and password didn't work");
-    // The later steps update the notice the form was opened from.
-    expect(reauthFormMeta.decode(form.private_metadata)).toMatchObject({
+    expect(reauthFormMeta.decode(form.private_metadata)).toEqual({
+      v: 1,
       authorizationId,
       problem: { state: 'bad_login', reason: 'invalid_credentials' },
-      channel: ALERTS,
-      noticeTs: notice.ts,
     });
   });
 

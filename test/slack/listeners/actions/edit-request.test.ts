@@ -1,6 +1,6 @@
 import { ActionId, BlockId, CallbackId } from '../../../../src/slack/ids';
 import { reauthFormMeta } from '../../../../src/slack/metadata';
-import { ALERTS, ada, initialValues, useListenerHarness, viewText } from '../harness';
+import { ada, initialValues, useListenerHarness, viewText } from '../harness';
 
 const h = useListenerHarness('edit_request');
 
@@ -32,11 +32,7 @@ describe('Edit in the email preview', () => {
       [BlockId.utility]: 'SCE',
       [BlockId.note]: 'Call us anytime',
     });
-    expect(reauthFormMeta.decode(form.private_metadata)).toMatchObject({
-      authorizationId,
-      channel: ALERTS,
-      noticeTs: notice.ts,
-    });
+    expect(reauthFormMeta.decode(form.private_metadata)).toMatchObject({ authorizationId });
   });
 
   it('says nothing needs fixing when the customer relinked while the preview was open', async () => {

@@ -8,7 +8,7 @@ async function failedRequest() {
   const authorizationId = await h.seedBadLogin();
   const notice = await h.postNotice(authorizationId);
   const request = await h.seedRequest(authorizationId, `failed:${authorizationId}`);
-  await h.requests.setStatus(request._id, 'failed', h.now, {
+  await h.requests.advance(request, 'failed', null, h.now, {
     attempts: 1,
     lastError: { code: 'email_rejected', message: 'Invalid email' },
   });

@@ -42,7 +42,7 @@ describe('/reauth <email|id|name>', () => {
       [BlockId.utility]: 'PG&E',
     });
     expect(viewText(form)).toContain("Username and password didn't work");
-    // Not opened from a notice, so no notice for the later steps to update.
+    // The metadata carries the authorization and its problem, and nothing about where the form came from.
     const meta = reauthFormMeta.decode(form.private_metadata);
     expect(meta).toMatchObject({ authorizationId: ids.janeDoe });
     expect(meta).not.toHaveProperty('channel');

@@ -1,6 +1,6 @@
 import { BlockId, CallbackId } from '../../../../src/slack/ids';
 import { FIELD_MESSAGES, reauthPreviewMeta } from '../../../../src/slack/metadata';
-import { ALERTS, ada, formValues, initialValues, SENDER, useListenerHarness, viewText } from '../harness';
+import { ada, formValues, initialValues, SENDER, useListenerHarness, viewText } from '../harness';
 
 const h = useListenerHarness('reauth_form');
 const HOUR_MS = 3_600_000;
@@ -9,7 +9,7 @@ const HOUR_MS = 3_600_000;
 async function sentRequest(authorizationId: string, hoursAgo: number) {
   const request = await h.seedRequest(authorizationId, `earlier:${authorizationId}`);
   const sentAt = new Date(h.now.getTime() - hoursAgo * HOUR_MS);
-  await h.requests.setStatus(request._id, 'sent', sentAt, { sentAt });
+  await h.requests.advance(request, 'sent', null, sentAt, { sentAt });
 }
 
 describe('submitting the reauth form ("Send Update Request")', () => {
@@ -45,8 +45,6 @@ describe('submitting the reauth form ("Send Update Request")', () => {
     expect(reauthPreviewMeta.decode(preview.private_metadata)).toMatchObject({
       authorizationId,
       draft: { customerEmail: 'ada.lovelace@example.org', note: 'Thanks, Ada!', sendAnyway: false },
-      channel: ALERTS,
-      noticeTs: notice.ts,
     });
   });
 

@@ -80,7 +80,7 @@ describe('Send on the email preview', () => {
     await h.submit(await h.openPreview(notice), {});
     const [sent] = await h.requestsFor(authorizationId);
     if (!sent) throw new Error('no request recorded');
-    await h.requests.setStatus(sent._id, 'sent', h.now, { sentAt: h.now });
+    await h.requests.advance(sent, 'sent', null, h.now, { sentAt: h.now });
     h.advance(2 * 3_600_000);
 
     const form = await h.openForm(notice);
@@ -100,7 +100,7 @@ describe('Send on the email preview', () => {
     await h.submit(await h.openPreview(notice), {});
     const [theirs] = await h.requestsFor(authorizationId);
     if (!theirs) throw new Error('no request recorded');
-    await h.requests.setStatus(theirs._id, 'sent', h.now, { sentAt: h.now });
+    await h.requests.advance(theirs, 'sent', null, h.now, { sentAt: h.now });
 
     const view = await h.applyUpdate(mine.id, await h.submit(mine, {}));
 

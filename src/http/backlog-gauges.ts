@@ -1,0 +1,33 @@
+import type { Inbox } from '../store/inbox';
+import type { Outbox } from '../store/outbox';
+import type { RequestStore } from '../store/requests';
+import type { Gauge } from './metrics';
+
+/** The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet sent. */
+export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: RequestStore }): Gauge[] => [
+  {
+    name: 'relink_inbox_pending',
+    help: 'Webhook events stored but not yet processed.',
+    read: () => deps.inbox.pendingCount(),
+  },
+  {
+    name: 'relink_inbox_poisoned',
+    help: 'Webhook events given up on after repeated failures.',
+    read: () => deps.inbox.poisonedCount(),
+  },
+  {
+    name: 'relink_outbox_pending',
+    help: 'Effects not yet published to Slack.',
+    read: () => deps.outbox.countPending(),
+  },
+  {
+    name: 'relink_requests_queued',
+    help: 'Reauth requests waiting to be sent.',
+    read: () => deps.requests.countByStatus('queued'),
+  },
+  {
+    name: 'relink_requests_failed',
+    help: 'Reauth requests that failed and wait for Retry.',
+    read: () => deps.requests.countByStatus('failed'),
+  },
+];

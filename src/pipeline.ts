@@ -1,0 +1,95 @@
+import type { Logger } from './logger';
+
+/**
+ * What runs next (DESIGN.md, "Flows"). relink's work happens in three steps, each draining a durable
+ * queue: the inbox (webhook events), the queued reauth requests, and the outbox (effects for Slack).
+ * Jobs run every step on a timer as a safety net; this module runs them at once when something is
+ * added, and says in one table which step follows which. Each step's runs are coalesced in this
+ * process, so a burst of webhooks or clicks triggers at most two runs, the last call always followed
+ * by a complete run.
+ */
+export const STEPS = ['processInbox', 'sendRequests', 'publishNotices'] as const;
+export type Step = (typeof STEPS)[number];
+
+/** What a step's completed run may have added to later steps' queues. */
+const FOLLOWED_BY: Record<Step, readonly Step[]> = {
+  // Applying events writes outbox effects.
+  processInbox: ['publishNotices'],
+  // Sending writes "sent" and "failed" effects.
+  sendRequests: ['publishNotices'],
+  publishNotices: [],
+};
+
+/** What happened, and the steps it starts. */
+const STARTED_BY = {
+  eventsStored: ['processInbox'],
+  // The "request queued" reply goes to Slack without waiting for the send.
+  requestQueued: ['publishNotices', 'sendRequests'],
+} as const satisfies Record<string, readonly Step[]>;
+
+export type Happening = keyof typeof STARTED_BY;
+
+export interface Pipeline {
+  /** Sets the work of a step; a step with no work (Slack not configured) does nothing when run. */
+  define(step: Step, work: () => Promise<unknown>): void;
+  isDefined(step: Step): boolean;
+  /** Runs `step` (joining a run in progress), then starts whatever follows it. Never rejects. */
+  run(step: Step): Promise<void>;
+  /** Webhook events were stored in the inbox. */
+  eventsStored(): void;
+  /** A reauth request was queued (or queued again by Retry). */
+  requestQueued(): void;
+}
+
+export function createPipeline(log: Logger): Pipeline {
+  const runners = new Map<Step, () => Promise<void>>();
+
+  function start(steps: readonly Step[]): void {
+    for (const step of steps) void pipeline.run(step);
+  }
+
+  const pipeline: Pipeline = {
+    define(step, work) {
+      const onError = (err: unknown) => log.error({ err, step }, 'pipeline step failed');
+      runners.set(
+        step,
+        coalesce(async () => {
+          try {
+            await work();
+          } finally {
+            // A failed run may still have added to later queues before it failed.
+            start(FOLLOWED_BY[step]);
+          }
+        }, onError),
+      );
+    },
+    isDefined: (step) => runners.has(step),
+    run: (step) => runners.get(step)?.() ?? Promise.resolve(),
+    eventsStored: () => start(STARTED_BY.eventsStored),
+    requestQueued: () => start(STARTED_BY.requestQueued),
+  };
+  return pipeline;
+}
+
+/** Calls while `work` runs fold into one more run afterwards. */
+function coalesce(work: () => Promise<unknown>, onError: (err: unknown) => void): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  let again = false;
+  return function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await work().catch(onError);
+        } while (again);
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+}

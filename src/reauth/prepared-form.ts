@@ -1,0 +1,16 @@
+import type { ProblemFacts } from '../domain/problem-words';
+import type { Cooldown } from '../domain/reauth-request';
+
+/** What the reauth form starts from: the customer as stored, the problem now, and any cooldown. */
+export interface PreparedForm {
+  authorizationId: string;
+  /** Null when the platform never gave one; the form leaves the field empty. */
+  customerName: string | null;
+  customerEmail: string | null;
+  utility: string;
+  problem: ProblemFacts;
+  /** When the problem started. */
+  since: Date;
+  /** The last request inside the cooldown, if any: sending again then needs "Send anyway". */
+  cooldown: Cooldown | null;
+}

@@ -1,0 +1,65 @@
+import type { WebClient } from '@slack/web-api';
+import type { SlackMessage } from '../../blocks/slack-message';
+import { RelinkError } from '../domain/errors';
+import type { NoticeClaim, NoticeDocument, NoticeStore } from '../store/notices';
+import type { ChannelPacer } from './channel-pacer';
+
+/** A message in Slack; `fresh` when this call posted it, false when it was there already. */
+export interface Posted {
+  id: string;
+  channel: string;
+  ts: string;
+  fresh: boolean;
+}
+
+export interface PostOnceDeps {
+  notices: NoticeStore;
+  client: WebClient;
+  paced: ChannelPacer;
+  clock: () => Date;
+  /** How long a claim with no ts belongs to its publisher before it counts as died mid-post. */
+  leaseMs: number;
+}
+
+/**
+ * Posts each message at most once, however many publishers try: the post is claimed in the notice
+ * store first (a unique insert, the only exactly-once primitive on FerretDB), and only the claim's
+ * owner posts. Answers 'busy' while another publisher owns the claim and has not stored its ts yet.
+ */
+export function createPostOnce({ notices, client, paced, clock, leaseMs }: PostOnceDeps) {
+  const isStale = (n: NoticeDocument) => clock().getTime() - n.claimedAt.getTime() >= leaseMs;
+
+  return async function postOnce(
+    claim: Omit<NoticeClaim, 'now'>,
+    message: SlackMessage,
+    threadTs?: string,
+  ): Promise<Posted | 'busy'> {
+    if (!(await notices.claim({ ...claim, now: clock() }))) {
+      const existing = await notices.findById(claim.id);
+      if (existing?.ts) return { id: existing._id, channel: existing.channel, ts: existing.ts, fresh: false };
+      if (!existing || !isStale(existing)) return 'busy';
+      // Its publisher died between claiming and storing the ts. Slack may have the message or not and
+      // chat.postMessage has no idempotency key: posting again is the small window where a notice can
+      // show twice. A crash-free failure never lands here: it releases its claim below.
+      if (!(await notices.retake(existing, clock()))) return 'busy';
+    }
+    let ts: string | undefined;
+    try {
+      const args = { channel: claim.channel, text: message.text, blocks: message.blocks };
+      const res = await paced(claim.channel, () =>
+        client.chat.postMessage(threadTs ? { ...args, thread_ts: threadTs } : args),
+      );
+      ts = res.ts;
+    } catch (err) {
+      // Released even when the answer was lost (timeout): reposting then risks what a takeover after
+      // a crash risks, only sooner, and a refused post (5xx, 429, invalid_blocks) is retried at once.
+      await notices.release(claim.id);
+      throw err;
+    }
+    if (!ts) throw new RelinkError('slack_no_ts', 'chat.postMessage answered without a ts');
+    await notices.setTs(claim.id, ts);
+    return { id: claim.id, channel: claim.channel, ts, fresh: true };
+  };
+}
+
+export type PostOnce = ReturnType<typeof createPostOnce>;

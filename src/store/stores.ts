@@ -1,0 +1,35 @@
+import type { Connection } from 'mongoose';
+import { createAuthorizationStore } from './authorizations';
+import { createHomeStateStore } from './home-state';
+import { createInbox } from './inbox';
+import type { StoreListeners } from './listeners';
+import { createModels, ensureIndexes } from './models';
+import { createNoticeStore } from './notices';
+import { createOutbox } from './outbox';
+import { createRequestStore } from './requests';
+
+/**
+ * Every store on one connection, its collections and indexes created (a missing index fails loudly
+ * at start, not slowly later). `listeners` hear every authorization and request write.
+ */
+export async function openStores(connection: Connection, listeners: StoreListeners = {}) {
+  const models = createModels(connection);
+  await ensureIndexes(models);
+  const outbox = createOutbox(models);
+  const requests = createRequestStore(connection, outbox, listeners);
+  const inbox = createInbox(connection);
+  const homeState = createHomeStateStore(connection);
+  const notices = createNoticeStore(connection);
+  await Promise.all([requests.init(), inbox.init(), homeState.init(), notices.ensureIndexes()]);
+  return {
+    models,
+    outbox,
+    requests,
+    authorizations: createAuthorizationStore(models, listeners),
+    inbox,
+    homeState,
+    notices,
+  };
+}
+
+export type Stores = Awaited<ReturnType<typeof openStores>>;

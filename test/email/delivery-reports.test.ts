@@ -1,0 +1,88 @@
+import { Types } from 'mongoose';
+import { createDeliveryReports } from '../../src/email/delivery-reports';
+import type { SendgridEvent } from '../../src/email/event-webhook';
+import type { Outbox } from '../../src/store/outbox';
+import type { RequestStore } from '../../src/store/requests';
+import { useTestDatabase } from '../support/database';
+import { newRequest, requestStoreWithOutbox } from '../support/requests';
+
+describe('applying SendGrid delivery reports to reauth requests', () => {
+  const db = useTestDatabase('delivery-reports');
+  const sentAt = new Date('2026-11-28T10:00:00Z');
+  const now = new Date('2026-11-28T10:02:00Z');
+  let outbox: Outbox;
+  let requests: RequestStore;
+  let apply: ReturnType<typeof createDeliveryReports>;
+  let n = 0;
+
+  beforeAll(async () => {
+    ({ outbox, requests } = await requestStoreWithOutbox(db.connection));
+    apply = createDeliveryReports({ requests });
+  });
+
+  /** A request whose email went out, as the sender leaves it. */
+  const sentRequest = async () => {
+    const authorizationId = new Types.ObjectId().toHexString();
+    const { request } = await requests.create(newRequest(authorizationId, `report-${++n}`), sentAt);
+    const messageId = `msg${n}`;
+    await requests.advance(request, 'sent', null, sentAt, { sentAt, sendgridMessageId: messageId });
+    return {
+      id: request._id.toHexString(),
+      authorizationId: request.authorizationId.toHexString(),
+      messageId,
+    };
+  };
+  const event = (name: string, fields: Partial<SendgridEvent>): SendgridEvent => ({
+    event: name,
+    sg_event_id: `evt-${++n}`,
+    timestamp: Math.floor(now.getTime() / 1000),
+    ...fields,
+  });
+  const entriesOf = async (authorizationId: string) =>
+    (await outbox.forAuthorization(authorizationId)).map((e) => e.effect);
+
+  it('moves a request forward by its id, with nothing for the notice while it is on its way', async () => {
+    const sent = await sentRequest();
+    expect(await apply(event('delivered', { relink_request_id: sent.id }), now)).toBe('status_delivered');
+    expect(await requests.findById(sent.id)).toMatchObject({ status: 'delivered', statusAt: now });
+    expect(await entriesOf(sent.authorizationId)).toEqual([]);
+  });
+
+  it("finds a request by SendGrid's message id when the custom arg is missing", async () => {
+    const sent = await sentRequest();
+    expect(await apply(event('open', { sg_message_id: `${sent.messageId}.filter0001` }), now)).toBe(
+      'status_opened',
+    );
+    expect((await requests.findById(sent.id))?.status).toBe('opened');
+  });
+
+  it('records a bounce for the notice once, however often SendGrid reports it', async () => {
+    const sent = await sentRequest();
+    expect(await apply(event('bounce', { relink_request_id: sent.id }), now)).toBe('status_bounced');
+    expect(await apply(event('bounce', { relink_request_id: sent.id }), now)).toBe('stale');
+    expect((await requests.findById(sent.id))?.status).toBe('bounced');
+    expect(await entriesOf(sent.authorizationId)).toEqual([
+      { type: 'request.bounced', requestId: sent.id, sentTo: 'jane@example.com' },
+    ]);
+  });
+
+  it('reports a dropped email as a bounce in the notice', async () => {
+    const sent = await sentRequest();
+    expect(await apply(event('dropped', { relink_request_id: sent.id }), now)).toBe('status_failed');
+    expect((await requests.findById(sent.id))?.status).toBe('failed');
+    expect((await entriesOf(sent.authorizationId)).map((e) => e.type)).toEqual(['request.bounced']);
+  });
+
+  it('ignores a report older than what the request already reached', async () => {
+    const sent = await sentRequest();
+    await apply(event('click', { relink_request_id: sent.id }), now);
+    expect(await apply(event('delivered', { relink_request_id: sent.id }), now)).toBe('stale');
+    expect((await requests.findById(sent.id))?.status).toBe('clicked');
+  });
+
+  it('says so for events it does not apply and requests it does not know', async () => {
+    expect(await apply(event('processed', { relink_request_id: 'whatever' }), now)).toBe('ignored_event');
+    const unknown = new Types.ObjectId().toHexString();
+    expect(await apply(event('delivered', { relink_request_id: unknown }), now)).toBe('request_not_found');
+  });
+});

@@ -1,0 +1,91 @@
+import { Types } from 'mongoose';
+import { createNoticeData } from '../../src/reauth/notice-data';
+import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
+import { createModels, ensureIndexes } from '../../src/store/models';
+import { createOutbox } from '../../src/store/outbox';
+import { createRequestStore, type RequestStore } from '../../src/store/requests';
+import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
+
+const t0 = new Date('2026-03-12T10:00:00Z');
+const at = (minutes: number) => new Date(t0.getTime() + minutes * 60_000);
+
+describe('the data a notice shows', () => {
+  const db = useTestDatabase('notice_data');
+  let authorizations: AuthorizationStore;
+  let requests: RequestStore;
+  let noticeData: ReturnType<typeof createNoticeData>;
+  let n = 0;
+
+  beforeAll(async () => {
+    const models = createModels(db.connection);
+    await ensureIndexes(models);
+    authorizations = createAuthorizationStore(models);
+    requests = createRequestStore(db.connection, createOutbox(models));
+    await requests.init();
+    noticeData = createNoticeData({ authorizations, requests });
+  });
+
+  const observe = async (externalId: string, event: ReturnType<typeof observedEvent>) =>
+    (
+      await authorizations.applyByKey(
+        { source: 'webhook', externalId },
+        {
+          event,
+          actor: 'platform',
+          customer: { name: 'Jane Doe', email: 'jane@example.com', utility: 'PG&E' },
+          now: event.at,
+        },
+      )
+    ).authorizationId;
+
+  it('reads who, which utility and what is wrong from the stored authorization', async () => {
+    const id = await observe(`notice-data-${++n}`, observedEvent('revoked', at(0), { revokedAt: at(-60) }));
+
+    expect(await noticeData(id)).toEqual({
+      authorizationId: id,
+      customerName: 'Jane Doe',
+      customerEmail: 'jane@example.com',
+      utility: 'PG&E',
+      status: {
+        state: 'revoked',
+        reason: null,
+        expiresAt: null,
+        declinedAt: null,
+        revokedAt: at(-60),
+        incidentOpen: true,
+      },
+      // The problem began when the customer revoked, not when relink heard of it.
+      since: at(-60),
+      lastRequest: null,
+    });
+  });
+
+  it('shows the latest reauth request: its status, who asked, and where it went', async () => {
+    const id = await observe(`notice-data-${++n}`, observedEvent('bad_login', at(0)));
+    await requests.create(
+      {
+        idempotencyKey: `notice-data-request-${n}`,
+        authorizationId: id,
+        recipient: { name: 'Jane Doe', email: 'jane@example.com' },
+        utility: 'PG&E',
+        problem: { state: 'bad_login', reason: 'invalid_credentials' },
+        note: null,
+        requestedBy: { teamId: 'T1', userId: 'U0ALICE' },
+        sendAnyway: false,
+      },
+      at(5),
+    );
+
+    expect((await noticeData(id))?.lastRequest).toEqual({
+      status: 'queued',
+      requestedBy: 'U0ALICE',
+      at: at(5),
+      sentTo: 'jane@example.com',
+    });
+  });
+
+  it('answers null for an authorization that does not exist', async () => {
+    expect(await noticeData(new Types.ObjectId().toHexString())).toBeNull();
+  });
+});

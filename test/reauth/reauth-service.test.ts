@@ -1,0 +1,106 @@
+import { createReauthService } from '../../src/reauth/reauth-service';
+import { createAuthorizationStore } from '../../src/store/authorizations';
+import type { Outbox } from '../../src/store/outbox';
+import type { RequestStore } from '../../src/store/requests';
+import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
+import { ALICE, DRAFT, newRequest, requestStoreWithOutbox } from '../support/requests';
+
+const PROBLEM = { state: 'bad_login' as const, reason: 'invalid_credentials' as const };
+
+describe('recording reauth requests', () => {
+  const db = useTestDatabase('reauth-service');
+  const now = new Date('2026-11-28T10:00:00Z');
+  let requests: RequestStore;
+  let outbox: Outbox;
+  let service: ReturnType<typeof createReauthService>;
+  let woken = 0;
+  let seed: () => Promise<string>;
+  let n = 0;
+
+  beforeAll(async () => {
+    const stores = await requestStoreWithOutbox(db.connection);
+    ({ outbox, requests } = stores);
+    const authorizations = createAuthorizationStore(stores.models);
+    service = createReauthService({
+      authorizations,
+      requests,
+      cooldownHours: 24,
+      clock: () => now,
+      pipeline: {
+        requestQueued: () => {
+          woken += 1;
+        },
+      },
+    });
+    seed = async () =>
+      (
+        await authorizations.applyByKey(
+          { source: 'utilityapi', externalId: `ua-${++n}` },
+          { event: observedEvent('bad_login', now), actor: 'platform', now },
+        )
+      ).authorizationId;
+  });
+  beforeEach(() => {
+    woken = 0;
+  });
+
+  const entriesOf = async (authorizationId: string) =>
+    (await outbox.forAuthorization(authorizationId)).map((e) => e.effect.type);
+  const submit = (authorizationId: string, idempotencyKey: string, draft = DRAFT) =>
+    service.requestSend({ authorizationId, draft, problem: PROBLEM, requestedBy: ALICE, idempotencyKey });
+
+  it('queues a new request for the notice and wakes the sender', async () => {
+    const authorizationId = await seed();
+    const { request, created } = await submit(authorizationId, 'view-1');
+    expect(created).toBe(true);
+    expect(request.status).toBe('queued');
+    expect(await entriesOf(authorizationId)).toEqual(['incident.opened', 'request.queued']);
+    expect(woken).toBe(1);
+  });
+
+  it('finishes a submit that stopped before its notice heard of it, and only that once', async () => {
+    const authorizationId = await seed();
+    // The first attempt stored the request, then stopped.
+    await requests.create(newRequest(authorizationId, 'view-2'), now);
+    expect((await submit(authorizationId, 'view-2')).created).toBe(false);
+    expect((await submit(authorizationId, 'view-2')).created).toBe(false);
+    expect(await entriesOf(authorizationId)).toEqual(['incident.opened', 'request.queued']);
+    expect(woken).toBe(1);
+  });
+
+  it('leaves a repeat of a request that already moved on alone', async () => {
+    const authorizationId = await seed();
+    // "Send anyway": the repeat comes after the email went out, inside the cooldown.
+    const draft = { ...DRAFT, sendAnyway: true };
+    const { request } = await submit(authorizationId, 'view-3', draft);
+    await requests.advance(request, 'sent', null, now, { sentAt: now });
+    woken = 0;
+    expect((await submit(authorizationId, 'view-3', draft)).request.status).toBe('sent');
+    expect(woken).toBe(0);
+    expect((await requests.findById(request._id.toHexString()))?.status).toBe('sent');
+  });
+
+  it('supersedes the open requests of the authorization when a new one is queued', async () => {
+    const authorizationId = await seed();
+    const first = await submit(authorizationId, 'view-4');
+    const second = await submit(authorizationId, 'view-5');
+    expect((await requests.findById(first.request._id.toHexString()))?.status).toBe('superseded');
+    expect((await requests.findById(second.request._id.toHexString()))?.status).toBe('queued');
+  });
+
+  it('queues a failed request again on Retry and wakes the sender', async () => {
+    const authorizationId = await seed();
+    const { request } = await submit(authorizationId, 'view-6');
+    await requests.advance(request, 'failed', null, now, {
+      lastError: { code: 'email_rejected', message: 'x' },
+    });
+    woken = 0;
+    await service.retry(request._id.toHexString(), ALICE);
+    expect(await requests.findById(request._id.toHexString())).toMatchObject({
+      status: 'queued',
+      lastError: null,
+    });
+    expect(woken).toBe(1);
+  });
+});
