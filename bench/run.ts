@@ -11,11 +11,12 @@ import {
 import { silentLog } from '../test/support/silent-log';
 import { homePublishCase } from './cases/home-publish';
 import { ingestCase } from './cases/ingest';
+import { pruneCase } from './cases/prune';
 import { reauthClickCase } from './cases/reauth-click';
 import { type BenchCase, type BenchContext, BenchFailure } from './types';
 
 /** Every case, in run order. `npm run bench -- ingest` runs only the named ones. */
-const CASES: BenchCase[] = [ingestCase, reauthClickCase, homePublishCase];
+const CASES: BenchCase[] = [ingestCase, reauthClickCase, homePublishCase, pruneCase];
 
 /** `mongodb://host[:port][/db][?opts]` → the same URI naming `dbName` instead. */
 export function withDatabase(uri: string, dbName: string): string {

@@ -1,8 +1,8 @@
-import { maskEmail } from '../src/domain/mask-email';
 import { formatDay, timeUntil } from '../src/domain/problem-words';
 import type { NoticeData } from '../src/reauth/notice-data';
+import { customerEmailWords } from './customer-email';
 import type { SlackMessage } from './slack-message';
-import { escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn } from './text';
 
 /** Who the warning is about, as the notice service reads it, and when the authorization expires. */
 export type ExpiryWarning = Pick<
@@ -17,12 +17,10 @@ export type ExpiryWarning = Pick<
  * has nothing to fix yet, and relink opens an incident (with the button) if it does expire.
  */
 export function expiryWarningMessage(w: ExpiryWarning, now: Date): SlackMessage {
-  const name = escapeMrkdwn((w.customerName?.trim() || 'Unnamed customer').slice(0, 150));
-  const utility = escapeMrkdwn(w.utility.slice(0, 100));
+  const name = escapeMrkdwn(clip(w.customerName?.trim() || 'Unnamed customer', 150));
+  const utility = escapeMrkdwn(clip(w.utility, 100));
   const when = `${timeUntil(w.expiresAt, now)} (${formatDay(w.expiresAt)})`;
-  const who = [w.customerEmail ? maskEmail(w.customerEmail) : null, `authorization ${w.authorizationId}`]
-    .filter(Boolean)
-    .join(' · ');
+  const who = `${customerEmailWords(w.customerEmail)} · authorization ${escapeMrkdwn(clip(w.authorizationId, 200))}`;
   return {
     text: `${name}: the ${utility} authorization expires ${when}`,
     blocks: [
@@ -33,7 +31,7 @@ export function expiryWarningMessage(w: ExpiryWarning, now: Date): SlackMessage 
           text: `:hourglass: *${name}* · ${utility}\nThis authorization expires ${when}.`,
         },
       },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: escapeMrkdwn(who) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: who }] },
     ],
   };
 }

@@ -44,6 +44,10 @@ export const STEP_FAILURE_WORDS = {
     invalid: "This Retry button doesn't work any more. Ask the customer again from the notice.",
     unexpected: "relink couldn't retry just now. Try again in a minute.",
   },
+  sendAgain: {
+    invalid: "This Send again button doesn't work any more. Ask the customer again from the notice.",
+    unexpected: "relink couldn't send the email again just now. Try again in a minute.",
+  },
   searchCustomer: {
     invalid: "relink couldn't read that search. Try an email, a name or an authorization id.",
     unexpected: "relink couldn't search just now. Try again in a minute.",
@@ -56,3 +60,6 @@ export const STEP_FAILURE_WORDS = {
 
 /** The Retry button's answer when the request is queued again. */
 export const RETRYING_WORDS = "Sending the request again. The notice will show when it's sent.";
+
+/** Send again's answer when the unconfirmed email is queued again. */
+export const SENDING_AGAIN_WORDS = "Sending the email again. The notice will show when it's sent.";

@@ -1,6 +1,5 @@
 import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
-import { maskEmail } from '../src/domain/mask-email';
 import { describeProblem, timeAgo } from '../src/domain/problem-words';
 import {
   HOME_PAGE_SIZE,
@@ -14,13 +13,15 @@ import {
 import type { HomeData } from '../src/home/home-service';
 import { ActionId, BlockId, keyedActionId } from '../src/slack/ids';
 import { askReauthValue, homeMeta } from '../src/slack/metadata';
+import { customerEmailWords } from './customer-email';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { clip, escapeMrkdwn } from './text';
 
 /*
  * Slack allows 100 blocks in a Home view. Rows take at most 4 blocks (text, request status, button,
- * divider) and the rest at most 10 (header, counts, tabs, search, search note + clear, divider, empty
- * note, range, paging), so 20 rows stay at 90 whatever the data: never render more rows than that.
+ * divider) and the rest at most 11 (header, Settings for admins, counts, tabs, search, search note +
+ * clear, divider, empty note, range, paging), so 20 rows stay at 91 whatever the data: never render
+ * more rows than that.
  */
 const MAX_ROWS = HOME_PAGE_SIZE;
 
@@ -39,6 +40,15 @@ export function homeView(input: HomeData): HomeView {
   const items = page.items.slice(0, MAX_ROWS);
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: 'Reauthorization worklist' } },
+    // Admins only; the Settings listeners check again, since a click can be forged.
+    ...(input.viewerIsAdmin
+      ? [
+          {
+            type: 'actions',
+            elements: [button(ActionId.openSettings, 'Settings', 'open')],
+          } satisfies ActionsBlock,
+        ]
+      : []),
     context(HOME_TABS.map((t) => `${HOME_TAB_LABELS[t]} *${formatCount(counts[t])}*`).join('  ·  ')),
     { type: 'actions', elements: HOME_TABS.map((t) => tabButton(t, t === tab)) },
     searchInput(search),
@@ -86,7 +96,7 @@ export function worklistRowBlocks(
 ): KnownBlock[] {
   const name = escapeMrkdwn(clip(item.customer.name?.trim() || 'Unnamed customer', 150));
   const utility = escapeMrkdwn(clip(item.utility.trim() || 'Unknown utility', 100));
-  const email = item.customer.email ? ` · ${escapeMrkdwn(clip(maskEmail(item.customer.email), 100))}` : '';
+  const email = ` · ${customerEmailWords(item.customer.email)}`;
   const mustAct = customerMustAct(item.state);
   const icon = mustAct ? ':warning:' : item.state === 'active' ? ':white_check_mark:' : ':hourglass:';
   const since = item.incidentOpen && item.incidentSince ? ` · since ${timeAgo(item.incidentSince, now)}` : '';

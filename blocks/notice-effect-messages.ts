@@ -4,6 +4,7 @@ import type { OutboxEffect } from '../src/domain/reauth-request';
 import type { NoticeData } from '../src/reauth/notice-data';
 import { expiryWarningMessage } from './expiry-warning-message';
 import { noticeMessage, noticeThreadReply } from './notice-message';
+import { sendUnconfirmedReply } from './send-unconfirmed-message';
 import type { SlackMessage } from './slack-message';
 
 // Outbox effects are stored as Mixed, so their dates come back as whatever the driver returns: every
@@ -57,6 +58,8 @@ export function effectThreadReply(effect: OutboxEffect, data: NoticeData, now: D
         },
         now,
       );
+    case 'request.unconfirmed':
+      return sendUnconfirmedReply(effect);
     case 'expiry.warning':
       return warningMessage(data, effect.expiresAt, now);
     default:

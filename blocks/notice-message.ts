@@ -1,10 +1,10 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
-import { maskEmail } from '../src/domain/mask-email';
 import { describeProblem, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
 import type { NoticeData, NoticeRequest } from '../src/reauth/notice-data';
 import { ActionId } from '../src/slack/ids';
 import { askReauthValue } from '../src/slack/metadata';
+import { customerEmailWords, maskedEmail } from './customer-email';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
@@ -38,10 +38,7 @@ export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
       type: 'section',
       fields: [
         { type: 'mrkdwn', text: `*Customer*\n${escapeMrkdwn(name)}` },
-        {
-          type: 'mrkdwn',
-          text: `*Email*\n${n.customerEmail ? maskEmail(n.customerEmail) : 'No email on file'}`,
-        },
+        { type: 'mrkdwn', text: `*Email*\n${customerEmailWords(n.customerEmail)}` },
         { type: 'mrkdwn', text: `*Utility*\n${escapeMrkdwn(utility)}` },
         { type: 'mrkdwn', text: when },
       ],
@@ -71,7 +68,7 @@ export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
 
 function requestLine(r: NoticeRequest, now: Date): string {
   const by = `requested by ${mention(r.requestedBy)}`;
-  const to = r.sentTo ? ` to ${maskEmail(r.sentTo)}` : '';
+  const to = r.sentTo ? ` to ${maskedEmail(r.sentTo)}` : '';
   const at = slackTime(r.at);
   switch (r.status) {
     case 'queued':
@@ -85,7 +82,7 @@ function requestLine(r: NoticeRequest, now: Date): string {
     case 'clicked':
       return `:link: The customer opened the reauthorization link at ${at} · ${by}`;
     case 'bounced':
-      return `:warning: Email bounced: check the address${r.sentTo ? ` (${maskEmail(r.sentTo)})` : ''} and ask again`;
+      return `:warning: Email bounced: check the address${r.sentTo ? ` (${maskedEmail(r.sentTo)})` : ''} and ask again`;
     case 'failed':
       return `:x: The email could not be sent: see the thread to retry · ${by}`;
     case 'completed':
@@ -119,11 +116,11 @@ export function noticeThreadReply(change: NoticeChange, now: Date): SlackMessage
         'Reauthorization requested; sending the email',
       );
     case 'request_sent': {
-      const to = maskEmail(change.sentTo);
+      const to = maskedEmail(change.sentTo);
       return reply(`:email: Email sent to ${to} at ${slackTime(change.at)}`, `Email sent to ${to}`);
     }
     case 'request_bounced': {
-      const to = maskEmail(change.sentTo);
+      const to = maskedEmail(change.sentTo);
       return reply(
         `:warning: Email to ${to} bounced: check the address, then ask again with the button above.`,
         `Email to ${to} bounced: check the address`,

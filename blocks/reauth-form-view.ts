@@ -1,10 +1,12 @@
 import type { InputBlock, KnownBlock, ModalView, PlainTextElement } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
+import { isValidEmail } from '../src/domain/email-address';
 import { describeProblem, formatDay, timeAgo } from '../src/domain/problem-words';
 import { NAME_MAX_CHARS, NOTE_MAX_CHARS, UTILITY_MAX_CHARS } from '../src/domain/reauth-draft';
 import type { PreparedForm } from '../src/reauth/prepared-form';
 import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/ids';
 import { reauthFormMeta } from '../src/slack/metadata';
+import { NO_VALID_EMAIL_WORDS } from './customer-email';
 import { clip, escapeMrkdwn } from './text';
 
 export const REAUTH_TITLE = 'Reauthorization';
@@ -39,17 +41,7 @@ export function reauthFormView(form: ReauthForm, now: Date): ModalView {
       form.customerName,
       NAME_MAX_CHARS,
     ),
-    {
-      type: 'input',
-      block_id: BlockId.customerEmail,
-      label: plain('Email address'),
-      element: {
-        type: 'email_text_input',
-        action_id: ActionId.customerEmail,
-        ...(form.customerEmail?.trim() ? { initial_value: form.customerEmail.trim() } : {}),
-        placeholder: plain('jane@example.com'),
-      },
-    },
+    emailInput(form.customerEmail),
     textInput(BlockId.utility, ActionId.utility, 'Utility', form.utility, UTILITY_MAX_CHARS),
     {
       ...textInput(BlockId.note, ActionId.note, 'Personal note', form.note ?? null, NOTE_MAX_CHARS, true),
@@ -134,12 +126,35 @@ function textInput(
   };
 }
 
+/** Prefilled only with an address relink could send to; otherwise empty, saying why. */
+function emailInput(stored: string | null): InputBlock {
+  const email = stored?.trim() ?? '';
+  const valid = isValidEmail(email);
+  return {
+    type: 'input',
+    block_id: BlockId.customerEmail,
+    label: plain('Email address'),
+    element: {
+      type: 'email_text_input',
+      action_id: ActionId.customerEmail,
+      ...(valid ? { initial_value: email } : {}),
+      placeholder: plain('jane@example.com'),
+    },
+    ...(valid ? {} : { hint: plain(NO_VALID_EMAIL_HINT) }),
+  };
+}
+
+/** The email field's hint when there is no address to prefill. */
+export const NO_VALID_EMAIL_HINT = `${NO_VALID_EMAIL_WORDS}: enter the address the customer should get the request at.`;
+
 function sendAnywayInput(checked: boolean): InputBlock {
   const option = { text: plain('Send anyway'), value: SEND_ANYWAY_OPTION };
   return {
     type: 'input',
     block_id: BlockId.sendAnyway,
     label: plain('Send another request?'),
+    // Unticked is a valid answer: relink itself explains that sending inside the cooldown needs the tick.
+    optional: true,
     element: {
       type: 'checkboxes',
       action_id: ActionId.sendAnyway,

@@ -1,6 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { CallbackId } from '../src/slack/ids';
-import { escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn } from './text';
 
 export interface QueuedRequest {
   customerName: string;
@@ -19,7 +19,7 @@ export function requestQueuedView(q: QueuedRequest): ModalView {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:outbox_tray: The reauthorization request to *${escapeMrkdwn(q.customerName)}* (${escapeMrkdwn(q.email)}) is queued.`,
+          text: `:outbox_tray: The reauthorization request to *${escapeMrkdwn(clip(q.customerName, 150))}* (${escapeMrkdwn(clip(q.email, 254))}) is queued.`,
         },
       },
       {

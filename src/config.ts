@@ -1,3 +1,4 @@
+// Longer than 250 lines because it is the environment's one schema and one error (STYLE.md §7): every variable and its check read in one file.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -49,6 +50,48 @@ const envBoolean = (what: string) =>
       }),
     )
     .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+/**
+ * Where relink is reached from outside, e.g. `https://relink.example.com` (a path prefix is kept): the
+ * start of each workspace's webhook URL shown in Settings. Query and fragment have no place in it.
+ */
+const publicUrl = () =>
+  url('the address relink is reached at from outside, e.g. https://relink.example.com')
+    .refine((u) => !u.includes('?') && !u.includes('#'), {
+      error: 'must be relink’s address alone, without ?query or #fragment, e.g. https://relink.example.com',
+    })
+    .transform((u) => u.replace(/\/+$/, ''));
+
+const MAKE_A_KEY = 'make one with: openssl rand -base64 32';
+
+/**
+ * 32 bytes as 64 hex characters or as base64 (standard or URL-safe, padding optional), normalized to
+ * hex. Node's base64 decoder skips characters it does not know, so the alphabet is checked first.
+ */
+export function decodeEncryptionKey(text: string): string | null {
+  if (/^[0-9a-f]{64}$/i.test(text)) return text.toLowerCase();
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(text)) return null;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === 32 ? bytes.toString('hex') : null;
+}
+
+const encryptionKey = () =>
+  optional(
+    z
+      .string()
+      .trim()
+      .transform((text, ctx) => {
+        const hex = decodeEncryptionKey(text);
+        if (hex !== null) return hex;
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be 32 random bytes written as 64 hex characters or base64 (${MAKE_A_KEY})`,
+        });
+        return z.NEVER;
+      }),
+  );
+
+const retentionDays = (what: string) => wholeNumber(0, 36_500, `days to keep ${what}; 0 keeps them forever`);
 
 const dayList = z
   .string()
@@ -106,6 +149,16 @@ const schema = z
       24,
     ),
     EXPIRY_WARNING_DAYS: withDefault(dayList, '30,7,1'),
+
+    // Retention (README, "Retention"): days each kind of record is kept; 0 keeps it forever.
+    RETENTION_WEBHOOK_PAYLOAD_DAYS: withDefault(retentionDays('raw webhook payloads'), 30),
+    RETENTION_INBOX_OUTCOME_DAYS: withDefault(retentionDays('what became of each processed event'), 7),
+    RETENTION_PUBLISHED_OUTBOX_DAYS: withDefault(retentionDays('effects already shown in Slack'), 7),
+    RETENTION_AUDIT_DAYS: withDefault(retentionDays('audit history'), 400),
+
+    RELINK_ENCRYPTION_KEY: encryptionKey(),
+    RELINK_ENCRYPTION_KEY_PREVIOUS: encryptionKey(),
+    RELINK_PUBLIC_URL: optional(publicUrl()),
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -149,16 +202,48 @@ const schema = z
           'is required for OAuth installs (the install pages are served over HTTP)',
         );
       }
-      if (!env.SLACK_ALERT_CHANNEL) {
+      // With OAuth each workspace chooses its channel in the App Home's Settings.
+      if (!env.SLACK_ALERT_CHANNEL && !env.SLACK_CLIENT_ID) {
         problem('SLACK_ALERT_CHANNEL', 'is required: the channel id where notices are posted');
       }
     }
+    encryptionProblems(env, problem);
     if (env.SENDGRID_API_KEY && !env.SENDGRID_FROM_EMAIL) {
       problem('SENDGRID_FROM_EMAIL', 'is required with SENDGRID_API_KEY: the verified sender address');
     }
   });
 
 type ParsedEnvironment = z.output<typeof schema>;
+
+/** The key encrypts every workspace's tokens, so OAuth cannot run without one. */
+function encryptionProblems(
+  env: Pick<
+    ParsedEnvironment,
+    'SLACK_CLIENT_ID' | 'RELINK_ENCRYPTION_KEY' | 'RELINK_ENCRYPTION_KEY_PREVIOUS'
+  >,
+  problem: (variable: string, message: string) => void,
+): void {
+  const key = env.RELINK_ENCRYPTION_KEY;
+  const previous = env.RELINK_ENCRYPTION_KEY_PREVIOUS;
+  if (env.SLACK_CLIENT_ID && !key) {
+    problem(
+      'RELINK_ENCRYPTION_KEY',
+      `is required with SLACK_CLIENT_ID (OAuth install): it encrypts each workspace's tokens (${MAKE_A_KEY})`,
+    );
+  }
+  if (previous && !key) {
+    problem(
+      'RELINK_ENCRYPTION_KEY_PREVIOUS',
+      `is only read beside RELINK_ENCRYPTION_KEY: set the new key there (${MAKE_A_KEY})`,
+    );
+  }
+  if (previous && key === previous) {
+    problem(
+      'RELINK_ENCRYPTION_KEY_PREVIOUS',
+      `is the same key as RELINK_ENCRYPTION_KEY: to rotate, set a new key there (${MAKE_A_KEY})`,
+    );
+  }
+}
 
 const slackSection = (env: ParsedEnvironment) => {
   if (!env.SLACK_BOT_TOKEN && !env.SLACK_CLIENT_ID) return null;
@@ -182,7 +267,7 @@ const slackSection = (env: ParsedEnvironment) => {
 const toConfig = (env: ParsedEnvironment) => ({
   env: env.NODE_ENV,
   log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV !== 'production' },
-  http: { port: env.PORT },
+  http: { port: env.PORT, publicUrl: env.RELINK_PUBLIC_URL ?? null },
   database: { uri: env.MONGODB_URI ?? null, dataDir: env.DATA_DIR },
   slack: slackSection(env),
   sendgrid: env.SENDGRID_API_KEY
@@ -203,6 +288,16 @@ const toConfig = (env: ParsedEnvironment) => ({
   webhooks: { signingSecret: env.WEBHOOK_SIGNING_SECRET ?? null },
   reauth: { cooldownHours: env.REAUTH_COOLDOWN_HOURS },
   expiry: { warningDays: env.EXPIRY_WARNING_DAYS },
+  retention: {
+    webhookPayloadDays: env.RETENTION_WEBHOOK_PAYLOAD_DAYS,
+    inboxOutcomeDays: env.RETENTION_INBOX_OUTCOME_DAYS,
+    publishedOutboxDays: env.RETENTION_PUBLISHED_OUTBOX_DAYS,
+    auditDays: env.RETENTION_AUDIT_DAYS,
+  },
+  /** Keys as 64 hex characters (a frozen config cannot hold a Buffer); see src/store/secret-box.ts. */
+  encryption: env.RELINK_ENCRYPTION_KEY
+    ? { key: env.RELINK_ENCRYPTION_KEY, previousKey: env.RELINK_ENCRYPTION_KEY_PREVIOUS ?? null }
+    : null,
 });
 
 export type Config = Readonly<ReturnType<typeof toConfig>>;

@@ -1,5 +1,7 @@
 // Longer than 250 lines because it is the composition root: the whole build order, start to stop, reads in one file.
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
+import type { SendTimings } from './domain/send-attempt';
+import { DEFAULT_WHO_MAY_ACT } from './domain/workspace';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
 import { createHomeService } from './home/home-service';
@@ -8,7 +10,12 @@ import { healthRoute } from './http/health';
 import { metricsRoute } from './http/metrics';
 import { closeServer, createHttpServer, listen } from './http/server';
 import { missingSlackVariables, setupRoute } from './http/setup-page';
-import { genericWebhookRoute, sendgridWebhookRoute, utilityApiWebhookRoute } from './http/webhooks';
+import {
+  genericWebhookRoute,
+  sendgridWebhookRoute,
+  utilityApiWebhookRoute,
+  workspaceUtilityApiWebhookRoute,
+} from './http/webhooks';
 import { createExpiryChecks } from './ingest/expiry-checks';
 import { createInboxProcessor } from './ingest/inbox-processor';
 import { createUtilityApiReconciler } from './ingest/reconcile';
@@ -20,13 +27,24 @@ import { createUtilityApiClient } from './platforms/utilityapi/client';
 import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
 import { createRequestSender } from './reauth/request-sender';
+import { createSlackPeople } from './slack/access/slack-people';
 import { createSlackApp } from './slack/app';
+import { boltLogger } from './slack/bolt-logger';
+import { installStoresFor } from './slack/installation-store';
 import { registerListeners } from './slack/listeners';
-import { createNoticePublisher, publisherClient } from './slack/notice-publisher';
+import { createNoticePublisher } from './slack/notice-publisher';
+import { botClients, createSettingsAdmins } from './slack/settings-admins';
+import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
+import { workspaceSlack } from './slack/workspace-slack';
 import { type Database, openDatabase } from './store/database';
+import { createRefusalStore } from './store/refusals';
+import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
 import { createWorklistSource } from './store/worklist-source';
+import { openWorkspaceStores } from './store/workspace-stores';
 import { createWorklist } from './worklist/worklist';
+import { createWorkspaceDirectory } from './workspaces/directory';
+import { createSettingsService } from './workspaces/settings-service';
 
 export interface RunningRelink {
   readonly port: number;
@@ -39,6 +57,10 @@ export interface StartOptions {
   clock?: () => Date;
   jobIntervals?: Partial<JobIntervals>;
   processEvery?: number | string;
+  /** Shorter send deadlines (claims, the wait for SendGrid's event) and mail timeout, for tests. */
+  send?: { timings?: Partial<SendTimings>; mailTimeoutMs?: number };
+  /** The embedded database could not be restarted; default: exit 1 for a supervisor (tests observe it). */
+  onDatabaseLost?: (err: Error) => void;
 }
 
 type Services = Awaited<ReturnType<typeof buildServices>>;
@@ -52,6 +74,7 @@ async function buildServices(
   database: Database,
   pipeline: Pipeline,
   clock: () => Date,
+  send: StartOptions['send'] = {},
 ) {
   const worklist = createWorklist({
     source: createWorklistSource(database.connection),
@@ -63,12 +86,36 @@ async function buildServices(
     log,
   });
   const stores = await openStores(database.connection, worklist.listeners);
+  const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
   const { authorizations, requests, inbox } = stores;
   await inbox.requeueOrphans();
-  const utilityapi = config.utilityapi.token
-    ? createUtilityApiClient({ baseUrl: config.utilityapi.url, token: config.utilityapi.token, log })
+  const utilityApiClient = (token: string) =>
+    createUtilityApiClient({ baseUrl: config.utilityapi.url, token, log });
+  const oauth = Boolean(config.slack?.oauth);
+  const directory = createWorkspaceDirectory({
+    mode: oauth ? 'oauth' : 'single',
+    store: workspaceStores.workspaces,
+    defaults: {
+      alertChannel: config.slack?.alertChannel || null,
+      whoMayAct: DEFAULT_WHO_MAY_ACT,
+      cooldownHours: config.reauth.cooldownHours,
+      expiryWarningDays: config.expiry.warningDays,
+    },
+    // Single-workspace mode's tokens; with OAuth each workspace installs and connects its own.
+    env: {
+      botToken: oauth ? null : (config.slack?.botToken ?? null),
+      utilityapi: !oauth && config.utilityapi.token ? utilityApiClient(config.utilityapi.token) : null,
+    },
+    utilityApiClient,
+  });
+  const { utilityapi } = directory;
+  const mailer = config.sendgrid
+    ? createMailer({
+        config: config.sendgrid,
+        log,
+        ...(send.mailTimeoutMs ? { timeoutMs: send.mailTimeoutMs } : {}),
+      })
     : null;
-  const mailer = config.sendgrid ? createMailer({ config: config.sendgrid, log }) : null;
   const sender = createRequestSender({
     requests,
     authorizations,
@@ -77,6 +124,9 @@ async function buildServices(
     senderName: config.sendgrid?.fromName ?? 'relink',
     clock,
     log,
+    claims: stores.sendClaims,
+    timings: send.timings,
+    pipeline,
   });
   pipeline.define('sendRequests', async () => {
     await sender.sendDue();
@@ -85,7 +135,7 @@ async function buildServices(
   const reauth = createReauthService({
     authorizations,
     requests,
-    cooldownHours: config.reauth.cooldownHours,
+    cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
     clock,
     pipeline,
   });
@@ -95,17 +145,50 @@ async function buildServices(
     utilityapi,
     log,
     clock,
-    deliveryReports: createDeliveryReports({ requests }),
+    deliveryReports: createDeliveryReports({ requests, claims: stores.sendClaims }),
   });
   pipeline.define('processInbox', () => inboxProcessor.drain());
-  const expiry = createExpiryChecks({ authorizations, warningDays: config.expiry.warningDays, clock, log });
-  const reconcile = utilityapi
-    ? createUtilityApiReconciler({ utilityapi, authorizations, clock, log })
-    : null;
+  const expiry = createExpiryChecks({
+    authorizations,
+    warningDaysInUse: () => directory.expiryWarningDaysInUse(),
+    warningDaysOf: async (workspaceId) => (await directory.settings(workspaceId)).expiryWarningDays,
+    clock,
+    log,
+  });
+  const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, clock, log });
   const noticeData = createNoticeData({ authorizations, requests });
-  const home = createHomeService({ worklist, homeState: stores.homeState, clock });
+  // Settings (App Home): who is an admin is asked of Slack through the access guard's cached lookups.
+  const people = createSlackPeople({ logger: boltLogger(log) });
+  const settingsService = createSettingsService({
+    store: workspaceStores.workspaces,
+    directory,
+    canStoreSecrets: config.encryption !== null,
+    utilityApiFromEnv: !oauth && config.utilityapi.token !== null,
+    publicUrl: config.http.publicUrl,
+    clock,
+    log,
+  });
+  const settingsAdmins = createSettingsAdmins({
+    people,
+    installerOf: settingsService.installerOf,
+    clientFor: botClients({
+      botToken: directory.botToken,
+      slackApiUrl: config.slack?.apiUrl ?? 'https://slack.com/api/',
+    }),
+    log,
+  });
+  const home = createHomeService({
+    worklist,
+    homeState: stores.homeState,
+    clock,
+    viewerIsAdmin: settingsAdmins.viewerIsAdmin,
+  });
   return {
     ...stores,
+    ...workspaceStores,
+    refusals: createRefusalStore(database.connection),
+    retention: createRetention({ ...stores, settings: config.retention, log }),
+    directory,
     pipeline,
     utilityapi,
     inboxProcessor,
@@ -116,6 +199,9 @@ async function buildServices(
     noticeData,
     worklist,
     home,
+    people,
+    settingsService,
+    settingsAdmins,
   };
 }
 
@@ -133,27 +219,40 @@ async function buildSlack(
 ) {
   const slackConfig = config.slack;
   if (!slackConfig || missingSlackVariables(slackConfig).length > 0) return null;
-  const slack = createSlackApp({ config: slackConfig, log });
+  const slack = createSlackApp({
+    config: slackConfig,
+    log,
+    ...installStoresFor({ oauth: slackConfig.oauth, ...services, clock }),
+  });
+  const mode = slackConfig.oauth ? 'oauth' : 'single';
+  const workspaceOfInstalledTeam = workspaceOfTeam(mode);
   registerListeners(slack.app, {
+    workspaceOf: workspaceOf(mode),
+    access: {
+      people: services.people,
+      // The guard hears the installation's team; the workspace is that team (OAuth) or the single one.
+      settingsFor: (teamId) => services.directory.settings(workspaceOfInstalledTeam(teamId)),
+      refusals: services.refusals,
+    },
     reauth: services.reauth,
     home: services.home,
     worklist: services.worklist,
+    // Through the directory, which forgets its cached read of a workspace that removed relink.
+    installations: services.directory,
+    settings: { service: services.settingsService, admins: services.settingsAdmins },
     sender: { name: config.sendgrid?.fromName ?? 'relink', email: config.sendgrid?.fromEmail ?? '' },
     clock,
     log,
   });
-  const publisher = slackConfig.botToken
-    ? createNoticePublisher({
-        outbox: services.outbox,
-        notices: services.notices,
-        noticeData: services.noticeData,
-        client: publisherClient(slackConfig.botToken, { slackApiUrl: slackConfig.apiUrl, log }),
-        channel: slackConfig.alertChannel,
-        clock,
-        log: log.child({ component: 'notice-publisher' }),
-      })
-    : null;
-  if (publisher) pipeline.define('publishNotices', () => publisher.publishPending());
+  const publisher = createNoticePublisher({
+    outbox: services.outbox,
+    notices: services.notices,
+    noticeData: services.noticeData,
+    slackFor: workspaceSlack({ directory: services.directory, slackApiUrl: slackConfig.apiUrl, log }),
+    clock,
+    log: log.child({ component: 'notice-publisher' }),
+  });
+  pipeline.define('publishNotices', () => publisher.publishPending());
   return slack;
 }
 
@@ -175,41 +274,58 @@ export async function startRelink(
     );
   }
 
-  const database = await openDatabase({ uri: config.database.uri, dataDir: config.database.dataDir, log });
-  const pipeline = createPipeline(log);
-  const services = await buildServices(config, log, database, pipeline, clock);
-  services.worklist.start();
-  const scheduler = createScheduler({
-    connection: database.connection,
+  const database = await openDatabase({
+    uri: config.database.uri,
+    dataDir: config.database.dataDir,
     log,
-    processEvery: options.processEvery,
+    onLost: options.onDatabaseLost ?? exitForSupervisor(log),
   });
-  const slack = await buildSlack(config, log, services, pipeline, clock);
-  await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
-  await slack?.start();
+  // From here on, a failure (a port in use, Slack refusing the token, a store that cannot start) undoes
+  // what was started, newest first, and is rethrown: nothing may keep a failed start's process alive.
+  const undo = undoStack(log);
+  undo.push('database', () => database.close());
+  const started = await (async () => {
+    const pipeline = createPipeline(log);
+    const services = await buildServices(config, log, database, pipeline, clock, options.send);
+    undo.push('sender', () => services.sender.stop());
+    services.worklist.start();
+    undo.push('worklist', () => services.worklist.stop());
+    const scheduler = createScheduler({
+      connection: database.connection,
+      log,
+      processEvery: options.processEvery,
+    });
+    undo.push('scheduler', () => scheduler.stop());
+    const slack = await buildSlack(config, log, services, pipeline, clock);
+    if (slack) undo.push('slack', () => slack.stop());
+    await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
+    // A crash leaves agenda's lock on a job that was running for the lock's lifetime (10 minutes): the
+    // sends it interrupted are looked at now instead, so they are settled within 60 s (issue 12).
+    void pipeline.run('sendRequests');
+    await slack?.start();
 
-  const webhookDeps = { inbox: services.inbox, clock, log, pipeline };
-  const server = createHttpServer({
-    routes: [
-      healthRoute({ database }),
-      metricsRoute({ gauges: backlogGauges(services) }),
-      setupRoute({ missing: missingSlack }),
-      utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
-      genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
-      sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
-      ...(slack?.routes ?? []),
-    ],
-    log,
-  });
-  let port: number;
-  try {
-    port = await listen(server, config.http.port);
-  } catch (err) {
-    await slack?.stop();
-    await scheduler.stop();
-    await database.close();
+    const webhookDeps = { inbox: services.inbox, clock, log, pipeline, database };
+    const server = createHttpServer({
+      routes: [
+        healthRoute({ database }),
+        metricsRoute({ gauges: backlogGauges(services) }),
+        setupRoute({ missing: missingSlack }),
+        utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
+        // Each workspace's own UtilityAPI account, at the URL its Settings show.
+        workspaceUtilityApiWebhookRoute({ ...webhookDeps, accountAt: services.directory.accountAt }),
+        genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
+        sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
+        ...(slack?.routes ?? []),
+      ],
+      log,
+    });
+    const port = await listen(server, config.http.port);
+    return { services, scheduler, slack, server, port };
+  })().catch(async (err: unknown) => {
+    await undo.run();
     throw err;
-  }
+  });
+  const { services, scheduler, slack, server, port } = started;
   log.info({ port, database: config.database.uri ? 'external' : 'embedded' }, 'relink is up');
 
   let stopping: Promise<void> | null = null;
@@ -219,14 +335,40 @@ export async function startRelink(
     stop() {
       stopping ??= (async () => {
         await closeServer(server);
+        services.sender.stop();
         await slack?.stop();
-        services.worklist.stop();
+        await services.worklist.stop();
         // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
         await scheduler.drain({ timeout: 10_000, closeConnection: false });
         await database.close();
         log.info('relink stopped');
       })();
       return stopping;
+    },
+  };
+}
+
+/** relink never runs on without its database: exit non-zero so a supervisor starts it again. */
+const exitForSupervisor = (log: Logger) => (err: Error) => {
+  log.fatal({ err }, 'the database is gone; exiting so a supervisor restarts relink');
+  log.flush?.();
+  process.exit(1);
+};
+
+/** What a failed start must undo, in the order it was started; `run` undoes it newest first. */
+function undoStack(log: Logger) {
+  const steps: { what: string; undo: () => unknown }[] = [];
+  return {
+    push(what: string, undo: () => unknown): void {
+      steps.push({ what, undo });
+    },
+    async run(): Promise<void> {
+      for (const { what, undo } of steps.reverse()) {
+        // One step failing must not leave the later ones (the database last) running.
+        await Promise.resolve()
+          .then(undo)
+          .catch((err: unknown) => log.error({ err, what }, 'could not undo a failed start'));
+      }
     },
   };
 }
@@ -247,10 +389,11 @@ async function main(): Promise<void> {
   try {
     relink = await startRelink(config, log);
   } catch (err) {
+    // startRelink has undone what it started; exiting now also covers anything a library left
+    // running (agenda keeps a 5-minute timer per job run), so a failed start never lingers.
     log.fatal({ err }, 'relink could not start');
     log.flush?.();
-    process.exitCode = 1;
-    return;
+    process.exit(1);
   }
   const shutdown = (signal: string) => {
     log.info({ signal }, 'shutting down');

@@ -102,7 +102,7 @@ describe('loadConfig', () => {
     ],
     [
       'half an OAuth install',
-      { ...slackHttp, SLACK_CLIENT_ID: '123.456' },
+      { ...slackHttp, SLACK_CLIENT_ID: '123.456', RELINK_ENCRYPTION_KEY: 'ab'.repeat(32) },
       [
         'SLACK_CLIENT_SECRET is required with the other SLACK_CLIENT_* variables (OAuth install)',
         'SLACK_STATE_SECRET is required with the other SLACK_CLIENT_* variables (OAuth install)',
@@ -207,5 +207,126 @@ describe('readEnvironment', () => {
   it('works without a .env file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relink-env-'));
     expect(readEnvironment(dir).PATH).toBe(process.env.PATH);
+  });
+});
+
+describe('RELINK_ENCRYPTION_KEY', () => {
+  const oauth = {
+    ...slackHttp,
+    SLACK_BOT_TOKEN: '',
+    SLACK_CLIENT_ID: '1234567890.1234567890',
+    SLACK_CLIENT_SECRET: 'client-secret',
+    SLACK_STATE_SECRET: 'state-secret-0123456789',
+  };
+  const bytes = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+  const hex = bytes.toString('hex');
+
+  it.each([
+    ['64 hex characters', hex.toUpperCase()],
+    ['base64, as openssl rand -base64 32 prints it', bytes.toString('base64')],
+    ['base64url without padding', bytes.toString('base64url')],
+  ])('reads a key written as %s, handed on as hex', (_how, key) => {
+    expect(loadConfig({ ...oauth, RELINK_ENCRYPTION_KEY: key }).encryption).toEqual({
+      key: hex,
+      previousKey: null,
+    });
+  });
+
+  it('is one clear problem, with how to make a key, when OAuth is configured without it', () => {
+    expect(problemsOf(oauth)).toEqual([
+      "RELINK_ENCRYPTION_KEY is required with SLACK_CLIENT_ID (OAuth install): it encrypts each workspace's tokens (make one with: openssl rand -base64 32)",
+    ]);
+  });
+
+  it.each([
+    ['too short', bytes.subarray(0, 16).toString('base64')],
+    ['too long', Buffer.concat([bytes, bytes]).toString('base64')],
+    ['not base64', 'this is not a key at all, not even close!!'],
+    ['63 hex characters', hex.slice(1)],
+  ])('refuses a key that is %s without echoing it', (_what, key) => {
+    const problems = problemsOf({ ...oauth, RELINK_ENCRYPTION_KEY: key });
+    expect(problems).toEqual([
+      'RELINK_ENCRYPTION_KEY must be 32 random bytes written as 64 hex characters or base64 (make one with: openssl rand -base64 32)',
+    ]);
+    expect(problems.join()).not.toContain(key);
+  });
+
+  it('takes a previous key for rotation, but not alone, not equal to the key, not malformed', () => {
+    const previous = Buffer.alloc(32, 7).toString('base64');
+    expect(
+      loadConfig({ ...oauth, RELINK_ENCRYPTION_KEY: hex, RELINK_ENCRYPTION_KEY_PREVIOUS: previous })
+        .encryption,
+    ).toEqual({ key: hex, previousKey: Buffer.alloc(32, 7).toString('hex') });
+    expect(problemsOf({ RELINK_ENCRYPTION_KEY_PREVIOUS: previous })).toEqual([
+      'RELINK_ENCRYPTION_KEY_PREVIOUS is only read beside RELINK_ENCRYPTION_KEY: set the new key there (make one with: openssl rand -base64 32)',
+    ]);
+    expect(
+      problemsOf({
+        ...oauth,
+        RELINK_ENCRYPTION_KEY: hex,
+        RELINK_ENCRYPTION_KEY_PREVIOUS: bytes.toString('base64'),
+      }),
+    ).toEqual([
+      'RELINK_ENCRYPTION_KEY_PREVIOUS is the same key as RELINK_ENCRYPTION_KEY: to rotate, set a new key there (make one with: openssl rand -base64 32)',
+    ]);
+    expect(problemsOf({ RELINK_ENCRYPTION_KEY: hex, RELINK_ENCRYPTION_KEY_PREVIOUS: 'short' })).toEqual([
+      expect.stringMatching(/^RELINK_ENCRYPTION_KEY_PREVIOUS must be 32 random bytes/),
+    ]);
+  });
+
+  it('is optional without OAuth', () => {
+    expect(loadConfig(slackHttp).encryption).toBeNull();
+  });
+});
+
+describe('RELINK_PUBLIC_URL', () => {
+  it('is unset by default: Settings then show the webhook path alone', () => {
+    expect(loadConfig({}).http.publicUrl).toBeNull();
+  });
+
+  it('keeps an http(s) address and its path prefix, without the trailing slash', () => {
+    expect(loadConfig({ RELINK_PUBLIC_URL: 'https://relink.example.com/' }).http.publicUrl).toBe(
+      'https://relink.example.com',
+    );
+    expect(loadConfig({ RELINK_PUBLIC_URL: 'http://10.0.0.5:3000/relink' }).http.publicUrl).toBe(
+      'http://10.0.0.5:3000/relink',
+    );
+  });
+
+  it.each([
+    ['relink.example.com', 'must be an http(s) URL'],
+    ['ftp://relink.example.com', 'must be an http(s) URL'],
+    ['https://relink.example.com/?x=1', 'without ?query or #fragment'],
+  ])('refuses %s with one problem that says what is wanted', (value, words) => {
+    const problems = problemsOf({ RELINK_PUBLIC_URL: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^RELINK_PUBLIC_URL /);
+    expect(problems[0]).toContain(words);
+  });
+});
+
+describe('retention periods', () => {
+  it('default to 30 days of payloads, 7 of outcomes and published outbox entries, 400 of audit', () => {
+    expect(loadConfig({}).retention).toEqual({
+      webhookPayloadDays: 30,
+      inboxOutcomeDays: 7,
+      publishedOutboxDays: 7,
+      auditDays: 400,
+    });
+  });
+
+  it('take whole days, 0 meaning forever', () => {
+    const config = loadConfig({ RETENTION_WEBHOOK_PAYLOAD_DAYS: '0', RETENTION_AUDIT_DAYS: '3650' });
+    expect(config.retention).toMatchObject({ webhookPayloadDays: 0, auditDays: 3650 });
+  });
+
+  it('refuses anything else, saying what the number is for', () => {
+    const problems = problemsOf({
+      RETENTION_INBOX_OUTCOME_DAYS: '-1',
+      RETENTION_PUBLISHED_OUTBOX_DAYS: 'a week',
+    });
+    expect(problems).toHaveLength(2);
+    expect(problems.join('\n')).toMatch(/^RETENTION_INBOX_OUTCOME_DAYS must be at least 0 \(days to keep/m);
+    expect(problems.join('\n')).toMatch(/^RETENTION_PUBLISHED_OUTBOX_DAYS must be a whole number/m);
   });
 });

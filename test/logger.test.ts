@@ -29,12 +29,12 @@ describe('the logger', () => {
     expect(JSON.parse(line).config.apiKey).toBe('[Redacted]');
   });
 
-  it('masks customer emails but keeps the domain', () => {
+  it('masks customer emails, domain included, keeping only the first letters and the TLD', () => {
     const { log, lines } = capture();
     log.info({ email: 'jane.doe@example.com', customer: { email: 'bob@utility.org' } }, 'reauth requested');
     const entry = JSON.parse(lines.join(''));
-    expect(entry.email).toBe('j***@example.com');
-    expect(entry.customer.email).toBe('b***@utility.org');
+    expect(entry.email).toBe('j***@e***.com');
+    expect(entry.customer.email).toBe('b***@u***.org');
     expect(lines.join('')).not.toContain('jane.doe@');
   });
 });

@@ -1,5 +1,6 @@
 import { ObjectId } from 'mongodb';
 import type { AuthorizationState } from '../../src/domain/authorization';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { RunningRelink } from '../../src/main';
 import { SlackPath } from '../../src/slack/receivers';
 import { connect, databaseNameOf } from '../../src/store/database';
@@ -89,6 +90,8 @@ function authorizationDoc(i: number, next: () => number, now: number) {
   const createdAt = daysAgo(400);
   return {
     _id: new ObjectId(),
+    // relink runs single-workspace here: its one workspace.
+    workspaceId: SINGLE_WORKSPACE_ID,
     source: 'utilityapi',
     externalId: `bench-home-${i}`,
     customer,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { utilityApiSignature } from '../../src/platforms/utilityapi/webhook';
 import { connect, databaseNameOf } from '../../src/store/database';
@@ -140,6 +141,7 @@ async function baseline(relink: RunningRelink, sample: BenchEvent[]): Promise<nu
   const docs = Array.from({ length: EVENTS }, (_, i) => {
     const payload = sample[i % sample.length] as BenchEvent;
     return {
+      workspaceId: SINGLE_WORKSPACE_ID,
       source: 'utilityapi',
       eventId: `baseline-${i}`,
       type: payload.type,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { Types } from 'mongoose';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { closeServer, createHttpServer, listen } from '../../src/http/server';
 import type { RunningRelink } from '../../src/main';
 import { createSlackApp, type SlackApp } from '../../src/slack/app';
@@ -181,7 +182,11 @@ async function seed(relink: RunningRelink): Promise<string[]> {
   for (let i = 0; i < AUTHORIZATIONS; i++) {
     const now = new Date();
     const result = await relink.services.authorizations.applyByKey(
-      { source: 'utilityapi', externalId: new Types.ObjectId().toHexString() },
+      {
+        workspaceId: SINGLE_WORKSPACE_ID,
+        source: 'utilityapi',
+        externalId: new Types.ObjectId().toHexString(),
+      },
       {
         event: observedEvent('bad_login', now),
         customer: { name: `Bench Customer ${i + 1}`, email: `customer${i + 1}@example.com`, utility: 'PG&E' },

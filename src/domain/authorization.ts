@@ -6,6 +6,13 @@
 export const AUTHORIZATION_SOURCES = ['utilityapi', 'webhook'] as const;
 export type AuthorizationSource = (typeof AUTHORIZATION_SOURCES)[number];
 
+/** How a platform knows an authorization, within one workspace's account on that platform. */
+export interface PlatformKey {
+  workspaceId: string;
+  source: AuthorizationSource;
+  externalId: string;
+}
+
 export const AUTHORIZATION_STATES = [
   'pending',
   'active',

@@ -31,6 +31,12 @@ export type RelinkErrorCode =
   | 'store_inconsistent'
   | 'store_contention'
   | 'embedded_db_unavailable'
+  // Workspaces and the secrets stored for them (src/store/workspaces.ts, src/store/secret-box.ts).
+  | 'encryption_key_invalid'
+  | 'encryption_key_missing'
+  | 'secret_unreadable'
+  | 'workspace_not_found'
+  | 'workspace_uninstalled'
   // Slack: startup, payloads and answers, button values and private_metadata (src/slack).
   | 'slack_misconfigured'
   | 'slack_auth_failed'

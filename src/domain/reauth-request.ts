@@ -45,7 +45,9 @@ export type RequestEffect =
   | { type: 'request.queued'; requestId: string; requestedBy: string }
   | { type: 'request.sent'; requestId: string; sentTo: string; at: Date }
   | { type: 'request.failed'; requestId: string; code: RelinkErrorCode; message: string | null }
-  | { type: 'request.bounced'; requestId: string; sentTo: string };
+  | { type: 'request.bounced'; requestId: string; sentTo: string }
+  /** SendGrid may or may not have taken the email, and has not said: a person decides (Send again). */
+  | { type: 'request.unconfirmed'; requestId: string; sentTo: string };
 
 export type OutboxEffect = Effect | RequestEffect;
 

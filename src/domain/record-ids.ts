@@ -1,4 +1,4 @@
-import type { AuthorizationSource } from './authorization';
+import type { PlatformKey } from './authorization';
 import type { RequestEffect } from './reauth-request';
 
 /**
@@ -12,8 +12,8 @@ export const auditEventId = (authorizationId: string, version: number): string =
   `${authorizationId}:${version}`;
 
 /** The key a platform knows an authorization by: inserting it claims the authorization. */
-export const authorizationKeyId = (source: AuthorizationSource, externalId: string): string =>
-  `${source}:${externalId}`;
+export const authorizationKeyId = (key: PlatformKey): string =>
+  `${key.workspaceId}:${key.source}:${key.externalId}`;
 
 /** Outbox entries: what must reach Slack, one entry per thing that happened. */
 export const OutboxId = {
@@ -24,6 +24,9 @@ export const OutboxId = {
   requestBounced: (requestId: string): string => `request:${requestId}:bounced`,
   /** One per failed attempt series: a Retry that fails again says so again. */
   requestFailed: (requestId: string, attempt: number): string => `request:${requestId}:failed:${attempt}`,
+  /** One per unconfirmed attempt: a Send again that cannot be confirmed either says so again. */
+  requestUnconfirmed: (requestId: string, attempt: number): string =>
+    `request:${requestId}:unconfirmed:${attempt}`,
   /** The entry of a request's effect; `attempt` is the send attempt a failure ends. */
   requestEffect: (effect: RequestEffect, attempt: number): string => {
     switch (effect.type) {
@@ -35,8 +38,31 @@ export const OutboxId = {
         return OutboxId.requestBounced(effect.requestId);
       case 'request.failed':
         return OutboxId.requestFailed(effect.requestId, attempt);
+      case 'request.unconfirmed':
+        return OutboxId.requestUnconfirmed(effect.requestId, attempt);
     }
   },
+} as const;
+
+/**
+ * Records of sending one email (`send_attempts`). `subject` names what is sent: a reauth request's
+ * own email is its request id ({@link SendSubject}); anything else that emails (a reminder) names
+ * itself there, so its attempts never collide with the request's.
+ */
+export const SendAttemptId = {
+  /** Inserting it claims attempt `attempt`: only its claimer may go on to call SendGrid. */
+  claim: (subject: string, attempt: number): string => `${subject}:${attempt}`,
+  /**
+   * The attempt's call, written just before SendGrid is called, or instead as "abandoned" once its
+   * time to call ran out: one id, so an attempt is either called or abandoned, never both.
+   */
+  call: (subject: string, attempt: number): string => `${subject}:${attempt}:call`,
+} as const;
+
+/** What one series of send attempts sends. */
+export const SendSubject = {
+  /** The reauth request's email. */
+  request: (requestId: string): string => requestId,
 } as const;
 
 /** Slack messages relink posts, claimed before posting so no message is posted twice. */
@@ -46,3 +72,10 @@ export const NoticeId = {
   /** The thread reply an outbox entry adds under its notice. */
   reply: (outboxId: string): string => `reply:${outboxId}`,
 } as const;
+
+/**
+ * The audit event of a refused interaction (`access.refused`). `interactionKey` is the same in Slack's
+ * retries of one interaction (a digest of its trigger_id or event_id), so a retry records nothing new.
+ */
+export const refusalAuditId = (actor: string, interactionKey: string): string =>
+  `refused:${actor}:${interactionKey}`;

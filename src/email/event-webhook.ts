@@ -78,6 +78,8 @@ const sendgridEvent = z.object({
   email: z.string().optional(),
   // Custom args come back as top-level fields of each event.
   relink_request_id: z.string().optional(),
+  /** The send attempt the event is about (a custom arg, so a string); absent on older emails. */
+  relink_attempt: z.string().optional(),
   reason: z.string().optional(),
   /** On `bounce`: `bounce` or `blocked` (SendGrid reports a block as a bounce event of type blocked). */
   type: z.string().optional(),

@@ -6,6 +6,11 @@ export interface HomeServiceDeps {
   worklist: Worklist;
   homeState: HomeStateStore;
   clock: () => Date;
+  /**
+   * Whether the viewer may change the workspace's Settings (admins and the installer), for the
+   * Settings button; false when absent. Never throws: unsure is false.
+   */
+  viewerIsAdmin?: (workspaceId: string, userId: string) => Promise<boolean>;
 }
 
 /** What a click on the Home asks for. Tab and search start again at page 1. */
@@ -30,6 +35,8 @@ export interface HomeData {
   /** Latest request per authorization, keyed by hex id; absent means none was ever sent. */
   lastRequests: ReadonlyMap<string, WorklistRequest>;
   now: Date;
+  /** Shows the Settings button (the Settings listeners check again when it is used). */
+  viewerIsAdmin?: boolean;
 }
 
 export interface PreparedHome {
@@ -42,21 +49,26 @@ export interface PreparedHome {
 export function createHomeService(deps: HomeServiceDeps) {
   return {
     /** What to publish as one user's Home, after applying `change`; the state shown is saved. */
-    async prepare(teamId: string, userId: string, change?: HomeChange): Promise<PreparedHome> {
+    async prepare(workspaceId: string, userId: string, change?: HomeChange): Promise<PreparedHome> {
       const now = deps.clock();
-      const from = change?.shown ?? (await deps.homeState.get(teamId, userId));
+      // Asked alongside the worklist reads; Slack's answer is usually the access guard's cached one.
+      const viewerIsAdmin = Promise.resolve(deps.viewerIsAdmin?.(workspaceId, userId) ?? false).catch(
+        () => false,
+      );
+      const from = change?.shown ?? (await deps.homeState.get(workspaceId, userId));
       const wanted = applyChange(from, change);
-      const counts = await deps.worklist.counts(now);
-      const page = await deps.worklist.page(wanted.tab, {
+      const counts = await deps.worklist.counts(workspaceId, now);
+      const page = await deps.worklist.page(workspaceId, wanted.tab, {
         now,
         page: wanted.page,
         search: wanted.search,
       });
-      const lastRequests = deps.worklist.lastRequestsFor(page.items);
+      const lastRequests = deps.worklist.lastRequestsFor(workspaceId, page.items);
       const state: HomeState = { ...wanted, page: page.page };
       // A plain opening changes nothing worth a write unless the remembered page no longer exists.
-      if (change || state.page !== from.page) await deps.homeState.set(teamId, userId, state, now);
-      return { data: { tab: state.tab, counts, page, search: state.search, lastRequests, now }, state };
+      if (change || state.page !== from.page) await deps.homeState.set(workspaceId, userId, state, now);
+      const data = { tab: state.tab, counts, page, search: state.search, lastRequests, now };
+      return { data: { ...data, viewerIsAdmin: await viewerIsAdmin }, state };
     },
   };
 }

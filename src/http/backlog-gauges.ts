@@ -21,6 +21,11 @@ export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: Re
     read: () => deps.outbox.countPending(),
   },
   {
+    name: 'relink_outbox_parked',
+    help: 'Effects Slack refused for good, parked until retried (see the log for each reason).',
+    read: () => deps.outbox.countParked(),
+  },
+  {
     name: 'relink_requests_queued',
     help: 'Reauth requests waiting to be sent.',
     read: () => deps.requests.countByStatus('queued'),

@@ -45,6 +45,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(payload),
+    // A 413 is answered before the body was read: closing tells the client to stop sending, where a
+    // kept-alive connection would sit with the rest of the body unread until a timeout.
+    ...(status === 413 ? { connection: 'close' } : {}),
   });
   res.end(payload);
 }

@@ -6,22 +6,29 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promis
 
 export interface Route {
   method: 'GET' | 'POST';
+  /** Matched exactly, or as a prefix (ending in `/`) when `prefix` is set: a path with an id in it. */
   path: string;
+  prefix?: true;
   handler: RouteHandler;
 }
 
 /**
- * One HTTP server for everything relink serves (Slack, webhooks, health), routed by exact path.
+ * One HTTP server for everything relink serves (Slack, webhooks, health), routed by exact path (or by prefix, for paths that carry an id).
  * A handler may throw {@link HttpError} for a deliberate answer; anything else is a logged 500.
  */
 export function createHttpServer(options: { routes: Route[]; log: Logger }): Server {
   const routes = new Map(options.routes.map((r) => [`${r.method} ${r.path}`, r.handler]));
   const knownPaths = new Set(options.routes.map((r) => r.path));
+  const prefixed = options.routes.filter((r) => r.prefix);
+  const find = (method: string | undefined, path: string) =>
+    routes.get(`${method} ${path}`) ??
+    prefixed.find((r) => r.method === method && path.startsWith(r.path) && path.length > r.path.length)
+      ?.handler;
   const log = options.log.child({ component: 'http' });
 
   return createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    const handler = routes.get(`${req.method} ${path}`);
+    const handler = find(req.method, path);
     if (!handler) {
       const status = knownPaths.has(path) ? 405 : 404;
       sendJson(res, status, { error: status === 405 ? 'method not allowed' : 'not found' });

@@ -16,7 +16,7 @@ export function missingSlackVariables(slack: Config['slack'] | null): string[] {
   if (!slack?.signingSecret && !slack?.appToken) {
     missing.push('SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode)');
   }
-  if (!slack?.alertChannel) missing.push('SLACK_ALERT_CHANNEL');
+  if (!slack?.alertChannel && !slack?.oauth) missing.push('SLACK_ALERT_CHANNEL');
   return missing;
 }
 

@@ -1,5 +1,6 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
 import { parseSendgridEvents, SendgridWebhookHeader, verifySendgridSignature } from '../email/event-webhook';
 import type { Logger } from '../logger';
 import type { Pipeline } from '../pipeline';
@@ -16,6 +17,7 @@ import {
   UtilityApiWebhookError,
   verifyUtilityApiSignature,
 } from '../platforms/utilityapi/webhook';
+import { type Database, isDatabaseUnavailable } from '../store/database';
 import type { Inbox, IncomingEvent } from '../store/inbox';
 import { HttpError, parseJson, readRawBody, sendJson } from './body';
 import type { Route } from './server';
@@ -26,7 +28,12 @@ export interface WebhookDeps {
   log: Logger;
   /** Told once events are stored, so they are processed now rather than at the next job run. */
   pipeline: Pick<Pipeline, 'eventsStored'>;
+  /** While it says no, events are refused with 503 at once: the platform retries later. */
+  database: Pick<Database, 'isAvailable'>;
 }
+
+/** Seconds a platform is asked to wait after a 503: the embedded database restarts within seconds. */
+export const RETRY_AFTER_SECONDS = 30;
 
 /** What differs between webhooks; everything else is {@link webhookRoute}'s fixed order. */
 interface WebhookSpec {
@@ -54,7 +61,7 @@ function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
       const rawBody = await readRawBody(req);
       spec.verify(req, rawBody);
       const events = spec.parse(rawBody);
-      const result = await deps.inbox.store(events, deps.clock());
+      const result = await storeOrRefuse(deps, events, res);
       log.info({ ...result, events: events.length }, 'webhook events stored');
       sendJson(res, 200, result);
       if (result.stored > 0) deps.pipeline.eventsStored();
@@ -62,16 +69,74 @@ function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
   };
 }
 
+/**
+ * Stores the events, or answers 503 with Retry-After when the database cannot take them (restarting,
+ * failing over): the platform delivers again later, and the inbox's unique key makes a delivery that
+ * was stored after all a duplicate then, so nothing is lost and nothing is stored twice.
+ */
+async function storeOrRefuse(deps: WebhookDeps, events: IncomingEvent[], res: ServerResponse) {
+  const refuse = () => {
+    res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
+    return new HttpError(503, 'database unavailable, try again later');
+  };
+  if (!deps.database.isAvailable()) throw refuse();
+  try {
+    return await deps.inbox.store(events, deps.clock());
+  } catch (err) {
+    if (isDatabaseUnavailable(err)) throw refuse();
+    throw err;
+  }
+}
+
 const header = (req: IncomingMessage, name: string) => {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** `POST /webhooks/utilityapi`: `{"events":[…]}`, signed with the account's webhook secret. */
+/** `POST /webhooks/utilityapi`: single-workspace mode's account, signed with UTILITYAPI_WEBHOOK_SECRET. */
 export function utilityApiWebhookRoute(deps: WebhookDeps & { secret: string | null }): Route {
-  const { secret } = deps;
-  return webhookRoute(deps, {
-    path: '/webhooks/utilityapi',
+  return webhookRoute(
+    deps,
+    utilityApiSpec('/webhooks/utilityapi', { workspaceId: SINGLE_WORKSPACE_ID, secret: deps.secret }),
+  );
+}
+
+/** A workspace's UtilityAPI account as its webhook URL finds it: the secret verifies, the id owns the events. */
+export interface WebhookAccount {
+  workspaceId: string;
+  secret: string;
+}
+
+export const WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX = '/webhooks/utilityapi/';
+
+/**
+ * `POST /webhooks/utilityapi/<path>`: the URL a workspace pastes into UtilityAPI from its Settings. The
+ * path is unguessable and names the workspace; its own secret verifies the signature, so one workspace
+ * can never post into another's inbox.
+ */
+export function workspaceUtilityApiWebhookRoute(
+  deps: WebhookDeps & { accountAt: (webhookPath: string) => Promise<WebhookAccount | null> },
+): Route {
+  return {
+    method: 'POST',
+    path: WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX,
+    prefix: true,
+    handler: async (req, res) => {
+      const path = (req.url ?? '').split('?')[0] ?? '';
+      const account = await deps.accountAt(path.slice(WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX.length));
+      if (!account) throw new HttpError(404, 'not found');
+      await webhookRoute(deps, utilityApiSpec(WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX, account)).handler(
+        req,
+        res,
+      );
+    },
+  };
+}
+
+function utilityApiSpec(path: string, account: { workspaceId: string; secret: string | null }): WebhookSpec {
+  const { secret, workspaceId } = account;
+  return {
+    path,
     variable: 'UTILITYAPI_WEBHOOK_SECRET',
     configured: secret !== null,
     verify(req, rawBody) {
@@ -86,6 +151,7 @@ export function utilityApiWebhookRoute(deps: WebhookDeps & { secret: string | nu
     parse(rawBody) {
       try {
         return parseUtilityApiWebhook(parseJson(rawBody)).events.map((event) => ({
+          workspaceId,
           source: 'utilityapi',
           eventId: event.uid,
           type: event.type,
@@ -97,7 +163,7 @@ export function utilityApiWebhookRoute(deps: WebhookDeps & { secret: string | nu
         throw err;
       }
     },
-  });
+  };
 }
 
 const EventEnvelope = z.looseObject({ id: z.string().min(1).max(200), type: z.string().min(1).max(100) });
@@ -128,7 +194,15 @@ export function genericWebhookRoute(deps: WebhookDeps & { secret: string | null 
       if (parsed && !parsed.success)
         throw new HttpError(400, 'invalid event', describeZodIssues(parsed.error));
       const event = { ...envelope.data, ...(parsed?.data ?? (body as object)) };
-      return [{ source: 'webhook', eventId: event.id, type: event.type, payload: event }];
+      return [
+        {
+          workspaceId: SINGLE_WORKSPACE_ID,
+          source: 'webhook',
+          eventId: event.id,
+          type: event.type,
+          payload: event,
+        },
+      ];
     },
   });
 }
@@ -158,7 +232,9 @@ export function sendgridWebhookRoute(deps: WebhookDeps & { publicKey: string | n
         if (err instanceof HttpError) throw err;
         throw new HttpError(400, 'invalid SendGrid event batch');
       }
+      // relink's own SendGrid account: each event names its request, which names its workspace.
       return events.map((event) => ({
+        workspaceId: null,
         source: 'sendgrid',
         eventId: event.sg_event_id,
         type: event.event,

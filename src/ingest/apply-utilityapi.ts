@@ -2,15 +2,15 @@ import { toAuthorizationFacts } from '../platforms/utilityapi/mapping';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
 import type { ApplyResult, AuthorizationStore } from '../store/authorizations';
 
-/** Applies a freshly fetched UtilityAPI authorization as the platform's observation at `now`. */
+/** Applies a freshly fetched UtilityAPI authorization of a workspace's account as the platform's observation at `now`. */
 export function applyUtilityApiAuthorization(
   authorizations: AuthorizationStore,
   authorization: UtilityApiAuthorization,
-  options: { now: Date; sourceEventId: string },
+  options: { workspaceId: string; now: Date; sourceEventId: string },
 ): Promise<ApplyResult> {
   const facts = toAuthorizationFacts(authorization);
   return authorizations.applyByKey(
-    { source: 'utilityapi', externalId: facts.externalId },
+    { workspaceId: options.workspaceId, source: 'utilityapi', externalId: facts.externalId },
     {
       event: { kind: 'observed', at: options.now, ...facts },
       customer: { ...facts.customer, utility: facts.utility },

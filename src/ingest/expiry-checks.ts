@@ -4,8 +4,10 @@ import type { AuthorizationStore } from '../store/authorizations';
 
 export interface ExpiryChecksDeps {
   authorizations: AuthorizationStore;
-  /** Warning thresholds in days, e.g. [30, 7, 1]. */
-  warningDays: readonly number[];
+  /** Every warning threshold some workspace uses, in days, e.g. [30, 7, 1]. */
+  warningDaysInUse: () => Promise<readonly number[]>;
+  /** One workspace's thresholds (EXPIRY_WARNING_DAYS unless changed in its Settings). */
+  warningDaysOf: (workspaceId: string) => Promise<readonly number[]>;
   clock: () => Date;
   log: Logger;
   batchSize?: number;
@@ -19,7 +21,6 @@ export interface ExpiryChecksDeps {
 export function createExpiryChecks(deps: ExpiryChecksDeps) {
   const log = deps.log.child({ component: 'expiry' });
   const batchSize = deps.batchSize ?? 500;
-  const ascending = [...deps.warningDays].sort((a, b) => a - b);
 
   async function expireDue(): Promise<number> {
     const now = deps.clock();
@@ -45,14 +46,23 @@ export function createExpiryChecks(deps: ExpiryChecksDeps) {
     }
   }
 
-  /** Warns once per threshold, and only the nearest one: 5 days left warns "7", never also "30". */
+  /**
+   * Warns once per threshold of the authorization's workspace, and only the nearest one: 5 days left
+   * warns "7", never also "30". Thresholds are visited nearest first across all workspaces; an
+   * authorization only hears its own workspace's.
+   */
   async function warnExpiring(): Promise<number> {
     const now = deps.clock();
+    const ascending = [...new Set(await deps.warningDaysInUse())].sort((a, b) => a - b);
+    const daysOf = new Map<string, readonly number[]>();
     let warned = 0;
     for (const days of ascending) {
       const nearerOrEqual = ascending.filter((d) => d <= days);
       const due = await deps.authorizations.findExpiringWithin(now, days, nearerOrEqual, batchSize);
       for (const authorization of due) {
+        const { workspaceId } = authorization;
+        if (!daysOf.has(workspaceId)) daysOf.set(workspaceId, await deps.warningDaysOf(workspaceId));
+        if (!daysOf.get(workspaceId)?.includes(days)) continue;
         const result = await deps.authorizations.applyById(authorization._id.toHexString(), {
           event: { kind: 'expiry_warning_due', at: now, days },
           actor: 'system',

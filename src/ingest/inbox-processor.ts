@@ -1,20 +1,21 @@
 import { asRelinkError } from '../domain/errors';
+import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
 import type { ApplyDeliveryReport } from '../email/delivery-reports';
 import { parseSendgridEvents } from '../email/event-webhook';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
-import type { UtilityApiClient } from '../platforms/utilityapi/client';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { Inbox, InboxEventDocument } from '../store/inbox';
+import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
 
 import { applyUtilityApiAuthorization } from './apply-utilityapi';
 
 export interface InboxProcessorDeps {
   inbox: Inbox;
   authorizations: AuthorizationStore;
-  /** null when no UTILITYAPI_TOKEN is configured: UtilityAPI events wait until one is. */
-  utilityapi: UtilityApiClient | null;
+  /** A workspace's events wait until it has connected its UtilityAPI account. */
+  utilityapi: UtilityApiAccounts;
   log: Logger;
   clock: () => Date;
   /** Applies a SendGrid event to its request; absent until email is configured. */
@@ -23,6 +24,9 @@ export interface InboxProcessorDeps {
 }
 
 type Settle = (event: InboxEventDocument, outcome: string) => void;
+
+// Events stored before workspaces existed came from the single workspace's account.
+const workspaceOf = (event: InboxEventDocument): string => event.workspaceId ?? SINGLE_WORKSPACE_ID;
 
 const authorizationUidOf = (event: InboxEventDocument): string | null => {
   const uid = (event.payload as { authorization_uid?: unknown } | null)?.authorization_uid;
@@ -44,19 +48,36 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   async function processUtilityApi(events: InboxEventDocument[], now: Date, settle: Settle) {
-    const withUid = events.filter((e) => authorizationUidOf(e) !== null);
+    const byWorkspace = new Map<string, InboxEventDocument[]>();
     for (const event of events) {
       if (!authorizationUidOf(event)) settle(event, 'no_authorization');
+      else {
+        const workspaceId = workspaceOf(event);
+        byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), event]);
+      }
     }
-    if (withUid.length === 0) return;
-    if (!deps.utilityapi) {
-      for (const event of withUid) await fail(event, new Error('UTILITYAPI_TOKEN is not configured'), now);
+    for (const [workspaceId, withUid] of byWorkspace) {
+      await processAccount(workspaceId, withUid, now, settle);
+    }
+  }
+
+  /** One workspace's events: one list call for all their authorizations, then each applied once. */
+  async function processAccount(
+    workspaceId: string,
+    withUid: InboxEventDocument[],
+    now: Date,
+    settle: Settle,
+  ) {
+    const client = await deps.utilityapi.clientFor(workspaceId);
+    if (!client) {
+      const why = new Error('this workspace has not connected its UtilityAPI account');
+      for (const event of withUid) await fail(event, why, now);
       return;
     }
     let fetched: Map<string, UtilityApiAuthorization>;
     try {
       const uids = [...new Set(withUid.map((e) => authorizationUidOf(e) as string))];
-      fetched = new Map((await deps.utilityapi.getAuthorizations(uids)).map((a) => [a.uid, a]));
+      fetched = new Map((await client.getAuthorizations(uids)).map((a) => [a.uid, a]));
     } catch (err) {
       for (const event of withUid) await fail(event, err, now);
       return;
@@ -76,6 +97,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       }
       try {
         const result = await applyUtilityApiAuthorization(deps.authorizations, authorization, {
+          workspaceId,
           now,
           sourceEventId: event.eventId,
         });
@@ -97,7 +119,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     const { authorization: a, occurredAt } = parsed.data;
     try {
       const result = await deps.authorizations.applyByKey(
-        { source: 'webhook', externalId: a.id },
+        { workspaceId: workspaceOf(event), source: 'webhook', externalId: a.id },
         {
           event: {
             kind: 'observed',

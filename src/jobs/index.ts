@@ -2,6 +2,8 @@ import type { Agenda } from 'agenda';
 import type { ExpiryChecks } from '../ingest/expiry-checks';
 import type { Pipeline, Step } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
+import type { Inbox } from '../store/inbox';
+import type { Retention } from '../store/retention';
 
 export const JobName = {
   processInbox: 'process-inbox',
@@ -10,6 +12,8 @@ export const JobName = {
   expireDue: 'expire-due',
   warnExpiring: 'warn-expiring',
   reconcileUtilityApi: 'reconcile-utilityapi',
+  requeueOrphans: 'requeue-orphan-events',
+  pruneRetention: 'prune-old-records',
 } as const;
 
 export interface JobDeps {
@@ -17,6 +21,9 @@ export interface JobDeps {
   pipeline: Pipeline;
   expiry: ExpiryChecks;
   authorizations: AuthorizationStore;
+  /** Both set by src/main.ts; a test that runs only some jobs may leave them out. */
+  inbox?: Pick<Inbox, 'requeueOrphans'>;
+  retention?: Retention;
   /** null without UTILITYAPI_TOKEN: there is nothing to reconcile against. */
   reconcile: (() => Promise<unknown>) | null;
   clock: () => Date;
@@ -29,6 +36,9 @@ export interface JobIntervals {
   expireDue: string;
   warnExpiring: string;
   reconcileUtilityApi: string;
+  requeueOrphans: string;
+  /** Cron or interval; a fixed time of day, so restarts neither skip it nor run it at every start. */
+  pruneRetention: string;
 }
 
 export const DEFAULT_INTERVALS: JobIntervals = {
@@ -38,6 +48,11 @@ export const DEFAULT_INTERVALS: JobIntervals = {
   expireDue: '1 minute',
   warnExpiring: '15 minutes',
   reconcileUtilityApi: '15 minutes',
+  // Events acknowledged but never queued (a store cut short) wait at most this long; it reads only the
+  // few marks such stores leave (store/inbox.ts).
+  requeueOrphans: '5 minutes',
+  // 03:30 server time, daily: on FerretDB a run reads each pruned collection about twice.
+  pruneRetention: '30 3 * * *',
 };
 
 // A revision older than this with no applied mark was interrupted by a crash; see store/authorizations.ts.
@@ -58,8 +73,19 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   });
   // Slack's step is undefined in setup mode: effects wait in the outbox.
   const step = (name: Step) => (deps.pipeline.isDefined(name) ? () => deps.pipeline.run(name) : null);
+  const { inbox, retention } = deps;
   const optional = [
     [JobName.reconcileUtilityApi, deps.reconcile, intervals.reconcileUtilityApi],
+    [
+      JobName.requeueOrphans,
+      inbox ? () => requeueOrphans(inbox, deps.pipeline) : null,
+      intervals.requeueOrphans,
+    ],
+    [
+      JobName.pruneRetention,
+      retention ? () => retention.prune(deps.clock()) : null,
+      intervals.pruneRetention,
+    ],
     [JobName.sendRequests, step('sendRequests'), intervals.sendRequests],
     [JobName.publishNotices, step('publishNotices'), intervals.publishNotices],
   ] as const;
@@ -70,4 +96,9 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   await agenda.every(intervals.expireDue, JobName.expireDue);
   await agenda.every(intervals.warnExpiring, JobName.warnExpiring);
   for (const [name, work, interval] of optional) if (work) await agenda.every(interval, name);
+}
+
+/** Queues events a cut-short store left behind, and processes them now rather than at the next run. */
+async function requeueOrphans(inbox: Pick<Inbox, 'requeueOrphans'>, pipeline: Pipeline): Promise<void> {
+  if ((await inbox.requeueOrphans()) > 0) await pipeline.run('processInbox');
 }

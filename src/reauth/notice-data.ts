@@ -17,6 +17,8 @@ export interface NoticeRequest {
 /** Everything a notice shows about one authorization. */
 export interface NoticeData {
   authorizationId: string;
+  /** Whose Slack the notice goes to. */
+  workspaceId: string;
   customerName: string | null;
   customerEmail: string | null;
   utility: string;
@@ -34,6 +36,7 @@ export function createNoticeData(deps: { authorizations: AuthorizationStore; req
     const request = await deps.requests.latestFor(authorizationId);
     return {
       authorizationId,
+      workspaceId: authorization.workspaceId,
       customerName: authorization.customer.name,
       customerEmail: authorization.customer.email,
       utility: authorization.utility,

@@ -13,7 +13,8 @@ import type { PreparedForm } from './prepared-form';
 export interface ReauthServiceDeps {
   authorizations: AuthorizationStore;
   requests: RequestStore;
-  cooldownHours: number;
+  /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings). */
+  cooldownHours: (workspaceId: string) => Promise<number>;
   clock: () => Date;
   /** Told once a request is queued, so it is sent now rather than at the send job's next tick. */
   pipeline: Pick<Pipeline, 'requestQueued'>;
@@ -24,27 +25,43 @@ export interface ReauthServiceDeps {
  * may send when, and recording a request exactly once. Sending itself is the request sender's job.
  */
 export function createReauthService(deps: ReauthServiceDeps) {
-  async function loadActionable(authorizationId: string): Promise<AuthorizationDocument> {
+  /** The workspace's authorization; another workspace's reads as missing, whoever forged the id. */
+  async function loadOwn(workspaceId: string, authorizationId: string): Promise<AuthorizationDocument> {
     const authorization = await deps.authorizations.findById(authorizationId);
-    if (!authorization)
-      throw new RelinkError('authorization_not_found', `no authorization ${authorizationId}`);
+    if (!authorization || authorization.workspaceId !== workspaceId)
+      throw new RelinkError(
+        'authorization_not_found',
+        `no authorization ${authorizationId} in ${workspaceId}`,
+      );
+    return authorization;
+  }
+
+  async function loadActionable(
+    workspaceId: string,
+    authorizationId: string,
+  ): Promise<AuthorizationDocument> {
+    const authorization = await loadOwn(workspaceId, authorizationId);
     if (!customerMustAct(authorization.state)) {
       throw new RelinkError('nothing_to_fix', `authorization ${authorizationId} is ${authorization.state}`);
     }
     return authorization;
   }
 
-  async function cooldownFor(authorizationId: string, now: Date): Promise<Cooldown | null> {
+  async function cooldownFor(
+    workspaceId: string,
+    authorizationId: string,
+    now: Date,
+  ): Promise<Cooldown | null> {
     const last = await deps.requests.lastSentFor(authorizationId);
     const lastSent = last?.sentAt ? { lastSentAt: last.sentAt, lastSentBy: last.requestedBy.userId } : null;
-    return activeCooldown(lastSent, now, deps.cooldownHours);
+    return activeCooldown(lastSent, now, await deps.cooldownHours(workspaceId));
   }
 
   return {
     /** The prefilled form; two indexed reads, fast enough to run before `views.open`. */
-    async prepareForm(authorizationId: string): Promise<PreparedForm> {
+    async prepareForm(workspaceId: string, authorizationId: string): Promise<PreparedForm> {
       const now = deps.clock();
-      const authorization = await loadActionable(authorizationId);
+      const authorization = await loadActionable(workspaceId, authorizationId);
       return {
         authorizationId,
         customerName: authorization.customer.name,
@@ -52,14 +69,19 @@ export function createReauthService(deps: ReauthServiceDeps) {
         utility: authorization.utility,
         problem: problemFactsOf(authorization),
         since: authorization.incidentSince ?? authorization.updatedAt,
-        cooldown: await cooldownFor(authorizationId, now),
+        cooldown: await cooldownFor(workspaceId, authorizationId, now),
       };
     },
 
     /** Field errors a valid-looking draft can still have: sending inside the cooldown needs "Send anyway". */
-    async cooldownBlocks(authorizationId: string, draft: ReauthDraft): Promise<Cooldown | null> {
+    async cooldownBlocks(
+      workspaceId: string,
+      authorizationId: string,
+      draft: ReauthDraft,
+    ): Promise<Cooldown | null> {
+      await loadOwn(workspaceId, authorizationId);
       if (draft.sendAnyway) return null;
-      return cooldownFor(authorizationId, deps.clock());
+      return cooldownFor(workspaceId, authorizationId, deps.clock());
     },
 
     /**
@@ -67,6 +89,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
      * first), audits it, updates the customer if the draft corrected them, and queues the send.
      */
     async requestSend(input: {
+      workspaceId: string;
       authorizationId: string;
       draft: ReauthDraft;
       problem: ReauthProblem;
@@ -74,8 +97,8 @@ export function createReauthService(deps: ReauthServiceDeps) {
       idempotencyKey: string;
     }): Promise<{ request: ReauthRequestDocument; created: boolean }> {
       const now = deps.clock();
-      const authorization = await loadActionable(input.authorizationId);
-      const cooldown = await cooldownFor(input.authorizationId, now);
+      const authorization = await loadActionable(input.workspaceId, input.authorizationId);
+      const cooldown = await cooldownFor(input.workspaceId, input.authorizationId, now);
       if (cooldown && !input.draft.sendAnyway) {
         throw new RelinkError('cooldown_active', `last request sent ${cooldown.lastSentAt.toISOString()}`);
       }
@@ -114,10 +137,12 @@ export function createReauthService(deps: ReauthServiceDeps) {
     },
 
     /** Sends a failed request again (the thread's Retry button). */
-    async retry(requestId: string, who: SlackActor): Promise<ReauthRequestDocument> {
+    async retry(workspaceId: string, requestId: string, who: SlackActor): Promise<ReauthRequestDocument> {
       const now = deps.clock();
       const request = await deps.requests.findById(requestId);
-      if (!request) throw new RelinkError('request_not_found', `no request ${requestId}`);
+      const owner = request && (await deps.authorizations.findById(request.authorizationId.toHexString()));
+      if (!request || owner?.workspaceId !== workspaceId)
+        throw new RelinkError('request_not_found', `no request ${requestId} in ${workspaceId}`);
       if (request.status !== 'failed')
         throw new RelinkError('request_not_failed', `request is ${request.status}`);
       await deps.requests.advance(request, 'queued', null, now, {

@@ -1,57 +1,105 @@
-import { asRelinkError, RelinkError, type RelinkErrorCode } from '../domain/errors';
+import { asRelinkError, RelinkError } from '../domain/errors';
+import { maskEmail } from '../domain/mask-email';
+import { SendSubject } from '../domain/record-ids';
+import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
 import type { Mailer } from '../email/mailer';
 import { MailError } from '../email/mailer';
 import { renderReauthEmail } from '../email/reauth-email';
 import type { Logger } from '../logger';
-import type { UtilityApiClient } from '../platforms/utilityapi/client';
+import type { Pipeline } from '../pipeline';
 import { UtilityApiError } from '../platforms/utilityapi/errors';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
+import type { SendClaims } from '../store/send-claims';
+import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
+import { createInFlightSends } from './in-flight-sends';
+import { createSendOutcomes } from './send-outcomes';
+import { createWakeTimer } from './wake-timer';
 
 export interface RequestSenderDeps {
   requests: RequestStore;
   authorizations: AuthorizationStore;
   /** null without SENDGRID_API_KEY: requests stay queued (visible in the notice) until configured. */
   mailer: Mailer | null;
-  utilityapi: UtilityApiClient | null;
+  /** The platform account of the request's workspace creates its reauthorization link. */
+  utilityapi: UtilityApiAccounts;
   senderName: string;
   clock: () => Date;
   log: Logger;
   maxAttempts?: number;
+  /** Claims on send attempts, shared by every relink process on the database. */
+  claims: SendClaims;
+  /** Shorter in tests; `answerWithinMs` defaults to the mailer's timeout plus 2 s. */
+  timings?: Partial<SendTimings>;
+  /** Runs the send step again when an attempt reaches a deadline, rather than at the job's next tick. */
+  pipeline?: Pick<Pipeline, 'run'>;
 }
 
 /** 429/5xx/network: 10 s, 20 s, 40 s … capped at 15 minutes, unless the service says when. */
 const backoffMs = (attempts: number, hinted: number | null) =>
   Math.max(hinted ?? 0, Math.min(10_000 * 2 ** (attempts - 1), 900_000));
 
-// A send that was in flight this long ago crashed: its outcome is unknown, so it is not re-sent blindly.
-const STUCK_AFTER_MS = 10 * 60_000;
+// Beyond the mailer's own timeout: the answer is parsed and the claim checked after it.
+const ANSWER_SLACK_MS = 2_000;
 
+/** Failures that certainly sent nothing and may pass: 429/5xx, unreachable SendGrid, the platform down. */
 const isRetryable = (err: unknown): { retry: boolean; afterMs: number | null } => {
   if (err instanceof MailError) return { retry: err.retryable, afterMs: err.retryAfterMs };
   if (err instanceof UtilityApiError) return { retry: err.code === 'utilityapi_unavailable', afterMs: null };
+  if (err instanceof LinkTooSlow) return { retry: true, afterMs: null };
   return { retry: false, afterMs: null };
 };
 
+/** The link took so long that the attempt's claim ran out before SendGrid was called: nothing was sent. */
+class LinkTooSlow extends RelinkError {
+  constructor() {
+    super('form_failed', 'the reauthorization link was not ready in time; nothing was sent');
+  }
+}
+
 /**
  * Sends queued reauth requests: a reauthorization link from the platform, then the email through
- * SendGrid. Each request is marked in flight before SendGrid is called, so a crash can never lead
- * to a second email; transient failures retry with backoff, permanent ones fail visibly (Retry).
+ * SendGrid, each send exactly once however many senders run (issue 12). A sender claims an attempt
+ * before anything happens, re-reads the request, and records its call to SendGrid just before making
+ * it. Only failures that certainly sent nothing are retried by themselves (with backoff); a send whose
+ * outcome is unknown (a timeout, a reset, a crash mid-call) waits for SendGrid's event, and without one
+ * the thread offers Send again. Permanent failures fail visibly (Retry).
  */
 export function createRequestSender(deps: RequestSenderDeps) {
   const log = deps.log.child({ component: 'request-sender' });
   const maxAttempts = deps.maxAttempts ?? 8;
+  const timings: SendTimings = {
+    ...DEFAULT_SEND_TIMINGS,
+    ...(deps.mailer ? { answerWithinMs: deps.mailer.timeoutMs + ANSWER_SLACK_MS } : {}),
+    ...deps.timings,
+  };
+  const { claims, clock } = deps;
+  const outcomes = createSendOutcomes({ requests: deps.requests, claims });
+  const wake = createWakeTimer(deps.pipeline ? () => deps.pipeline?.run('sendRequests') : null, clock);
+  const inFlight = createInFlightSends({
+    requests: deps.requests,
+    claims,
+    outcomes,
+    timings,
+    clock,
+    log,
+    lookAgainAt: wake.at,
+  });
 
   async function reauthLink(request: ReauthRequestDocument): Promise<{ uid: string; url: string }> {
     if (request.platformForm) return request.platformForm;
     const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
     if (!authorization)
       throw new RelinkError('authorization_not_found', 'the authorization no longer exists');
-    if (authorization.source !== 'utilityapi' || !deps.utilityapi) {
+    const utilityapi =
+      authorization.source === 'utilityapi'
+        ? await deps.utilityapi.clientFor(authorization.workspaceId)
+        : null;
+    if (!utilityapi) {
       throw new RelinkError('form_failed', 'relink cannot create a reauthorization link for this platform');
     }
     // A revoked authorization cannot be renewed: the customer authorizes afresh on a new form.
-    const form = await deps.utilityapi.createForm({
+    const form = await utilityapi.createForm({
       ...(authorization.state === 'revoked' ? {} : { authorization_uid: authorization.externalId }),
       customer_email: request.recipient.email,
       utility: request.utility,
@@ -61,97 +109,112 @@ export function createRequestSender(deps: RequestSenderDeps) {
     return platformForm;
   }
 
-  async function sendOne(request: ReauthRequestDocument): Promise<void> {
-    const id = request._id.toHexString();
-    const attempt = request.attempts + 1;
-    const now = deps.clock();
-    await deps.requests.set(request._id, { sendingSince: now, attempts: attempt });
-    const sending = { ...request, sendingSince: now, attempts: attempt };
+  /** Claims the next attempt of a due request and, if it is still due, makes it. */
+  async function sendOne(due: ReauthRequestDocument): Promise<void> {
+    if (!(await inFlight.mayStartNext(due))) return;
+    const id = due._id.toHexString();
+    const subject = SendSubject.request(id);
+    const attempt = due.attempts + 1;
+    const now = clock();
+    const callBy = new Date(now.getTime() + timings.callWithinMs);
+    if (!(await claims.claim(subject, attempt, now, callBy))) return inFlight.claimTaken(due, attempt);
+    // The claim is exclusive, but the request may have moved since it was read (sent, superseded).
+    const fresh = await deps.requests.findById(id);
+    if (!fresh || !isStillDue(fresh, due.attempts, now)) {
+      await claims.abandon(subject, attempt, now);
+      return;
+    }
+    await deps.requests.set(due._id, { sendingSince: now, attempts: attempt, confirmBy: null });
+    const sending = { ...fresh, sendingSince: now, attempts: attempt, confirmBy: null };
+    let messageId: string;
     try {
-      if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
-      const link = await reauthLink(request);
-      const rendered = renderReauthEmail({
-        customerName: request.recipient.name,
-        utility: request.utility,
-        reason: request.problem,
-        note: request.note,
-        senderName: deps.senderName,
-        reauthUrl: link.url,
-      });
-      const { messageId } = await deps.mailer.send({
-        requestId: id,
-        to: request.recipient,
-        rendered,
-        templateData: {
-          customerName: request.recipient.name,
-          utility: request.utility,
-          note: request.note,
-          reauthUrl: link.url,
-          senderName: deps.senderName,
-        },
-      });
-      const sentAt = deps.clock();
-      await deps.requests.advance(
-        sending,
-        'sent',
-        { type: 'request.sent', requestId: id, sentTo: request.recipient.email, at: sentAt },
-        sentAt,
-        { sendgridMessageId: messageId, sentAt, sendingSince: null },
-      );
-      log.info({ requestId: id, email: request.recipient.email }, 'reauth email sent');
+      const called = await callSendGrid(sending, callBy);
+      if (!called) return;
+      messageId = called.messageId;
     } catch (err) {
       await handleFailure(sending, err);
+      return;
     }
+    // Not inside the try: a failure to record a sent email must never count as "not sent".
+    const sentAt = clock();
+    await outcomes.recordSent(sending, attempt, { messageId, at: sentAt }, sentAt);
+    log.info({ requestId: id, attempt, to: maskEmail(sending.recipient.email) }, 'reauth email sent');
+  }
+
+  /**
+   * Makes the link and the email, records the call, and calls SendGrid. Null when the attempt was
+   * abandoned by another sender's sweep first (its claim ran out): then nothing is sent, and that
+   * sweep has released the request.
+   */
+  async function callSendGrid(
+    request: ReauthRequestDocument,
+    callBy: Date,
+  ): Promise<{ messageId: string } | null> {
+    if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
+    const link = await reauthLink(request);
+    const templateData = {
+      customerName: request.recipient.name,
+      utility: request.utility,
+      note: request.note,
+      reauthUrl: link.url,
+      senderName: deps.senderName,
+    };
+    const rendered = renderReauthEmail({ ...templateData, reason: request.problem });
+    const calledAt = clock();
+    const subject = SendSubject.request(request._id.toHexString());
+    if (calledAt >= callBy) {
+      const call = await claims.abandon(subject, request.attempts, calledAt);
+      if (call.state === 'abandoned') throw new LinkTooSlow();
+    }
+    const answerBy = new Date(calledAt.getTime() + timings.answerWithinMs);
+    if (!(await claims.startCall(subject, request.attempts, calledAt, answerBy))) {
+      log.warn({ requestId: request._id.toHexString() }, 'send attempt abandoned by another sender');
+      return null;
+    }
+    return deps.mailer.send({
+      requestId: request._id.toHexString(),
+      attempt: request.attempts,
+      to: request.recipient,
+      rendered,
+      templateData,
+    });
   }
 
   async function handleFailure(request: ReauthRequestDocument, err: unknown) {
     const id = request._id.toHexString();
     const attempt = request.attempts;
     const e = asRelinkError(err);
-    const now = deps.clock();
-    const { retry, afterMs } = isRetryable(err);
-    const lastError = { code: e.code, message: e.message.slice(0, 300) };
-    if (retry && attempt < maxAttempts) {
-      log.warn({ requestId: id, code: e.code, attempt }, 'reauth send will be retried');
-      await deps.requests.set(request._id, {
-        sendingSince: null,
-        lastError,
-        nextAttemptAt: new Date(now.getTime() + backoffMs(attempt, afterMs)),
-      });
+    const now = clock();
+    if (e.code === 'send_outcome_unknown') {
+      // Never an automatic second email: SendGrid's event says whether the first went out.
+      const until = new Date(now.getTime() + timings.confirmWithinMs);
+      log.warn({ requestId: id, attempt, err: e }, 'send outcome unknown: waiting for SendGrid to report it');
+      await outcomes.awaitEvent(request, until, now);
+      wake.at(until);
       return;
     }
-    log.error({ requestId: id, err: e, attempt }, 'reauth send failed');
-    await fail(request, lastError, now);
-  }
-
-  async function fail(
-    request: ReauthRequestDocument,
-    error: { code: RelinkErrorCode; message: string },
-    now: Date,
-  ) {
-    const id = request._id.toHexString();
-    // Its entry is told apart by the attempt that failed: a Retry that fails again says so again, and a
-    // send swept up after a crash between this entry and the status finds the entry already there.
-    await deps.requests.advance(
-      request,
-      'failed',
-      { type: 'request.failed', requestId: id, code: error.code, message: error.message },
-      now,
-      { sendingSince: null, lastError: error },
-    );
+    const { retry, afterMs } = isRetryable(err);
+    const again = retry && attempt < maxAttempts;
+    if (again) log.warn({ requestId: id, code: e.code, attempt }, 'reauth send will be retried');
+    else log.error({ requestId: id, err: e, attempt }, 'reauth send failed');
+    const retryAt = again ? new Date(now.getTime() + backoffMs(attempt, afterMs)) : null;
+    await outcomes.recordNotSent(request, { code: e.code, message: e.message.slice(0, 300), retryAt }, now);
   }
 
   return {
-    /** Sends every due request, one at a time (the job runs under agenda's claimed lock). */
+    /**
+     * Moves every in-flight send on (see in-flight-sends.ts), then sends every due request, one at a
+     * time. Safe to run in several places at once: every attempt is claimed.
+     */
     async sendDue(limit = 50): Promise<number> {
-      const now = deps.clock();
-      for (const stuck of await deps.requests.stuckSending(new Date(now.getTime() - STUCK_AFTER_MS))) {
-        await fail(stuck, { code: 'send_outcome_unknown', message: 'relink stopped while sending' }, now);
-      }
-      const due = await deps.requests.dueForSending(now, limit);
+      await inFlight.settleAll(limit);
+      const due = await deps.requests.dueForSending(clock(), limit);
       for (const request of due) await sendOne(request);
       return due.length;
     },
+
+    /** Stops the deadline timer (relink is stopping). */
+    stop: () => wake.stop(),
 
     /** Marks open requests of relinked authorizations completed. */
     async completeResolved(): Promise<number> {
@@ -169,3 +232,10 @@ export function createRequestSender(deps: RequestSenderDeps) {
 }
 
 export type RequestSender = ReturnType<typeof createRequestSender>;
+
+/** Still the request the sender read: queued, on the same attempt, not in flight, and due. */
+const isStillDue = (request: ReauthRequestDocument, attempts: number, now: Date): boolean =>
+  request.status === 'queued' &&
+  request.attempts === attempts &&
+  request.sendingSince === null &&
+  request.nextAttemptAt.getTime() <= now.getTime();

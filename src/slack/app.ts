@@ -4,6 +4,7 @@ import {
   type CodedError,
   type Context,
   type InstallationStore,
+  type StateStore,
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../config';
@@ -20,11 +21,17 @@ export type SlackConfig = NonNullable<Config['slack']>;
 export interface SlackAppOptions {
   config: SlackConfig;
   log: Logger;
-  /** The bot's ids, when known, so start() can skip auth.test. */
+  /**
+   * The bot's ids and its workspace's team, when known, so start() can skip auth.test (tests). Without
+   * `teamId` start() still asks auth.test: the team is what requests are checked against.
+   */
   botId?: string;
   botUserId?: string;
+  teamId?: string;
   /** Required when `config.oauth` is set: keeps each workspace's installation (its bot token). */
   installationStore?: InstallationStore;
+  /** Required when `config.oauth` is set: issues and checks the install's one-time `state`. */
+  stateStore?: StateStore;
 }
 
 export interface SlackApp {
@@ -53,7 +60,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 
   const { receiver, routes } = config.appToken
     ? { receiver: socketModeReceiver(config, config.appToken, logger, clientOptions), routes: [] }
-    : httpTransport(config, options.installationStore, logger, clientOptions);
+    : httpTransport(config, options, logger, clientOptions);
   const app = new App({
     receiver,
     logger,
@@ -109,14 +116,21 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 interface BotIdentity {
   botId: string;
   botUserId: string;
+  /** The one team this token is installed in; requests from any other team are refused. */
+  teamId: string;
 }
 
 /**
  * Single-workspace authorization. Given `token` without ids, Bolt runs auth.test in its constructor
  * (an unhandled rejection when Slack is unreachable) and cannot hand back the result; through
  * `authorize` the identity is resolved once, in start(), logged, and reused for every request.
+ * A request from any team but the token's own has no installation: it is refused here, before any
+ * listener (or the access guard) reads data for it.
  */
-function singleWorkspaceBot(config: SlackConfig, known: { botId?: string; botUserId?: string }) {
+function singleWorkspaceBot(
+  config: SlackConfig,
+  known: { botId?: string; botUserId?: string; teamId?: string },
+) {
   const token = config.botToken;
   if (!token) {
     throw new RelinkError(
@@ -125,11 +139,15 @@ function singleWorkspaceBot(config: SlackConfig, known: { botId?: string; botUse
     );
   }
   let identity: BotIdentity | null =
-    known.botId && known.botUserId ? { botId: known.botId, botUserId: known.botUserId } : null;
+    known.botId && known.botUserId && known.teamId
+      ? { botId: known.botId, botUserId: known.botUserId, teamId: known.teamId }
+      : null;
   return {
     token,
-    authorize: async (): Promise<AuthorizeResult> => {
+    authorize: async (source: { teamId?: string }): Promise<AuthorizeResult> => {
       if (!identity) throw new Error('the Slack app is not started yet (bot identity unknown)');
+      // Bolt turns this into an AuthorizationError: the receiver answers 401 and no listener runs.
+      if (source.teamId !== identity.teamId) throw new Error('no installation for the team of this request');
       return { botToken: token, ...identity };
     },
     async identify(client: WebClient, log: Logger): Promise<void> {
@@ -138,17 +156,15 @@ function singleWorkspaceBot(config: SlackConfig, known: { botId?: string; botUse
         const why = `Slack refused SLACK_BOT_TOKEN (auth.test): ${safeError(err).message}`;
         throw new RelinkError('slack_auth_failed', why, { cause: err });
       });
-      if (!result.bot_id || !result.user_id) {
+      if (!result.bot_id || !result.user_id || !result.team_id) {
         throw new RelinkError(
           'slack_auth_failed',
-          'SLACK_BOT_TOKEN is not a bot token (auth.test has no bot_id)',
+          'SLACK_BOT_TOKEN is not a workspace bot token (auth.test has no bot_id or team_id; ' +
+            'org-wide Enterprise Grid tokens are not supported)',
         );
       }
-      identity = { botId: result.bot_id, botUserId: result.user_id };
-      log.info(
-        { ...identity, teamId: result.team_id, botName: result.user },
-        'connected to Slack as bot user',
-      );
+      identity = { botId: result.bot_id, botUserId: result.user_id, teamId: result.team_id };
+      log.info({ ...identity, botName: result.user }, 'connected to Slack as bot user');
     },
   };
 }

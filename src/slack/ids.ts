@@ -12,6 +12,8 @@ export const ActionId = {
   askReauth: 'ask_reauth',
   editRequest: 'edit_request',
   retrySend: 'retry_send',
+  /** On a "could not confirm the email" reply: a person chooses to send it again. */
+  sendAgain: 'send_again',
   customerName: 'customer_name',
   customerEmail: 'customer_email',
   utility: 'utility',
@@ -22,6 +24,16 @@ export const ActionId = {
   homeNext: 'home_next',
   homeSearch: 'home_search',
   homeClearSearch: 'home_clear_search',
+  /** The App Home's Settings button, shown to admins only (re-checked when clicked). */
+  openSettings: 'open_settings',
+  settingsAlertChannel: 'settings_alert_channel',
+  settingsWhoMayAct: 'settings_who_may_act',
+  /** The user group, as a list from usergroups.list or, when that fails, typed as an id. */
+  settingsUsergroup: 'settings_usergroup',
+  settingsCooldownHours: 'settings_cooldown_hours',
+  settingsExpiryWarningDays: 'settings_expiry_warning_days',
+  settingsUtilityApiToken: 'settings_utilityapi_token',
+  settingsUtilityApiWebhookSecret: 'settings_utilityapi_webhook_secret',
 } as const;
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
@@ -33,6 +45,13 @@ export const BlockId = {
   note: 'note',
   sendAnyway: 'send_anyway',
   homeSearch: 'home_search',
+  settingsAlertChannel: 'settings_alert_channel',
+  settingsWhoMayAct: 'settings_who_may_act',
+  settingsUsergroup: 'settings_usergroup',
+  settingsCooldownHours: 'settings_cooldown_hours',
+  settingsExpiryWarningDays: 'settings_expiry_warning_days',
+  settingsUtilityApiToken: 'settings_utilityapi_token',
+  settingsUtilityApiWebhookSecret: 'settings_utilityapi_webhook_secret',
 } as const;
 export type BlockIdValue = (typeof BlockId)[keyof typeof BlockId];
 
@@ -43,6 +62,14 @@ export const CallbackId = {
   reauthLoading: 'reauth_loading',
   reauthUnavailable: 'reauth_unavailable',
   requestQueued: 'request_queued',
+  /** Why someone may not act here, and who can: shown instead of whatever they tried. */
+  accessRefused: 'access_refused',
+  /** The workspace's Settings modal (admins only). */
+  workspaceSettings: 'workspace_settings',
+  /** After saving, when UtilityAPI was just connected: the webhook URL to paste. */
+  settingsSaved: 'settings_saved',
+  /** Settings refused to someone who is not an admin, or could not be saved. */
+  settingsUnavailable: 'settings_unavailable',
 } as const;
 export type CallbackIdValue = (typeof CallbackId)[keyof typeof CallbackId];
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { AUTHORIZATION_STATES, BAD_LOGIN_REASONS } from '../domain/authorization';
+import { isValidEmail } from '../domain/email-address';
 import { RelinkError } from '../domain/errors';
+import { stripInvisibleControls } from '../domain/invisible-characters';
 import {
-  EMAIL_MAX_CHARS,
   NAME_MAX_CHARS,
   NOTE_MAX_CHARS,
   type ReauthDraft,
@@ -92,20 +93,19 @@ const multiLine = (s: string): string =>
     .replace(/[^\P{Cc}\n\t]|\p{Cs}/gu, '')
     .trim();
 
+// Invisible controls go too (src/domain/invisible-characters.ts), as they do at ingest.
 const singleLineField = (max: number, missing: string, tooLong: string) =>
   z
     .string()
-    .overwrite(oneLine)
+    .overwrite((s) => oneLine(stripInvisibleControls(s)))
     .min(1, { error: missing })
     .refine((s) => charCount(s) <= max, { error: tooLong });
 
 /** The reauth form's fields, trimmed and checked against the draft's limits. */
 const ReauthDraftSchema = z.object({
   customerName: singleLineField(NAME_MAX_CHARS, FIELD_MESSAGES.nameMissing, FIELD_MESSAGES.nameTooLong),
-  customerEmail: z
-    .string()
-    .trim()
-    .pipe(z.email({ error: FIELD_MESSAGES.email }).max(EMAIL_MAX_CHARS, { error: FIELD_MESSAGES.email })),
+  // The domain's rule, so the form accepts exactly the addresses ingest keeps (src/domain/email-address.ts).
+  customerEmail: z.string().trim().refine(isValidEmail, { error: FIELD_MESSAGES.email }),
   utility: singleLineField(UTILITY_MAX_CHARS, FIELD_MESSAGES.utilityMissing, FIELD_MESSAGES.utilityTooLong),
   note: z
     .string()
@@ -208,3 +208,10 @@ export const homeMeta = codec(
   }),
   METADATA_MAX_CHARS,
 );
+
+/**
+ * The Settings modal. It names the workspace it was opened for, so a submission is only ever saved to
+ * that same workspace (the listener compares it with the request's own); nothing else rides along:
+ * the admin check and every value are read again on submit.
+ */
+export const settingsMeta = codec(z.object({ v: z.literal(1), workspaceId: Id }), METADATA_MAX_CHARS);

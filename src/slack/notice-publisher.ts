@@ -6,6 +6,7 @@ import { RelinkError } from '../domain/errors';
 import { NoticeId } from '../domain/record-ids';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
+import { isDatabaseUnavailable } from '../store/database';
 import type { OutboxEffectDocument } from '../store/models';
 import type { NoticeStore } from '../store/notices';
 import type { Outbox } from '../store/outbox';
@@ -19,16 +20,24 @@ export interface NoticePublisherDeps {
   notices: NoticeStore;
   /** The notice as it should read now; null when the authorization does not exist. */
   noticeData: (authorizationId: string) => Promise<NoticeData | null>;
-  /** From {@link publisherClient}, or configured like it. */
-  client: WebClient;
-  /** Where new notices go; updates and replies follow the channel a notice was posted in. */
-  channel: string;
+  /**
+   * A workspace's Slack: its client (from {@link publisherClient}, or configured like it) and the
+   * channel where new notices go (updates and replies follow the channel a notice was posted in).
+   * Null when the workspace has no Slack any more (uninstalled): its notices are dropped.
+   */
+  slackFor: (workspaceId: string) => Promise<WorkspaceSlack | null>;
   clock: () => Date;
   log: Logger;
   /** Slack allows about one message per second per channel; thread replies count. */
   minPostIntervalMs?: number;
   /** How long a claim with no ts belongs to its publisher before it counts as died mid-post. */
   claimLeaseMs?: number;
+}
+
+export interface WorkspaceSlack {
+  client: WebClient;
+  /** Null until the workspace chose one: new notices wait for it. */
+  channel: string | null;
 }
 
 export interface PublishResult {
@@ -56,11 +65,11 @@ export const publisherClient = (token: string, options: { slackApiUrl: string; l
   });
 
 export function createNoticePublisher(deps: NoticePublisherDeps) {
-  const { outbox, notices, client, clock, log } = deps;
+  const { outbox, notices, clock, log } = deps;
   const paced = createChannelPacer({ intervalMs: deps.minPostIntervalMs ?? 1000, clock });
-  const postOnce = createPostOnce({ notices, client, paced, clock, leaseMs: deps.claimLeaseMs ?? 120_000 });
+  const postOnce = createPostOnce({ notices, paced, clock, leaseMs: deps.claimLeaseMs ?? 120_000 });
 
-  const update = (notice: { channel: string; ts: string }, m: SlackMessage) =>
+  const update = (client: WebClient, notice: { channel: string; ts: string }, m: SlackMessage) =>
     client.chat.update({ channel: notice.channel, ts: notice.ts, text: m.text, blocks: m.blocks });
 
   /**
@@ -79,6 +88,15 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     const authorizationId = entry.authorizationId.toHexString();
     const current = await deps.noticeData(authorizationId);
     if (!current) throw new RelinkError('authorization_not_found', `no authorization ${authorizationId}`);
+    const slack = await deps.slackFor(current.workspaceId);
+    if (!slack) {
+      log.info(
+        { authorizationId, workspaceId: current.workspaceId },
+        'workspace has no Slack; notice dropped',
+      );
+      return 'done';
+    }
+    const { client } = slack;
     const { effect } = entry;
     const now = clock();
     const card = effectNoticeMessage(effect, current, entry.createdAt, now);
@@ -92,13 +110,15 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     let notice: Posted;
     let postedOwn = false;
     if (!target || target._id === ownId) {
-      const channel = target?.channel ?? deps.channel;
+      const channel = target?.channel ?? slack.channel;
+      if (!channel) return 'busy';
       const posted = await postOnce(
+        client,
         { id: ownId, authorizationId: entry.authorizationId, kind, channel },
         card,
       );
       if (posted === 'busy') return 'busy';
-      if (!posted.fresh) await update(posted, card);
+      if (!posted.fresh) await update(client, posted, card);
       // A new incident or warning is its own news; a request or change still gets its reply below.
       if (effect.type === 'incident.opened' || effect.type === 'expiry.warning') return 'done';
       notice = posted;
@@ -106,11 +126,12 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     } else {
       if (!target.ts) return 'busy';
       notice = { id: target._id, channel: target.channel, ts: target.ts, fresh: false };
-      await update(notice, card);
+      await update(client, notice, card);
     }
 
     const reply = effectThreadReply(effect, current, now);
     const replied = await postOnce(
+      client,
       {
         id: replyId,
         authorizationId: entry.authorizationId,
@@ -145,13 +166,22 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
           await sleep(failure.retryAfterMs);
           continue;
         }
-        // Recorded on the entry for whoever looks at a stuck outbox; the entry itself stays pending.
-        await outbox.markFailed(entry._id, failure.code);
+        // The database, not Slack, failed: nothing may be counted against the entry.
+        if (isDatabaseUnavailable(err)) {
+          log.warn(about, 'database unavailable; notices wait for the next pass');
+          return 'stop';
+        }
         if (failure.kind === 'permanent') {
-          const detail = failure.code === 'unexpected' ? { err } : {};
-          log.error({ ...about, code: failure.code, ...detail }, 'notice not published');
+          // Counted: it waits before the next try, and is parked (a dead letter) after a few.
+          const refused = await outbox.markRefused(entry, failure.code, clock());
+          const cause = failure.code === 'unexpected' ? { err } : {};
+          const detail = { ...about, code: failure.code, ...refused, ...cause };
+          if (refused.parked) log.error(detail, 'notice parked: Slack refused it for good');
+          else log.warn(detail, 'notice refused; tried again later');
           return 'held';
         }
+        // Recorded on the entry for whoever looks at a stuck outbox; the entry itself stays pending.
+        await outbox.markFailed(entry._id, failure.code);
         log.warn({ ...about, code: failure.code }, 'Slack unavailable; notices wait for the next pass');
         return 'stop';
       }
@@ -161,7 +191,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
   return {
     /** One pass over the outbox, oldest first. Safe to run from several processes at once. */
     async publishPending(limit = 100): Promise<PublishResult> {
-      const entries = await outbox.pending(limit);
+      const entries = await outbox.pending(limit, clock());
       // Effects of one authorization must reach Slack in order: once one waits, its later ones wait too.
       const held = new Set<string>();
       let published = 0;

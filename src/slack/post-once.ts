@@ -14,7 +14,6 @@ export interface Posted {
 
 export interface PostOnceDeps {
   notices: NoticeStore;
-  client: WebClient;
   paced: ChannelPacer;
   clock: () => Date;
   /** How long a claim with no ts belongs to its publisher before it counts as died mid-post. */
@@ -26,10 +25,12 @@ export interface PostOnceDeps {
  * store first (a unique insert, the only exactly-once primitive on FerretDB), and only the claim's
  * owner posts. Answers 'busy' while another publisher owns the claim and has not stored its ts yet.
  */
-export function createPostOnce({ notices, client, paced, clock, leaseMs }: PostOnceDeps) {
+export function createPostOnce({ notices, paced, clock, leaseMs }: PostOnceDeps) {
   const isStale = (n: NoticeDocument) => clock().getTime() - n.claimedAt.getTime() >= leaseMs;
 
+  /** Posts through `client`: the bot token of the workspace the channel belongs to. */
   return async function postOnce(
+    client: WebClient,
     claim: Omit<NoticeClaim, 'now'>,
     message: SlackMessage,
     threadTs?: string,

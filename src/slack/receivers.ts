@@ -1,15 +1,16 @@
 import type { RequestListener } from 'node:http';
 import {
   type Logger as BoltLogger,
+  type BufferedIncomingMessage,
   ErrorCode,
   HTTPReceiver,
-  type InstallationStore,
   SocketModeReceiver,
 } from '@slack/bolt';
 import { RelinkError } from '../domain/errors';
+import { ONE_MIB, readRawBody } from '../http/body';
 import type { Route } from '../http/server';
 import type { SlackConfig } from './app';
-import { SLACK_CONTRACT } from './manifest-contract';
+import { type InstallStores, installOptions } from './install-options';
 
 /** Where Slack reaches relink in HTTP mode; the production manifest's URLs point here. */
 export const SlackPath = {
@@ -21,7 +22,7 @@ export const SlackPath = {
 /** Bolt's HTTPReceiver, never started: relink's server hands it the requests of `routes`. */
 export function httpTransport(
   config: SlackConfig,
-  installationStore: InstallationStore | undefined,
+  installStores: Partial<InstallStores>,
   logger: BoltLogger,
   clientOptions: { slackApiUrl: string },
 ): { receiver: HTTPReceiver; routes: Route[] } {
@@ -29,11 +30,12 @@ export function httpTransport(
     throw new RelinkError('slack_misconfigured', 'HTTP mode needs SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)');
   }
   const { oauth } = config;
-  if (oauth && !installationStore) {
+  const { installationStore, stateStore } = installStores;
+  if (oauth && (!installationStore || !stateStore)) {
     throw new RelinkError(
       'slack_misconfigured',
-      'Slack OAuth is configured (SLACK_CLIENT_ID) but createSlackApp got no installationStore: ' +
-        'installations must be kept in the database, so pass one',
+      'Slack OAuth is configured (SLACK_CLIENT_ID) but createSlackApp got no installationStore and ' +
+        'stateStore: installations and used install links must be kept in the database, so pass both',
     );
   }
   const receiver = new HTTPReceiver({
@@ -50,23 +52,20 @@ export function httpTransport(
       response.end();
       return true;
     },
-    ...(oauth && installationStore
-      ? {
-          clientId: oauth.clientId,
-          clientSecret: oauth.clientSecret,
-          stateSecret: oauth.stateSecret,
-          installationStore,
-          scopes: [...SLACK_CONTRACT.scopes],
-          installerOptions: {
-            installPath: SlackPath.install,
-            redirectUriPath: SlackPath.oauthRedirect,
-            clientOptions,
-          },
-        }
+    // Only a fallback: the events route reads the body itself (readBodyFirst) and Bolt takes it as read.
+    bodyLimit: ONE_MIB,
+    ...(oauth && installationStore && stateStore
+      ? installOptions({
+          oauth,
+          stores: { installationStore, stateStore },
+          paths: { install: SlackPath.install, redirect: SlackPath.oauthRedirect },
+          logger,
+          clientOptions,
+        })
       : {}),
   });
   const handler = throughReceiver(receiver.requestListener);
-  const routes: Route[] = [{ method: 'POST', path: SlackPath.events, handler }];
+  const routes: Route[] = [{ method: 'POST', path: SlackPath.events, handler: readBodyFirst(handler) }];
   if (receiver.installer) {
     routes.push({ method: 'GET', path: SlackPath.install, handler });
     routes.push({ method: 'GET', path: SlackPath.oauthRedirect, handler });
@@ -103,6 +102,20 @@ export const isAuthorizationError = (error: unknown) =>
   error !== null &&
   'code' in error &&
   error.code === ErrorCode.AuthorizationError;
+
+/**
+ * Reads the body before Bolt does, as the webhooks do: past 1 MiB (a declared `content-length`, or a
+ * chunked body once it gets there) the answer is 413 and nothing more is read. Bolt would buffer up to
+ * its 4 MB default before checking the signature, and Slack's own payloads stay far below 1 MiB. Bolt
+ * takes a request that carries `rawBody` as already read (a BufferedIncomingMessage).
+ */
+const readBodyFirst =
+  (handler: Route['handler']): Route['handler'] =>
+  async (req, res) => {
+    const rawBody = await readRawBody(req, ONE_MIB);
+    const buffered: BufferedIncomingMessage = Object.assign(req, { rawBody });
+    await handler(buffered, res);
+  };
 
 /** Bolt answers from a detached promise; resolving on 'close' keeps the route's lifetime honest. */
 const throughReceiver =

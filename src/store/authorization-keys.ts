@@ -1,5 +1,5 @@
 import { Types } from 'mongoose';
-import type { AuthorizationSource } from '../domain/authorization';
+import type { PlatformKey } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
 import { authorizationKeyId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
@@ -8,7 +8,7 @@ import type { AuthorizationDocument, AuthorizationKeyDocument, Models } from './
 
 /**
  * Authorizations by the key a platform knows them by (`source` and `externalId`). FerretDB indexes only
- * a bare `{ _id }` filter, so the key is its own collection (see models.ts), and inserting a key is
+ * a bare `{ _id }` filter, so the key (which names the workspace too) is its own collection (see models.ts), and inserting a key is
  * what claims a new authorization: of several writers seeing it first, exactly one creates it.
  */
 export function createAuthorizationKeys(models: Models, listeners: StoreListeners) {
@@ -30,14 +30,14 @@ export function createAuthorizationKeys(models: Models, listeners: StoreListener
   }
 
   return {
-    async findByKey(source: AuthorizationSource, externalId: string) {
-      const key = await AuthorizationKey.findById(authorizationKeyId(source, externalId)).lean();
+    async findByKey(platformKey: PlatformKey) {
+      const key = await AuthorizationKey.findById(authorizationKeyId(platformKey)).lean();
       return key ? Authorization.findById(key.authorizationId).lean() : null;
     },
 
     /** Claims the key by insert (exactly one creator wins), then creates the authorization under it. */
-    async findOrCreate(source: AuthorizationSource, externalId: string): Promise<AuthorizationDocument> {
-      const keyId = authorizationKeyId(source, externalId);
+    async findOrCreate(platformKey: PlatformKey): Promise<AuthorizationDocument> {
+      const keyId = authorizationKeyId(platformKey);
       const key = await claimKey(keyId);
       const existing = await Authorization.findById(key.authorizationId).lean();
       if (existing) return existing;
@@ -45,8 +45,9 @@ export function createAuthorizationKeys(models: Models, listeners: StoreListener
       try {
         const created = await Authorization.create({
           _id: key.authorizationId,
-          source,
-          externalId,
+          workspaceId: platformKey.workspaceId,
+          source: platformKey.source,
+          externalId: platformKey.externalId,
           state: 'pending',
         });
         const authorization = created.toObject() as AuthorizationDocument;

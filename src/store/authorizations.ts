@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { auditActionOf, type RecordedAction } from '../domain/audit-action';
 import type {
   AuthorizationEvent,
-  AuthorizationSource,
+  PlatformKey,
   AuthorizationStatus,
   Effect,
 } from '../domain/authorization';
@@ -180,8 +180,8 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
 
   return {
     /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */
-    async applyByKey(key: { source: AuthorizationSource; externalId: string }, options: ApplyOptions) {
-      const doc = await keys.findOrCreate(key.source, key.externalId);
+    async applyByKey(key: PlatformKey, options: ApplyOptions) {
+      const doc = await keys.findOrCreate(key);
       return applyTo(doc, options);
     },
 

@@ -1,4 +1,12 @@
+import {
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+} from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
+import type { RelinkError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { type EmbeddedDb, ensureEmbeddedDbBinary, findProjectRoot, startEmbeddedDb } from './embedded-db';
 
@@ -6,6 +14,11 @@ export interface Database {
   readonly connection: Connection;
   /** Resolves when the server answers a ping within `timeoutMs`; false otherwise. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * False while the embedded database is being restarted or the driver has lost the server (a
+   * failover): callers answer "try again later" at once instead of waiting for the driver's timeout.
+   */
+  isAvailable(): boolean;
   close(): Promise<void>;
 }
 
@@ -14,6 +27,11 @@ export interface OpenDatabaseOptions {
   uri: string | null;
   dataDir: string;
   log: Logger;
+  /**
+   * The embedded database died and could not be restarted (see embedded-db.ts): relink must not run
+   * on without it. With a URI the driver reconnects by itself for as long as it takes.
+   */
+  onLost?: (err: RelinkError) => void;
 }
 
 /** The database named in the URI's path (`mongodb://host/name`), else `relink`. */
@@ -29,14 +47,24 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
   let uri = options.uri;
   if (!uri) {
     const binary = await ensureEmbeddedDbBinary({ projectRoot: findProjectRoot(), log: options.log });
-    embedded = await startEmbeddedDb({ binary, dataDir: options.dataDir, log: options.log });
+    embedded = await startEmbeddedDb({
+      binary,
+      dataDir: options.dataDir,
+      log: options.log,
+      onGiveUp: options.onLost,
+    });
     uri = embedded.uri;
   }
   try {
     const connection = await connect(uri, databaseNameOf(options.uri));
+    const running = embedded;
+    // readyState follows the driver's view: mongoose sets it to disconnected when the one server (or a
+    // replica set's primary) is unknown, and back when the driver reconnects.
+    const isAvailable = () => (running?.isRunning() ?? true) && connection.readyState === 1;
     return {
       connection,
-      ping: (timeoutMs = 2_000) => ping(connection, timeoutMs),
+      isAvailable,
+      ping: async (timeoutMs = 2_000) => isAvailable() && (await ping(connection, timeoutMs)),
       async close() {
         await connection.close();
         await embedded?.stop();
@@ -77,4 +105,25 @@ async function ping(connection: Connection, timeoutMs: number): Promise<boolean>
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Whether `err` says the database cannot be reached right now (restarting, failing over, network), as
+ * opposed to a query the database refused: the first deserves "try again later", the second a bug report.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (
+    err instanceof MongoNetworkError ||
+    err instanceof MongoServerSelectionError ||
+    err instanceof MongoNotConnectedError ||
+    err instanceof MongoTopologyClosedError
+  )
+    return true;
+  // NotWritablePrimary, ShutdownInProgress and the like carry this label: the write never happened.
+  if (err instanceof MongoError && err.hasErrorLabel('RetryableWriteError')) return true;
+  // mongoose queues operations while disconnected and fails them after bufferTimeoutMS.
+  return (
+    err instanceof Error &&
+    (err.name === 'MongooseServerSelectionError' || /buffering timed out/.test(err.message))
+  );
 }

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { RelinkError } from '../domain/errors';
 import type { Logger } from '../logger';
+import { freePort, sleep, spawnReady, waitForExit } from './embedded-db-process';
 
 /** The Go program that embeds FerretDB lives here, with its own go.mod and go.sum. */
 const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
@@ -13,6 +13,10 @@ const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 export interface EmbeddedDb {
   readonly uri: string;
   readonly port: number;
+  /** False from the moment the process exits until its replacement accepts connections. */
+  isRunning(): boolean;
+  /** The process serving now; undefined while it is being restarted. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -88,41 +92,16 @@ export async function ensureEmbeddedDbBinary(options: {
   return binary;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
+export interface RestartPolicy {
+  /** Restarts allowed within `windowMs`; one more unexpected exit and the database is given up. */
+  maxRestarts: number;
+  windowMs: number;
+  /** Pause before each restart, so a database that dies at once does not spin. */
+  delayMs: number;
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolvePromise) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolvePromise(true);
-    });
-    socket.once('error', () => resolvePromise(false));
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolvePromise) => {
-    const timer = setTimeout(() => resolvePromise(false), timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolvePromise(true);
-    });
-  });
-}
+/** Five restarts a minute: a crash now and then is ridden out, a crash loop is handed to a supervisor. */
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 5, windowMs: 60_000, delayMs: 500 };
 
 export interface StartEmbeddedDbOptions {
   binary: string;
@@ -131,48 +110,87 @@ export interface StartEmbeddedDbOptions {
   /** Listen on this port; default: a free one. */
   port?: number;
   readyTimeoutMs?: number;
+  restart?: Partial<RestartPolicy>;
+  /**
+   * Called once when the database exited more often than the restart policy allows, or could not be
+   * started again: relink must not run on without it (src/main.ts exits for its supervisor).
+   */
+  onGiveUp?: (err: RelinkError) => void;
 }
 
-/** Starts the embedded database as a child process and resolves once it accepts connections. */
+/**
+ * Starts the embedded database as a child process and resolves once it accepts connections. If the
+ * process then exits on its own (killed, crashed), it is started again on the same data and port, where
+ * the driver reconnects by itself; past the restart policy, `onGiveUp` is called.
+ */
 export async function startEmbeddedDb(options: StartEmbeddedDbOptions): Promise<EmbeddedDb> {
   const dir = resolve(options.dataDir, 'ferretdb');
   await mkdir(dir, { recursive: true });
   const port = options.port ?? (await freePort());
-  const child = spawn(options.binary, ['-listen', `127.0.0.1:${port}`, '-dir', dir, '-exit-with-stdin'], {
-    stdio: ['pipe', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-  const spawnError = new Promise<Error>((r) => child.once('error', r));
+  const policy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
+  const log = options.log.child({ component: 'embedded-db', port });
+  let current: ChildProcess | null = null;
+  let stopping = false;
+  let gaveUp = false;
+  const restarts: number[] = [];
 
-  const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
-  for (;;) {
-    const failed = await Promise.race([spawnError, sleep(0).then(() => null)]);
-    if (failed || child.exitCode !== null) {
-      throw new RelinkError(
-        'embedded_db_unavailable',
-        `the embedded database stopped while starting: ${failed?.message ?? stderr.trim()}`,
-      );
+  const giveUp = (reason: string) => {
+    if (gaveUp) return;
+    gaveUp = true;
+    const err = new RelinkError('embedded_db_unavailable', `the embedded database is gone: ${reason}`);
+    log.fatal({ restarts: restarts.length, windowMs: policy.windowMs }, 'embedded database given up');
+    options.onGiveUp?.(err);
+  };
+
+  const watch = (child: ChildProcess, output: { stderr: string }) => {
+    current = child;
+    child.once('exit', (code, signal) => {
+      current = null;
+      if (stopping) return;
+      log.error({ code, signal, stderr: output.stderr.trim().slice(-500) }, 'embedded database exited');
+      void restart(`it exited (${signal ?? `code ${code}`})`);
+    });
+  };
+
+  async function restart(reason: string): Promise<void> {
+    const now = Date.now();
+    while (restarts.length > 0 && (restarts[0] as number) <= now - policy.windowMs) restarts.shift();
+    if (restarts.length >= policy.maxRestarts) {
+      giveUp(`${reason}, after ${restarts.length} restart(s) within ${policy.windowMs / 1000} s`);
+      return;
     }
-    if (await canConnect(port)) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new RelinkError(
-        'embedded_db_unavailable',
-        `the embedded database did not listen on ${port} in time`,
-      );
+    restarts.push(now);
+    await sleep(policy.delayMs);
+    if (stopping) return;
+    try {
+      const { child, output } = await spawnReady(options, dir, port);
+      if (stopping) {
+        child.kill('SIGTERM');
+        return;
+      }
+      watch(child, output);
+      log.warn({ restarts: restarts.length }, 'embedded database restarted');
+    } catch (err) {
+      // Counted like an exit: a database that cannot start again is given up within the policy.
+      await restart(err instanceof Error ? err.message : String(err));
     }
-    await sleep(50);
   }
-  options.log.info({ port, dataDir: dir }, 'embedded database ready');
+
+  const first = await spawnReady(options, dir, port);
+  watch(first.child, first.output);
+  log.info({ dataDir: dir }, 'embedded database ready');
 
   return {
     uri: `mongodb://127.0.0.1:${port}/`,
     port,
+    isRunning: () => current !== null,
+    get pid() {
+      return current?.pid;
+    },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      const child = current;
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       if (!(await waitForExit(child, 5_000))) {
         child.kill('SIGKILL');

@@ -1,8 +1,11 @@
 import { type Connection, type Model, Schema, Types } from 'mongoose';
+import { deleteExpired, objectIdAt } from './batched-delete';
 import { isDuplicateKey } from './duplicate-key';
 import { definition } from './models';
 
 export interface IncomingEvent {
+  /** The workspace whose account sent it; null for relink's own SendGrid events (they name their request). */
+  workspaceId: string | null;
   source: string;
   eventId: string;
   type: string;
@@ -12,6 +15,8 @@ export interface IncomingEvent {
 /** An event waiting to be processed (or retried). */
 export interface InboxEventDocument {
   _id: Types.ObjectId;
+  /** Null on events stored before workspaces, which belong to the single workspace. */
+  workspaceId: string | null;
   source: string;
   eventId: string;
   type: string;
@@ -42,6 +47,7 @@ interface Outcome {
  * `inbox_outcomes` records what became of each event (inserted in batches).
  */
 const eventFields = {
+  workspaceId: { type: String, default: null },
   source: { type: String, required: true },
   eventId: { type: String, required: true },
   type: { type: String, required: true },
@@ -50,7 +56,8 @@ const eventFields = {
 };
 
 const archiveSchema = new Schema(definition(eventFields), { collection: 'inbox', versionKey: false });
-archiveSchema.index({ source: 1, eventId: 1 }, { unique: true });
+// Per workspace: one platform account's event id says nothing about another's.
+archiveSchema.index({ workspaceId: 1, source: 1, eventId: 1 }, { unique: true });
 
 const queueSchema = new Schema(
   definition({
@@ -69,6 +76,22 @@ const outcomeSchema = new Schema(
   { collection: 'inbox_outcomes', versionKey: false },
 );
 
+/**
+ * A delivery being stored: written before its events reach the archive, removed once they are queued.
+ * A mark left behind is a store that was cut short (a crash, the database gone mid-request) and may
+ * have left archived events unqueued. Reading these few marks is how orphans are found without
+ * scanning the archive, which on FerretDB would read every event of the last 30 days.
+ */
+const storeMarkSchema = new Schema(definition({ ids: { type: [Schema.Types.ObjectId], required: true } }), {
+  collection: 'inbox_store_marks',
+  versionKey: false,
+});
+
+type StoreMark = { _id: Types.ObjectId; ids: Types.ObjectId[] };
+
+/** A mark younger than this may belong to a store still in progress (here or in another process). */
+const STORE_IN_PROGRESS_MS = 60_000;
+
 /** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
 
@@ -82,6 +105,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
   const Archive = model<ArchivedEvent>('InboxEvent', archiveSchema);
   const Queue = model<InboxEventDocument>('InboxQueueEntry', queueSchema);
   const Outcomes = model<Outcome>('InboxOutcome', outcomeSchema);
+  const Marks = model<StoreMark>('InboxStoreMark', storeMarkSchema);
 
   const enqueue = async (events: ArchivedEvent[]) => {
     if (events.length === 0) return;
@@ -95,7 +119,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
 
   return {
     async init() {
-      for (const m of [Archive, Queue, Outcomes] as unknown as Model<unknown>[]) {
+      for (const m of [Archive, Queue, Outcomes, Marks] as unknown as Model<unknown>[]) {
         await m.createCollection().catch((err: { code?: number }) => {
           if (err.code !== 48) throw err;
         });
@@ -107,6 +131,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
     async store(events: IncomingEvent[], now: Date): Promise<{ stored: number; duplicates: number }> {
       if (events.length === 0) return { stored: 0, duplicates: 0 };
       const docs: ArchivedEvent[] = events.map((e) => ({ ...e, _id: new Types.ObjectId(), receivedAt: now }));
+      const [mark] = await Marks.insertMany([{ ids: docs.map((d) => d._id) }]);
       let duplicates = new Set<number>();
       try {
         await Archive.insertMany(docs, { ordered: false });
@@ -117,8 +142,9 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
         if (!writeErrors?.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err))) throw err;
         duplicates = new Set(writeErrors.map((w) => w.index));
       }
-      // A crash between the two inserts leaves an archived event unqueued: requeueOrphans() finds it.
+      // Cut short between the two inserts, the mark stays behind and requeueOrphans() finds the events.
       await enqueue(docs.filter((_, i) => !duplicates.has(i)));
+      await Marks.deleteOne({ _id: mark?._id });
       return { stored: docs.length - duplicates.size, duplicates: duplicates.size };
     },
 
@@ -159,18 +185,40 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
       return poisoned ? 'poisoned' : 'retry';
     },
 
-    /** Queues archived events that have neither an outcome nor a queue entry (a crash mid-store). */
-    async requeueOrphans(): Promise<number> {
+    /**
+     * Queues archived events a cut-short store left unqueued (no queue entry, no outcome), found through
+     * the marks such stores leave; cheap enough to run every few minutes. Returns how many were queued.
+     */
+    async requeueOrphans(options: { inProgressMs?: number } = {}): Promise<number> {
+      // Real time, not a test clock: what matters is how long a store has really been running.
+      const olderThan = objectIdAt(new Date(Date.now() - (options.inProgressMs ?? STORE_IN_PROGRESS_MS)));
+      const marks = await Marks.find({ _id: { $lt: olderThan } }).lean();
+      if (marks.length === 0) return 0;
+      const ids = marks.flatMap((m) => m.ids);
+      // Queue first, outcomes second: settle() writes the outcome before it deletes the queue entry.
       const known = new Set<string>();
       for (const m of [Queue, Outcomes] as unknown as Model<{ _id: Types.ObjectId }>[]) {
-        for (const { _id } of await m.find({}, { _id: 1 }).lean()) known.add(_id.toHexString());
+        for (const { _id } of await m.find({ _id: { $in: ids } }, { _id: 1 }).lean())
+          known.add(_id.toHexString());
       }
-      const archived = await Archive.find({}, { _id: 1 }).lean();
-      const orphanIds = archived.map((a) => a._id).filter((id) => !known.has(id.toHexString()));
-      if (orphanIds.length === 0) return 0;
-      await enqueue(await Archive.find({ _id: { $in: orphanIds } }).lean());
-      return orphanIds.length;
+      const orphans = (await Archive.find({ _id: { $in: ids } }).lean()).filter(
+        (a) => !known.has(a._id.toHexString()),
+      );
+      await enqueue(orphans);
+      await Marks.deleteMany({ _id: { $in: marks.map((m) => m._id) } });
+      return orphans.length;
     },
+
+    /** Retention: archived events (raw payloads) received before `before`, except those still queued. */
+    async pruneArchive(before: Date, maxBatches?: number) {
+      const queued = (await Queue.find({}, { _id: 1 }).lean()).map((q) => q._id);
+      const ageField = '_id';
+      return deleteExpired(Archive, { ageField, before: objectIdAt(before), keepIds: queued, maxBatches });
+    },
+
+    /** Retention: outcomes of events received before `before` (an outcome shares its event's `_id`). */
+    pruneOutcomes: (before: Date, maxBatches?: number) =>
+      deleteExpired(Outcomes, { ageField: '_id', before: objectIdAt(before), maxBatches }),
 
     pendingCount: () => Queue.countDocuments({ poisonedAt: null }),
     poisonedCount: () => Queue.countDocuments({ poisonedAt: { $ne: null } }),

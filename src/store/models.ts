@@ -15,6 +15,8 @@ import type { OutboxEffect } from '../domain/reauth-request';
 /** The state machine's status (`AuthorizationStatus`) plus who, which utility, and bookkeeping. */
 export interface AuthorizationDocument extends AuthorizationStatus {
   _id: Types.ObjectId;
+  /** The workspace it belongs to (src/domain/workspace.ts); nothing reads across workspaces. */
+  workspaceId: string;
   source: AuthorizationSource;
   externalId: string;
   customer: { name: string | null; email: string | null; editedInRelink: boolean };
@@ -33,6 +35,7 @@ export const definition = (fields: Record<string, unknown>) => fields as SchemaD
 
 const authorizationSchema = new Schema(
   definition({
+    workspaceId: { type: String, required: true },
     source: { type: String, enum: AUTHORIZATION_SOURCES, required: true },
     externalId: { type: String, required: true },
     customer: {
@@ -57,7 +60,7 @@ const authorizationSchema = new Schema(
   }),
   { timestamps: true, collection: 'authorizations' },
 );
-authorizationSchema.index({ source: 1, externalId: 1 }, { unique: true });
+authorizationSchema.index({ workspaceId: 1, source: 1, externalId: 1 }, { unique: true });
 // expire-due and warn-expiring read only what is due: a range on expiresAt.
 authorizationSchema.index({ expiresAt: 1 });
 // The worklist re-reads what other relink processes wrote since its last look.
@@ -91,7 +94,7 @@ auditEventSchema.index({ authorizationId: 1, version: 1 });
 auditEventSchema.index({ appliedAt: 1, at: 1 });
 
 /**
- * `<source>:<externalId>` → authorization id. FerretDB 1.24 uses an index only for a filter that is
+ * `<workspaceId>:<source>:<externalId>` → authorization id. FerretDB 1.24 uses an index only for a filter that is
  * exactly `{ _id }`, so finding an authorization by its platform key goes through this collection
  * (one indexed read on FerretDB and MongoDB alike); its insert is also what claims a new key.
  */
@@ -119,6 +122,11 @@ const outboxEffectSchema = new Schema(
     publishedAt: { type: Date, default: null },
     attempts: { type: Number, default: 0 },
     lastError: { type: String, default: null },
+    /** Dead letters (see outbox.ts): Slack refused it for good this many times, it waits until retryAt. */
+    refusals: { type: Number, default: 0 },
+    retryAt: { type: Date, default: null },
+    /** Refused too often: left for a person, and no longer holding newer notices back. */
+    parkedAt: { type: Date, default: null },
   }),
   { collection: 'outbox', versionKey: false },
 );
@@ -148,6 +156,9 @@ export interface OutboxEffectDocument {
   publishedAt: Date | null;
   attempts: number;
   lastError: string | null;
+  refusals: number;
+  retryAt: Date | null;
+  parkedAt: Date | null;
 }
 
 export interface Models {

@@ -1,7 +1,27 @@
 import type { Types } from 'mongoose';
 import type { OutboxEffect as OutboxEntryEffect } from '../domain/reauth-request';
+import { deleteExpired } from './batched-delete';
 import { isDuplicateKey } from './duplicate-key';
 import type { Models, OutboxEffectDocument } from './models';
+
+/*
+ * Dead letters. An entry Slack refuses for good (channel_not_found, not_in_channel, invalid_blocks …)
+ * waits before it is tried again, and after PARK_AFTER_REFUSALS refusals it is parked: left with its
+ * reason for a person, skipped by `pending`, so it neither blocks newer notices of its authorization
+ * nor, in numbers, starves every newer notice. `retryParked` puts parked entries back once fixed (the
+ * bot invited to the channel). Waiting, not retrying at once, is what keeps a pass cheap: a refused
+ * entry costs one Slack call per wait, not one per pass.
+ */
+export const PARK_AFTER_REFUSALS = 3;
+/** The wait after the first and the second refusal; the third parks. */
+const REFUSAL_WAITS_MS = [30_000, 120_000];
+
+export interface Refusal {
+  refusals: number;
+  parked: boolean;
+  /** When a refused but not parked entry is tried again. */
+  retryAt: Date | null;
+}
 
 /** Effects waiting to reach the outside world, oldest first. */
 export function createOutbox(models: Models) {
@@ -32,20 +52,79 @@ export function createOutbox(models: Models) {
       }
     },
 
-    countPending: () => OutboxEffect.countDocuments({ publishedAt: null }),
+    /** Entries still to publish; parked ones are counted by {@link countParked}. */
+    countPending: () => OutboxEffect.countDocuments({ publishedAt: null, parkedAt: null }),
 
-    pending: (limit = 100): Promise<OutboxEffectDocument[]> =>
-      OutboxEffect.find({ publishedAt: null }).sort({ createdAt: 1, _id: 1 }).limit(limit).lean(),
+    countParked: () => OutboxEffect.countDocuments({ publishedAt: null, parkedAt: { $ne: null } }),
+
+    /**
+     * Up to `limit` entries to publish now, oldest first. An entry waiting after a refusal is skipped,
+     * and so is every later entry of its authorization: their effects must reach Slack in order.
+     */
+    async pending(limit = 100, now = new Date()): Promise<OutboxEffectDocument[]> {
+      const due: OutboxEffectDocument[] = [];
+      const waiting = new Set<string>();
+      const cursor = OutboxEffect.find({ publishedAt: null, parkedAt: null })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<OutboxEffectDocument[]>()
+        .cursor({ batchSize: limit });
+      try {
+        for await (const entry of cursor) {
+          const authorizationId = entry.authorizationId.toHexString();
+          if (entry.retryAt && entry.retryAt > now) waiting.add(authorizationId);
+          if (waiting.has(authorizationId)) continue;
+          due.push(entry);
+          if (due.length >= limit) break;
+        }
+      } finally {
+        await cursor.close();
+      }
+      return due;
+    },
 
     markPublished: (id: string, now: Date) =>
       OutboxEffect.updateOne({ _id: id, publishedAt: null }, { $set: { publishedAt: now } }).then(
         () => undefined,
       ),
 
+    /** Slack could not be reached or was busy: nothing is known against the entry, it is tried next pass. */
     markFailed: (id: string, error: string) =>
       OutboxEffect.updateOne({ _id: id }, { $inc: { attempts: 1 }, $set: { lastError: error } }).then(
         () => undefined,
       ),
+
+    /** Slack refused the entry for good: it waits, or after {@link PARK_AFTER_REFUSALS} it is parked. */
+    async markRefused(
+      entry: Pick<OutboxEffectDocument, '_id' | 'refusals'>,
+      error: string,
+      now: Date,
+    ): Promise<Refusal> {
+      const refusals = (entry.refusals ?? 0) + 1;
+      const parked = refusals >= PARK_AFTER_REFUSALS;
+      const wait = REFUSAL_WAITS_MS[Math.min(refusals, REFUSAL_WAITS_MS.length) - 1] as number;
+      const retryAt = parked ? null : new Date(now.getTime() + wait);
+      await OutboxEffect.updateOne(
+        { _id: entry._id },
+        {
+          $inc: { attempts: 1 },
+          $set: { lastError: error, refusals, retryAt, parkedAt: parked ? now : null },
+        },
+      );
+      return { refusals, parked, retryAt };
+    },
+
+    /** Puts every parked entry back in line (its cause fixed); returns how many. */
+    async retryParked(): Promise<number> {
+      const result = await OutboxEffect.updateMany(
+        { publishedAt: null, parkedAt: { $ne: null } },
+        { $set: { parkedAt: null, retryAt: null, refusals: 0 } },
+      );
+      return result.modifiedCount;
+    },
+
+    /** Retention: entries published before `before`; unpublished and parked ones stay whatever their age. */
+    prunePublished: (before: Date, maxBatches?: number) =>
+      deleteExpired(OutboxEffect, { ageField: 'publishedAt', before, maxBatches }),
 
     forAuthorization: (authorizationId: string) =>
       OutboxEffect.find({ authorizationId }).sort({ createdAt: 1, _id: 1 }).lean(),

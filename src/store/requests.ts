@@ -23,8 +23,13 @@ export interface ReauthRequestDocument {
   sendgridMessageId: string | null;
   attempts: number;
   nextAttemptAt: Date;
-  /** Set while a send is in flight; a crash leaves it set, and the request is then never re-sent blindly. */
+  /**
+   * Set while a send attempt is in flight (claimed, calling SendGrid, or waiting for its event); a crash
+   * leaves it set, and the attempt's records (store/send-claims.ts) say what may happen next.
+   */
   sendingSince: Date | null;
+  /** Set when the attempt's outcome is unknown: SendGrid's event is awaited until then, then Send again. */
+  confirmBy: Date | null;
   lastError: { code: string; message: string } | null;
   sentAt: Date | null;
   createdAt: Date;
@@ -60,6 +65,7 @@ const definition = {
   attempts: { type: Number, default: 0 },
   nextAttemptAt: { type: Date, required: true },
   sendingSince: { type: Date, default: null },
+  confirmBy: { type: Date, default: null },
   lastError: { type: Schema.Types.Mixed, default: null },
   sentAt: { type: Date, default: null },
   createdAt: { type: Date, required: true },
@@ -158,9 +164,12 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
         .limit(limit)
         .lean(),
 
-    /** Requests a crash left "in flight" for longer than any send takes. */
-    stuckSending: (olderThan: Date) =>
-      Request.find({ status: 'queued', sendingSince: { $lte: olderThan } }).lean(),
+    /** Queued requests with an attempt in flight: being sent, waiting for SendGrid's event, or left by a crash. */
+    inFlight: (limit: number) =>
+      Request.find({ status: 'queued', sendingSince: { $ne: null } })
+        .sort({ sendingSince: 1 })
+        .limit(limit)
+        .lean(),
 
     openFor: (authorizationId: Types.ObjectId) =>
       Request.find({ authorizationId, status: { $in: OPEN_STATUSES } }).lean(),

@@ -7,6 +7,7 @@ import { createModels, ensureIndexes } from './models';
 import { createNoticeStore } from './notices';
 import { createOutbox } from './outbox';
 import { createRequestStore } from './requests';
+import { createSendClaims } from './send-claims';
 
 /**
  * Every store on one connection, its collections and indexes created (a missing index fails loudly
@@ -20,7 +21,14 @@ export async function openStores(connection: Connection, listeners: StoreListene
   const inbox = createInbox(connection);
   const homeState = createHomeStateStore(connection);
   const notices = createNoticeStore(connection);
-  await Promise.all([requests.init(), inbox.init(), homeState.init(), notices.ensureIndexes()]);
+  const sendClaims = createSendClaims(connection);
+  await Promise.all([
+    requests.init(),
+    inbox.init(),
+    homeState.init(),
+    notices.ensureIndexes(),
+    sendClaims.init(),
+  ]);
   return {
     models,
     outbox,
@@ -29,6 +37,7 @@ export async function openStores(connection: Connection, listeners: StoreListene
     inbox,
     homeState,
     notices,
+    sendClaims,
   };
 }
 

@@ -6,6 +6,7 @@ import { type ReauthRequestDocument, requestModel } from './requests';
 export type WorklistAuthorizationRow = Pick<
   AuthorizationDocument,
   | '_id'
+  | 'workspaceId'
   | 'version'
   | 'customer'
   | 'utility'
@@ -24,6 +25,7 @@ export type WorklistRequestRow = Pick<
 >;
 
 const AUTHORIZATION_FIELDS = {
+  workspaceId: 1,
   version: 1,
   customer: 1,
   utility: 1,

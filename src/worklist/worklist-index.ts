@@ -17,6 +17,8 @@ import {
 export interface IndexedAuthorization {
   /** The authorization's id as 24 lower-case hex digits. */
   id: string;
+  /** The workspace it belongs to: every count, page and search is of one workspace. */
+  workspaceId: string;
   /** Its revision number: a copy older than the one held is ignored, whatever order copies arrive in. */
   version: number;
   name: string | null;
@@ -84,6 +86,7 @@ const fromColumn = (time: number): number | null => (Number.isNaN(time) ? null :
 export function createWorklistIndex(options: { expiringWithinDays: number }) {
   const rowOf = new Map<string, number>();
   const ids: string[] = [];
+  const workspaceIds: string[] = [];
   const versions: number[] = [];
   const names: (string | null)[] = [];
   const emails: (string | null)[] = [];
@@ -159,6 +162,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
 
   function write(row: number, a: IndexedAuthorization): void {
     ids[row] = a.id;
+    workspaceIds[row] = shared(a.workspaceId);
     versions[row] = a.version;
     names[row] = a.name;
     emails[row] = a.email;
@@ -175,6 +179,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
   const entryAt = (row: number): IndexedEntry => {
     return {
       id: ids[row] as string,
+      workspaceId: workspaceIds[row] as string,
       version: versions[row] as number,
       name: names[row] ?? null,
       email: emails[row] ?? null,
@@ -291,29 +296,31 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       return ids.length;
     },
 
-    /** A copy of what the index holds for one authorization. */
-    get(id: string): IndexedEntry | undefined {
+    /** A copy of what the index holds for one authorization of this workspace. */
+    get(workspaceId: string, id: string): IndexedEntry | undefined {
       const row = rowOf.get(id);
-      return row === undefined ? undefined : entryAt(row);
+      return row === undefined || workspaceIds[row] !== workspaceId ? undefined : entryAt(row);
     },
 
-    /** How many authorizations each tab lists at `now`. */
-    counts(now: number): Record<HomeTab, number> {
+    /** How many of a workspace's authorizations each tab lists at `now`. */
+    counts(workspaceId: string, now: number): Record<HomeTab, number> {
       const counts = Object.fromEntries(HOME_TABS.map((tab) => [tab, 0])) as Record<HomeTab, number>;
       for (let row = 0; row < ids.length; row++) {
+        if (workspaceIds[row] !== workspaceId) continue;
         for (const tab of HOME_TABS) if (listed(tab, row, now)) counts[tab] += 1;
       }
       return counts;
     },
 
-    /** One page of a tab, optionally narrowed by a search, newest problem first. */
+    /** One page of a workspace's tab, optionally narrowed by a search, newest problem first. */
     page(
+      workspaceId: string,
       scope: HomeTab | WorklistScope,
       query: { now: number; page: number; pageSize: number; search?: string | null },
     ): IndexPage {
       const search = parseSearch(query.search);
       const pool = search ? candidates(search) : ordered();
-      const all = pool.filter((row) => listed(scope, row, query.now));
+      const all = pool.filter((row) => workspaceIds[row] === workspaceId && listed(scope, row, query.now));
       const pageSize = Math.max(1, Math.floor(query.pageSize));
       const pages = Math.max(1, Math.ceil(all.length / pageSize));
       const page = Math.min(Math.max(1, Math.floor(query.page) || 1), pages);
@@ -321,10 +328,10 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       return { items, total: all.length, page, pages, pageSize };
     },
 
-    /** Every authorization matching what a person typed, newest problem first: the first `limit`. */
-    find(query: string, limit: number): { items: IndexedEntry[]; total: number } {
+    /** A workspace's authorizations matching what a person typed, newest problem first: the first `limit`. */
+    find(workspaceId: string, query: string, limit: number): { items: IndexedEntry[]; total: number } {
       const search = parseSearch(query);
-      const found = search ? candidates(search) : [];
+      const found = (search ? candidates(search) : []).filter((row) => workspaceIds[row] === workspaceId);
       return { items: found.slice(0, limit).map(entryAt), total: found.length };
     },
   };

@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import {
   HOME_PAGE_SIZE,
   type HomeTab,
@@ -8,8 +7,9 @@ import {
 } from '../domain/worklist';
 import type { Logger } from '../logger';
 import type { StoreListeners } from '../store/listeners';
-import type { WorklistAuthorizationRow, WorklistRequestRow, WorklistSource } from '../store/worklist-source';
-import { createWorklistIndex, type IndexedAuthorization, type IndexedEntry } from './worklist-index';
+import type { WorklistRequestRow, WorklistSource } from '../store/worklist-source';
+import { createWorklistIndex } from './worklist-index';
+import { indexed, itemOf } from './worklist-rows';
 
 export interface WorklistPage {
   items: WorklistItem[];
@@ -43,37 +43,6 @@ export interface WorklistDeps {
 /** Re-reads overlap by this much, so a write stamped by a slightly slow clock elsewhere is not missed. */
 const REFRESH_OVERLAP_MS = 60_000;
 
-const time = (date: Date | null | undefined): number | null => (date ? date.getTime() : null);
-const date = (ms: number | null): Date | null => (ms === null ? null : new Date(ms));
-
-const indexed = (row: WorklistAuthorizationRow): IndexedAuthorization => ({
-  id: row._id.toHexString(),
-  version: row.version ?? 0,
-  name: row.customer?.name ?? null,
-  email: row.customer?.email ?? null,
-  utility: row.utility ?? '',
-  state: row.state,
-  reason: row.reason ?? null,
-  expiresAt: time(row.expiresAt),
-  declinedAt: time(row.declinedAt),
-  revokedAt: time(row.revokedAt),
-  incidentOpen: row.incidentOpen ?? false,
-  incidentSince: time(row.incidentSince),
-});
-
-const itemOf = (entry: IndexedEntry): WorklistItem => ({
-  _id: Types.ObjectId.createFromHexString(entry.id),
-  customer: { name: entry.name, email: entry.email },
-  utility: entry.utility,
-  state: entry.state,
-  reason: entry.reason,
-  expiresAt: date(entry.expiresAt),
-  declinedAt: date(entry.declinedAt),
-  revokedAt: date(entry.revokedAt),
-  incidentOpen: entry.incidentOpen,
-  incidentSince: date(entry.incidentSince),
-});
-
 /**
  * The App Home tabs and `/reauth` lists, answered from memory (see worklist-index.ts for why). The
  * index is loaded once from the database, then kept current by the stores' listeners (every write
@@ -99,13 +68,26 @@ export function createWorklist(deps: WorklistDeps) {
       statusAt: row.statusAt.getTime(),
     });
 
+  /**
+   * Ends a read at its next row once the worklist is stopped: a full load takes seconds (12 s for
+   * 100,000 authorizations), and stopping must neither wait for it nor leave its cursor open on a
+   * database that is closing. Throwing from the visitor ends the cursor's loop, which closes it.
+   */
+  const unlessStopped =
+    <T>(visit: (row: T) => void) =>
+    (row: T): void => {
+      if (stopped) throw new Error('the worklist was stopped while reading');
+      visit(row);
+    };
+
   /** Reads everything written since `after` (everything when null) into the index. */
   async function read(after: Date | null): Promise<{ authorizations: number; requests: number }> {
-    const authorizations = await deps.source.eachAuthorization(after, (row) =>
-      index.putAuthorization(indexed(row)),
+    const authorizations = await deps.source.eachAuthorization(
+      after,
+      unlessStopped((row) => index.putAuthorization(indexed(row))),
     );
     // After authorizations, so most requests find theirs (the index holds the others until it comes).
-    const requests = await deps.source.eachRequest(after, putRequestRow);
+    const requests = await deps.source.eachRequest(after, unlessStopped(putRequestRow));
     return { authorizations, requests };
   }
 
@@ -142,7 +124,7 @@ export function createWorklist(deps: WorklistDeps) {
       lastLookStartedAt = started;
       log.debug({ ...counted, ms: Date.now() - started }, 'worklist refreshed');
     } catch (err) {
-      log.warn({ err }, 'worklist refresh failed; trying again at the next interval');
+      if (!stopped) log.warn({ err }, 'worklist refresh failed; trying again at the next interval');
     } finally {
       refreshing = false;
     }
@@ -181,7 +163,7 @@ export function createWorklist(deps: WorklistDeps) {
     start(): void {
       stopped = false;
       ready().catch((err) => {
-        // Stopping closes the database under a running load; that failure is expected.
+        // Stopping ends a running load; that failure is expected.
         if (!stopped) log.error({ err }, 'worklist load failed; the next Home or /reauth retries');
       });
       if (deps.refreshEveryMs !== null && !refreshTimer) {
@@ -190,26 +172,32 @@ export function createWorklist(deps: WorklistDeps) {
       }
     },
 
-    stop(): void {
+    /** Stops re-reading and ends a load in progress at its next row; resolves once that load has ended. */
+    async stop(): Promise<void> {
       stopped = true;
       if (refreshTimer) clearInterval(refreshTimer);
       refreshTimer = null;
+      await loading?.catch(() => undefined);
     },
 
     ready,
     /** Re-reads what was written since the last look (what the timer does); for tests and benchmarks. */
     refresh,
 
-    /** Every tab's count, for the Home header and `/reauth help`. */
-    async counts(now: Date): Promise<Record<HomeTab, number>> {
+    /** Every tab's count in a workspace, for the Home header and `/reauth help`. */
+    async counts(workspaceId: string, now: Date): Promise<Record<HomeTab, number>> {
       await ready();
-      return index.counts(now.getTime());
+      return index.counts(workspaceId, now.getTime());
     },
 
-    /** One page of a tab, newest problem first. Pages are 1-based. */
-    async page(scope: HomeTab | WorklistScope, options: PageOptions): Promise<WorklistPage> {
+    /** One page of a workspace's tab, newest problem first. Pages are 1-based. */
+    async page(
+      workspaceId: string,
+      scope: HomeTab | WorklistScope,
+      options: PageOptions,
+    ): Promise<WorklistPage> {
       await ready();
-      const page = index.page(scope, {
+      const page = index.page(workspaceId, scope, {
         now: options.now.getTime(),
         page: options.page,
         pageSize: options.pageSize ?? HOME_PAGE_SIZE,
@@ -218,19 +206,23 @@ export function createWorklist(deps: WorklistDeps) {
       return { ...page, items: page.items.map(itemOf) };
     },
 
-    /** `/reauth <query>` over every authorization: the first `limit` matches and how many there are. */
-    async find(query: string, limit: number): Promise<{ items: WorklistItem[]; total: number }> {
+    /** `/reauth <query>` over a workspace's authorizations: the first `limit` matches and how many there are. */
+    async find(
+      workspaceId: string,
+      query: string,
+      limit: number,
+    ): Promise<{ items: WorklistItem[]; total: number }> {
       await ready();
-      const found = index.find(query, limit);
+      const found = index.find(workspaceId, query, limit);
       return { items: found.items.map(itemOf), total: found.total };
     },
 
     /** The latest request of each authorization shown, keyed by hex id, for rendering a page. */
-    lastRequestsFor(items: readonly WorklistItem[]): Map<string, WorklistRequest> {
+    lastRequestsFor(workspaceId: string, items: readonly WorklistItem[]): Map<string, WorklistRequest> {
       const latest = new Map<string, WorklistRequest>();
       for (const item of items) {
         const id = item._id.toHexString();
-        const request = index.get(id)?.request;
+        const request = index.get(workspaceId, id)?.request;
         if (request) latest.set(id, { status: request.status, statusAt: new Date(request.statusAt) });
       }
       return latest;

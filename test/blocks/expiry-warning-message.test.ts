@@ -24,7 +24,7 @@ describe('expiryWarningMessage', () => {
   it('masks the email and escapes customer text', () => {
     const json = JSON.stringify(expiryWarningMessage(warning, now));
     expect(json).not.toContain('grace@example.com');
-    expect(json).toContain('g***@example.com');
+    expect(json).toContain('g***@e***.com');
     expect(json).not.toContain('<!channel>');
     expect(json).toContain('PG&amp;E');
   });

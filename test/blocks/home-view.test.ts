@@ -85,6 +85,20 @@ describe('homeView', () => {
     expect(validateView(home)).toEqual([]);
   });
 
+  it('shows the email masked, or "No valid email on file" when there is none that is valid', () => {
+    const text = allText(
+      view([
+        item(),
+        item({ customer: { name: 'Bob', email: null } }),
+        item({ customer: { name: 'Eve', email: 'eve at example' } }),
+      ]).blocks,
+    );
+    expect(text).toContain('Jane Doe* · PG&amp;E · j***@e***.com');
+    expect(text).toContain('Bob* · PG&amp;E · No valid email on file');
+    expect(text).toContain('Eve* · PG&amp;E · No valid email on file');
+    expect(text).not.toContain('eve at example');
+  });
+
   it('says when no request was sent yet', () => {
     expect(allText(view([item()]).blocks)).toContain('No request yet');
   });
@@ -214,5 +228,34 @@ describe('keyed action ids', () => {
     expect(pattern.test(keyedActionId(ActionId.askReauth, '7'))).toBe(true);
     expect(pattern.test(ActionId.editRequest)).toBe(false);
     expect(pattern.test(`${ActionId.askReauth}_other`)).toBe(false);
+  });
+});
+
+describe('the Settings button', () => {
+  const data = (viewerIsAdmin: boolean | undefined, items: WorklistItem[]) => ({
+    tab: 'bad_logins' as const,
+    counts,
+    page: { items, total: 1_000, page: 2, pages: 50, pageSize: HOME_PAGE_SIZE },
+    search: 'jane',
+    lastRequests: new Map<string, WorklistRequest>(),
+    now,
+    ...(viewerIsAdmin === undefined ? {} : { viewerIsAdmin }),
+  });
+  const settingsButtons = (blocks: AnyBlock[]) =>
+    buttons(blocks).filter((b) => b.action_id === ActionId.openSettings);
+
+  it('is on an admin’s Home only', () => {
+    expect(settingsButtons(homeView(data(true, [item()])).blocks)).toEqual([
+      expect.objectContaining({ text: expect.objectContaining({ text: 'Settings' }) }),
+    ]);
+    expect(settingsButtons(homeView(data(false, [item()])).blocks)).toEqual([]);
+    expect(settingsButtons(homeView(data(undefined, [item()])).blocks)).toEqual([]);
+  });
+
+  it('keeps the fullest admin Home (every row with a button, a search, paging) within Slack’s limits', () => {
+    const rows = Array.from({ length: HOME_PAGE_SIZE }, () => item());
+    const home = homeView(data(true, rows));
+    expect(validateView(home)).toEqual([]);
+    expect(home.blocks.length).toBeLessThanOrEqual(100);
   });
 });

@@ -12,6 +12,7 @@ const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 
 const data = (over: Partial<NoticeData['status']> = {}): NoticeData => ({
   authorizationId: 'auth-42',
+  workspaceId: 'T-one',
   customerName: 'Jane Doe',
   customerEmail: 'jane@example.com',
   utility: 'PG&E',
@@ -41,6 +42,7 @@ const everyEffect: OutboxEffect[] = [
   { type: 'request.sent', requestId: 'r1', sentTo: 'jane@example.com', at: now },
   { type: 'request.bounced', requestId: 'r1', sentTo: 'jane@example.com' },
   { type: 'request.failed', requestId: 'r1', code: 'form_failed', message: null },
+  { type: 'request.unconfirmed', requestId: 'r1', sentTo: 'jane@example.com' },
 ];
 
 it.each(everyEffect.map((effect) => [effect.type, effect] as const))(
@@ -121,7 +123,7 @@ describe('effectThreadReply', () => {
       { at: '2026-03-12T10:42:00.000Z' },
     );
     const reply = effectThreadReply(effect, data(), now);
-    expect(reply.text).toBe('Email sent to j***@example.com');
+    expect(reply.text).toBe('Email sent to j***@e***.com');
     expect(allText(reply.blocks)).toContain('10:42 UTC');
     expect(JSON.stringify(reply)).not.toContain('jane@');
   });
@@ -132,7 +134,7 @@ describe('effectThreadReply', () => {
       data(),
       now,
     );
-    expect(reply.text).toBe('Email to j***@example.com bounced: check the address');
+    expect(reply.text).toBe('Email to j***@e***.com bounced: check the address');
   });
 
   it("offers Retry for the failed request, with SendGrid's reason when there is one", () => {
@@ -164,5 +166,22 @@ describe('effectThreadReply', () => {
     expect(() => effectThreadReply(unknown, data(), now)).toThrow(
       expect.objectContaining({ code: 'unknown_effect' }),
     );
+  });
+});
+
+describe('the reply for an email relink could not confirm', () => {
+  it('says so plainly in the thread, with Send again for that request', () => {
+    const reply = effectThreadReply(
+      { type: 'request.unconfirmed', requestId: '65f0c0ffee65f0c0ffee65f0', sentTo: 'jane@example.com' },
+      data(),
+      now,
+    );
+    expect(reply.text).toContain('could not confirm');
+    const button = findButton(reply.blocks, ActionId.sendAgain);
+    expect(button?.text.text).toBe('Send again');
+    expect(retrySendValue.decode(button?.value ?? '')).toEqual({
+      v: 1,
+      requestId: '65f0c0ffee65f0c0ffee65f0',
+    });
   });
 });

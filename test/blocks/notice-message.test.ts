@@ -11,6 +11,7 @@ const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 
 const notice = (over: Partial<NoticeCard> = {}, state: AuthorizationState = 'bad_login'): NoticeCard => ({
   authorizationId: 'auth-42',
+  workspaceId: 'T-one',
   customerName: 'Jane Doe',
   customerEmail: 'jane@example.com',
   utility: 'PG&E',
@@ -55,14 +56,20 @@ describe('noticeMessage', () => {
       now,
     );
     const everything = JSON.stringify(message);
-    expect(everything).toContain('j***@example.com');
+    expect(everything).toContain('j***@e***.com');
     expect(everything).not.toContain('jane@example.com');
   });
 
   it('calls a customer without a name "Unnamed customer"', () => {
     const message = noticeMessage(notice({ customerName: null, customerEmail: null }), now);
     expect(allText(message.blocks)).toContain('Unnamed customer');
-    expect(allText(message.blocks)).toContain('No email on file');
+    expect(allText(message.blocks)).toContain('No valid email on file');
+  });
+
+  it('says "No valid email on file" for a stored address that is not one, and shows none of it', () => {
+    const message = noticeMessage(notice({ customerEmail: 'jane at example dot com' }), now);
+    expect(allText(message.blocks)).toContain('No valid email on file');
+    expect(JSON.stringify(message)).not.toContain('jane');
   });
 
   it.each(['bad_login', 'expired', 'declined', 'revoked'] as const)(
@@ -95,11 +102,11 @@ describe('noticeMessage', () => {
 
   it.each([
     ['queued', 'Reauthorization requested by <@U123>', '3 minutes ago'],
-    ['sent', 'Email sent to j***@example.com at', '10:42 UTC'],
-    ['delivered', 'Email delivered to j***@example.com', 'requested by <@U123>'],
+    ['sent', 'Email sent to j***@e***.com at', '10:42 UTC'],
+    ['delivered', 'Email delivered to j***@e***.com', 'requested by <@U123>'],
     ['opened', 'The customer opened the email', '10:42 UTC'],
     ['clicked', 'opened the reauthorization link', '10:42 UTC'],
-    ['bounced', 'Email bounced: check the address', 'j***@example.com'],
+    ['bounced', 'Email bounced: check the address', 'j***@e***.com'],
     ['failed', 'could not be sent', 'retry'],
   ] as const)('shows the last request when %s', (status, words, more) => {
     const message = noticeMessage(
@@ -150,7 +157,7 @@ describe('noticeThreadReply', () => {
       { kind: 'request_sent', sentTo: 'jane@example.com', at: minutesAgo(3) },
       now,
     );
-    expect(reply.text).toBe('Email sent to j***@example.com');
+    expect(reply.text).toBe('Email sent to j***@e***.com');
     expect(allText(reply.blocks)).toContain('10:42 UTC');
     expect(JSON.stringify(reply)).not.toContain('jane@');
   });

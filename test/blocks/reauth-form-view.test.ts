@@ -1,5 +1,6 @@
 import type { Checkboxes, EmailInput, PlainTextInput } from '@slack/types';
 import {
+  NO_VALID_EMAIL_HINT,
   type ReauthForm,
   reauthFormView,
   reauthLoadingView,
@@ -68,6 +69,21 @@ describe('reauthFormView', () => {
     expect(element<EmailInput>(view, BlockId.customerEmail).initial_value).toBeUndefined();
   });
 
+  it.each([null, 'jane at example dot com', '<!channel>@example.com', `${'j'.repeat(250)}@example.com`])(
+    'asks for an email, with an empty field and a hint, when the one on file is %j',
+    (customerEmail) => {
+      const view = reauthFormView(form({ customerEmail }), now);
+      expect(element<EmailInput>(view, BlockId.customerEmail).initial_value).toBeUndefined();
+      expect(findInput(view.blocks, BlockId.customerEmail)?.hint?.text).toBe(NO_VALID_EMAIL_HINT);
+      expect(NO_VALID_EMAIL_HINT).toMatch(/^No valid email on file: enter/);
+      expect(viewProblems(view)).toEqual([]);
+    },
+  );
+
+  it('gives no hint when the email on file is valid', () => {
+    expect(findInput(reauthFormView(form(), now).blocks, BlockId.customerEmail)?.hint).toBeUndefined();
+  });
+
   it('clips a stored value longer than the field allows', () => {
     const view = reauthFormView(form({ customerName: 'x'.repeat(300) }), now);
     expect([...(element<PlainTextInput>(view, BlockId.customerName).initial_value ?? '')].length).toBe(100);
@@ -78,7 +94,8 @@ describe('reauthFormView', () => {
     const view = reauthFormView(form({ cooldown: { lastSentAt: hoursAgo(3), lastSentBy: 'U123' } }), now);
     expect(allText(view.blocks)).toContain('Last request sent 3 hours ago by <@U123>');
     const input = findInput(view.blocks, BlockId.sendAnyway);
-    expect(input?.optional).toBeFalsy();
+    // Optional: Slack would refuse an unticked required box with its own words; relink explains the cooldown.
+    expect(input?.optional).toBe(true);
     const checkboxes = input?.element as Checkboxes;
     expect(checkboxes.options.map((o) => o.text.text)).toEqual(['Send anyway']);
     expect(checkboxes.initial_options).toBeUndefined();

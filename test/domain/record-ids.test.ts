@@ -1,4 +1,4 @@
-import { OutboxId } from '../../src/domain/record-ids';
+import { OutboxId, refusalAuditId, SendAttemptId, SendSubject } from '../../src/domain/record-ids';
 
 describe("a request effect's outbox entry", () => {
   it('is one per request for queued, sent and bounced, whatever the attempt', () => {
@@ -30,5 +30,29 @@ describe("a request effect's outbox entry", () => {
       at: new Date(),
     });
     expect(OutboxId.requestEffect(sent('r1'), 1)).not.toBe(OutboxId.requestEffect(sent('r2'), 1));
+  });
+});
+
+describe('send attempt records', () => {
+  it("are one claim and one call per attempt, keyed `<requestId>:<attempt>`, apart from any other's", () => {
+    const subject = SendSubject.request('65f0c0ffee65f0c0ffee65f0');
+    expect(SendAttemptId.claim(subject, 1)).toBe('65f0c0ffee65f0c0ffee65f0:1');
+    const ids = [1, 2].flatMap((a) => [SendAttemptId.claim(subject, a), SendAttemptId.call(subject, a)]);
+    expect(new Set(ids).size).toBe(4);
+    expect(SendAttemptId.claim(SendSubject.request('other'), 1)).not.toBe(SendAttemptId.claim(subject, 1));
+  });
+
+  it('report an unconfirmed attempt once per attempt, so Send again that is not confirmed either says so again', () => {
+    const unconfirmed = { type: 'request.unconfirmed' as const, requestId: 'r1', sentTo: 'a@example.com' };
+    expect(OutboxId.requestEffect(unconfirmed, 1)).toBe(OutboxId.requestEffect(unconfirmed, 1));
+    expect(OutboxId.requestEffect(unconfirmed, 1)).not.toBe(OutboxId.requestEffect(unconfirmed, 2));
+  });
+});
+
+describe("an access refusal's audit event", () => {
+  it('is one per person and interaction, so Slack retrying an interaction records it once', () => {
+    expect(refusalAuditId('slack:T1/U1', 'k1')).toBe(refusalAuditId('slack:T1/U1', 'k1'));
+    expect(refusalAuditId('slack:T1/U1', 'k1')).not.toBe(refusalAuditId('slack:T1/U1', 'k2'));
+    expect(refusalAuditId('slack:T1/U1', 'k1')).not.toBe(refusalAuditId('slack:T1/U2', 'k1'));
   });
 });

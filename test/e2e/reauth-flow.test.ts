@@ -3,6 +3,7 @@ import type { View } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import { RESOLVED_WORDS } from '../../blocks/notice-message';
 import { loadConfig } from '../../src/config';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { renderReauthEmail } from '../../src/email/reauth-email';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId } from '../../src/slack/ids';
@@ -188,8 +189,7 @@ describe('the reauth flow, end to end', () => {
     // The notice follows: the same message says the email went out, with a thread reply.
     await eventually(
       () =>
-        JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks).includes('g***@example.com') ||
-        undefined,
+        JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks).includes('g***@e***.com') || undefined,
       'the notice to show the email was sent',
     );
     expect(topLevel().filter((m) => JSON.stringify(m.blocks).includes('Hopper'))).toHaveLength(1);
@@ -209,7 +209,11 @@ describe('the reauth flow, end to end', () => {
       'the resolved notice',
     );
     expect(JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks)).not.toContain(ActionId.askReauth);
-    const authorization = await relink.services.authorizations.findByKey('utilityapi', platform.uid);
+    const authorization = await relink.services.authorizations.findByKey({
+      workspaceId: SINGLE_WORKSPACE_ID,
+      source: 'utilityapi',
+      externalId: platform.uid,
+    });
     const request = await eventually(async () => {
       const latest = await relink.services.requests.latestFor(authorization?._id.toHexString() ?? '');
       return latest?.status === 'completed' ? latest : undefined;

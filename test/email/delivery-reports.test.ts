@@ -3,6 +3,7 @@ import { createDeliveryReports } from '../../src/email/delivery-reports';
 import type { SendgridEvent } from '../../src/email/event-webhook';
 import type { Outbox } from '../../src/store/outbox';
 import type { RequestStore } from '../../src/store/requests';
+import { createSendClaims } from '../../src/store/send-claims';
 import { useTestDatabase } from '../support/database';
 import { newRequest, requestStoreWithOutbox } from '../support/requests';
 
@@ -17,7 +18,9 @@ describe('applying SendGrid delivery reports to reauth requests', () => {
 
   beforeAll(async () => {
     ({ outbox, requests } = await requestStoreWithOutbox(db.connection));
-    apply = createDeliveryReports({ requests });
+    const claims = createSendClaims(db.connection);
+    await claims.init();
+    apply = createDeliveryReports({ requests, claims });
   });
 
   /** A request whose email went out, as the sender leaves it. */
@@ -80,8 +83,45 @@ describe('applying SendGrid delivery reports to reauth requests', () => {
     expect((await requests.findById(sent.id))?.status).toBe('clicked');
   });
 
-  it('says so for events it does not apply and requests it does not know', async () => {
-    expect(await apply(event('processed', { relink_request_id: 'whatever' }), now)).toBe('ignored_event');
+  it('ignores "processed" for an email already recorded as sent', async () => {
+    const sent = await sentRequest();
+    expect(await apply(event('processed', { relink_request_id: sent.id, relink_attempt: '1' }), now)).toBe(
+      'ignored_event',
+    );
+    expect((await requests.findById(sent.id))?.status).toBe('sent');
+  });
+
+  it('records a send whose outcome was unknown as sent, with the message id from the event', async () => {
+    const authorizationId = new Types.ObjectId().toHexString();
+    const { request } = await requests.create(newRequest(authorizationId, `report-${++n}`), sentAt);
+    await requests.set(request._id, { attempts: 1, sendingSince: sentAt, confirmBy: now });
+    const id = request._id.toHexString();
+
+    // An event about another attempt says nothing about this one.
+    expect(await apply(event('processed', { relink_request_id: id, relink_attempt: '2' }), now)).toBe(
+      'ignored_event',
+    );
+    expect((await requests.findById(id))?.status).toBe('queued');
+    const report = event('processed', {
+      relink_request_id: id,
+      relink_attempt: '1',
+      sg_message_id: 'abc.f1',
+    });
+    expect(await apply(report, now)).toBe('send_confirmed');
+    expect(await requests.findById(id)).toMatchObject({
+      status: 'sent',
+      sendgridMessageId: 'abc',
+      sentAt: new Date(report.timestamp * 1000),
+      sendingSince: null,
+      confirmBy: null,
+    });
+    expect((await entriesOf(authorizationId)).map((e) => e.type)).toEqual(['request.sent']);
+  });
+
+  it('says so for events it does not know and requests it does not know', async () => {
+    expect(await apply(event('group_resubscribe_v9', { relink_request_id: 'whatever' }), now)).toBe(
+      'ignored_event',
+    );
     const unknown = new Types.ObjectId().toHexString();
     expect(await apply(event('delivered', { relink_request_id: unknown }), now)).toBe('request_not_found');
   });

@@ -37,6 +37,7 @@ const rendered = renderReauthEmail({
 
 const message = (over: Partial<MailMessage> = {}): MailMessage => ({
   requestId: 'req-1',
+  attempt: 1,
   to: { email: 'jane.doe@example.com', name: 'Jane Doe' },
   rendered,
   templateData: {
@@ -78,7 +79,7 @@ describe('createMailer: accepted mail', () => {
       { type: 'text/plain', value: rendered.text },
       { type: 'text/html', value: rendered.html },
     ]);
-    expect(sent.customArgs).toEqual({ relink_request_id: 'req-1' });
+    expect(sent.customArgs).toEqual({ relink_request_id: 'req-1', relink_attempt: '1' });
     expect(sent.categories).toEqual(['reauth_request']);
     expect(sent.templateId).toBeUndefined();
   });
@@ -110,7 +111,7 @@ describe('createMailer: accepted mail', () => {
         },
       }),
     ]);
-    expect(sent.customArgs).toEqual({ relink_request_id: 'req-1' });
+    expect(sent.customArgs).toEqual({ relink_request_id: 'req-1', relink_attempt: '1' });
     expect(sent.categories).toEqual(['reauth_request']);
   });
 });
@@ -140,7 +141,7 @@ describe('createMailer: failures', () => {
       ],
     });
     const err = await failure(createMailer({ config: config(), log: silentLog() }).send(message()));
-    expect(err.message).toContain('[j***@example.com]');
+    expect(err.message).toContain('[j***@e***.com]');
     expect(err.message).not.toContain('jane.doe@example.com');
   });
 
@@ -184,22 +185,44 @@ describe('createMailer: failures', () => {
     },
   );
 
-  it('treats SendGrid being down as email_unavailable, retryable', async () => {
+  it('treats SendGrid answering 503 as email_unavailable, retryable', async () => {
     const mailer = createMailer({ config: config(), log: silentLog() });
     standin.setDown(true);
     await expect(mailer.send(message())).rejects.toMatchObject({
       code: 'email_unavailable',
       retryable: true,
     });
-    standin.setDown(true, 'reset');
-    const dropped = await failure(mailer.send(message()));
-    expect(dropped).toMatchObject({ code: 'email_unavailable', retryable: true, status: null });
     standin.setDown(false);
     await expect(mailer.send(message())).resolves.toEqual({ messageId: expect.any(String) });
     expect(standin.messages).toHaveLength(1);
   });
 
-  it('gives up on a SendGrid that never answers, as email_unavailable, retryable', async () => {
+  it('makes a connection dropped after the request was written an unknown outcome, never retryable', async () => {
+    const mailer = createMailer({ config: config(), log: silentLog() });
+    standin.setDown(true, 'reset');
+    const dropped = await failure(mailer.send(message()));
+    expect(dropped).toMatchObject({ code: 'send_outcome_unknown', retryable: false, status: null });
+    // The stand-in read the whole request before dropping it: SendGrid could have accepted it.
+    expect(standin.requests).toHaveLength(1);
+    expect(standin.requests[0]?.body).toMatchObject({ custom_args: { relink_request_id: 'req-1' } });
+  });
+
+  it('makes a 5xx that names a message an unknown outcome, and one that does not retryable', async () => {
+    const mailer = createMailer({ config: config(), log: silentLog() });
+    standin.failNext(500, { messageId: 'half-accepted-0000000001' });
+    expect(await failure(mailer.send(message()))).toMatchObject({
+      code: 'send_outcome_unknown',
+      retryable: false,
+      status: 500,
+    });
+    standin.failNext(500);
+    expect(await failure(mailer.send(message()))).toMatchObject({
+      code: 'email_unavailable',
+      retryable: true,
+    });
+  });
+
+  it('makes a SendGrid that never answers an unknown outcome after the timeout, never retryable', async () => {
     const silent = createServer(() => {
       // Reads the request and never answers.
     });
@@ -207,15 +230,18 @@ describe('createMailer: failures', () => {
     try {
       const apiUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const mailer = createMailer({ config: config({ apiUrl }), log: silentLog(), timeoutMs: 200 });
+      expect(mailer.timeoutMs).toBe(200);
+      const started = Date.now();
       const err = await failure(mailer.send(message()));
-      expect(err).toMatchObject({ code: 'email_unavailable', retryable: true, status: null });
+      expect(err).toMatchObject({ code: 'send_outcome_unknown', retryable: false, status: null });
+      expect(Date.now() - started).toBeLessThan(2_000);
     } finally {
       silent.closeAllConnections();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 
-  it('treats an unreachable SendGrid as email_unavailable, retryable', async () => {
+  it('treats a refused connection (nothing was written) as email_unavailable, retryable', async () => {
     const closed = createSendgridStandin({ apiKey: API_KEY });
     const { url } = await closed.start();
     await closed.stop();
@@ -243,10 +269,10 @@ describe('createMailer: isolation and logs', () => {
       ]);
       // Each stand-in only accepts its own key: a crossed key or URL would be a 401 or a missing message.
       expect(standin.messages.map((m) => [m.messageId, m.from, m.customArgs])).toEqual([
-        [a.messageId, 'alerts@acme-solar.example', { relink_request_id: 'first' }],
+        [a.messageId, 'alerts@acme-solar.example', { relink_request_id: 'first', relink_attempt: '1' }],
       ]);
       expect(other.messages.map((m) => [m.messageId, m.from, m.customArgs])).toEqual([
-        [b.messageId, 'hello@second.example', { relink_request_id: 'second' }],
+        [b.messageId, 'hello@second.example', { relink_request_id: 'second', relink_attempt: '1' }],
       ]);
     } finally {
       await other.stop();
@@ -280,7 +306,7 @@ describe('createMailer: isolation and logs', () => {
 
     const output = lines.join('');
     expect(output).toContain('email accepted by SendGrid');
-    expect(output).toContain('j***@example.com');
+    expect(output).toContain('j***@e***.com');
     expect(output).toContain('req-1');
     expect(output).not.toContain('jane.doe@example.com');
     expect(output).not.toContain(API_KEY);

@@ -2,6 +2,7 @@ import type { HomeView } from '@slack/types';
 import { homeView } from '../../blocks/home-view';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import { HOME_PAGE_SIZE } from '../../src/domain/worklist';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createHomeService, type HomeService } from '../../src/home/home-service';
 import { ActionId } from '../../src/slack/ids';
 import { askReauthValue, homeMeta } from '../../src/slack/metadata';
@@ -16,7 +17,7 @@ import { storesWithWorklist } from '../support/worklist';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const MINUTE = 60_000;
-const TEAM = 'T1';
+const TEAM = SINGLE_WORKSPACE_ID;
 
 const metaOf = (view: HomeView) => homeMeta.decode(view.private_metadata);
 const rowIds = (view: HomeView): string[] =>
@@ -30,6 +31,7 @@ describe('the Home service', () => {
   let requests: RequestStore;
   let homeState: HomeStateStore;
   let home: HomeService;
+  let worklist: Parameters<typeof createHomeService>[0]['worklist'];
   // What the listeners publish: the service's data, drawn by the Home's view.
   const render = async (...args: Parameters<HomeService['prepare']>) => {
     const { data, state } = await home.prepare(...args);
@@ -46,7 +48,7 @@ describe('the Home service', () => {
   ) {
     const at = new Date(now.getTime() - minutesAgo * MINUTE);
     const result = await authorizations.applyByKey(
-      { source: 'webhook', externalId: `ext-${n++}` },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId: `ext-${n++}` },
       {
         event: observedEvent(state, at, extra),
         customer: { name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@example.com`, utility: 'PG&E' },
@@ -62,7 +64,7 @@ describe('the Home service', () => {
     ({ authorizations, requests } = wired);
     homeState = createHomeStateStore(db.connection);
     await homeState.init();
-    const { worklist } = wired;
+    ({ worklist } = wired);
     home = createHomeService({ worklist, homeState, clock: () => now });
     // 45 bad logins, newest first in the order seeded: three pages of 20.
     for (let i = 0; i < 45; i += 1) badLogins.push(await seed(`Bad Login ${i}`, 'bad_login', i + 1));
@@ -135,12 +137,17 @@ describe('the Home service', () => {
   });
 
   it('clamps a remembered page past the end of a list that shrank, and remembers the clamped page', async () => {
-    await homeState.set(TEAM, 'U-shrunk', { tab: 'expired_declined', page: 7, search: null }, now);
+    await homeState.set(
+      SINGLE_WORKSPACE_ID,
+      'U-shrunk',
+      { tab: 'expired_declined', page: 7, search: null },
+      now,
+    );
 
     const { state } = await render(TEAM, 'U-shrunk');
 
     expect(state).toEqual({ tab: 'expired_declined', page: 1, search: null });
-    expect(await homeState.get(TEAM, 'U-shrunk')).toEqual(state);
+    expect(await homeState.get(SINGLE_WORKSPACE_ID, 'U-shrunk')).toEqual(state);
   });
 
   it('narrows the current tab to a search from its first page, and clears it again', async () => {
@@ -186,5 +193,24 @@ describe('the Home service', () => {
     const after = await render(TEAM, 'U-request');
     const firstRow = allText(after.view.blocks).split('Bad Login 1')[0];
     expect(firstRow).toContain('Reauthorization requested just now; sending the email');
+  });
+
+  it('shows the Settings button to whoever the admin check says is an admin, and to nobody when it fails', async () => {
+    const withAdmins = (viewerIsAdmin: (workspaceId: string, userId: string) => Promise<boolean>) =>
+      createHomeService({ worklist, homeState, clock: () => now, viewerIsAdmin });
+    const settingsButton = async (service: HomeService, userId: string) => {
+      const { data } = await service.prepare(TEAM, userId);
+      return elementsWithActionIds(homeView(data).blocks).some(
+        (el) => el.action_id === ActionId.openSettings,
+      );
+    };
+    const admins = withAdmins(async (workspaceId, userId) => workspaceId === TEAM && userId === 'U-admin');
+    expect(await settingsButton(admins, 'U-admin')).toBe(true);
+    expect(await settingsButton(admins, 'U-member')).toBe(false);
+    expect(await settingsButton(home, 'U-admin')).toBe(false);
+    const broken = withAdmins(async () => {
+      throw new Error('Slack is down');
+    });
+    expect(await settingsButton(broken, 'U-admin')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { startRelink } from '../../src/main';
 import { testDatabaseUri, uniqueDbName } from '../support/database';
 import { silentLog } from '../support/silent-log';
@@ -13,6 +14,7 @@ describe('GET /metrics', () => {
       await relink.services.inbox.store(
         [
           {
+            workspaceId: SINGLE_WORKSPACE_ID,
             source: 'utilityapi',
             eventId: 'm1',
             type: 'authorization_created',

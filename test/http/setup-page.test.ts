@@ -50,6 +50,7 @@ describe('missingSlackVariables', () => {
       SLACK_STATE_SECRET: 'state-secret-0123456789',
       SLACK_SIGNING_SECRET: '0123456789abcdef0123456789abcdef',
       SLACK_ALERT_CHANNEL: 'C0123456789',
+      RELINK_ENCRYPTION_KEY: 'ab'.repeat(32),
     };
     expect(missingSlackVariables(loadConfig(oauth).slack)).toEqual([]);
   });

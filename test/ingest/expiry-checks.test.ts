@@ -1,3 +1,4 @@
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createExpiryChecks } from '../../src/ingest/expiry-checks';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
 import { startJobs } from '../../src/jobs';
@@ -7,6 +8,7 @@ import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
+import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
@@ -28,7 +30,7 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     const now = new Date();
     const active = (externalId: string, expiresAt: Date) =>
       authorizations.applyByKey(
-        { source: 'webhook', externalId },
+        { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId },
         {
           event: observedEvent('active', new Date(now.getTime() - DAY), { expiresAt }),
           actor: 'platform',
@@ -46,7 +48,7 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     const inboxProcessor = createInboxProcessor({
       inbox: createInbox(db.connection),
       authorizations,
-      utilityapi: null,
+      utilityapi: singleUtilityApiAccount(SINGLE_WORKSPACE_ID, null),
       log,
       clock,
     });
@@ -54,7 +56,13 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     const deps = {
       authorizations,
       pipeline,
-      expiry: createExpiryChecks({ authorizations, warningDays: [30, 7, 1], clock, log }),
+      expiry: createExpiryChecks({
+        authorizations,
+        warningDaysInUse: async () => [30, 7, 1],
+        warningDaysOf: async () => [30, 7, 1],
+        clock,
+        log,
+      }),
       reconcile: null,
       clock,
     };
@@ -91,5 +99,49 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
       expect.objectContaining({ type: 'expiry.warning', days: 30 }),
     ]);
     expect(await effectsOf(later.authorizationId)).toEqual([]);
+  });
+});
+
+describe('warn-expiring with workspaces that chose different thresholds', () => {
+  const db = useTestDatabase('expiry-workspaces');
+
+  it('warns each authorization at its own workspace’s nearest threshold, once', async () => {
+    const models = createModels(db.connection);
+    await ensureIndexes(models);
+    const authorizations = createAuthorizationStore(models);
+    const now = new Date();
+    const expiringIn = (workspaceId: string, externalId: string, days: number) =>
+      authorizations.applyByKey(
+        { workspaceId, source: 'webhook', externalId },
+        {
+          event: observedEvent('active', new Date(now.getTime() - DAY), {
+            expiresAt: new Date(now.getTime() + days * DAY),
+          }),
+          actor: 'platform',
+          now: new Date(now.getTime() - DAY),
+        },
+      );
+    const chosen: Record<string, number[]> = { 'T-defaults': [30, 7, 1], 'T-fortnight': [14] };
+    const expiry = createExpiryChecks({
+      authorizations,
+      warningDaysInUse: async () => [30, 14, 7, 1],
+      warningDaysOf: async (workspaceId) => chosen[workspaceId] ?? [],
+      clock: () => now,
+      log: silentLog(),
+    });
+    const defaultsInTen = await expiringIn('T-defaults', 'ten-a', 10);
+    const fortnightInTen = await expiringIn('T-fortnight', 'ten-b', 10);
+    const fortnightInTwenty = await expiringIn('T-fortnight', 'twenty-b', 20);
+
+    await expiry.warnExpiring();
+    await expiry.warnExpiring();
+
+    const outbox = createOutbox(models);
+    const warnings = async (id: string) =>
+      (await outbox.forAuthorization(id)).map((e) => (e.effect as { days?: number }).days);
+    expect(await warnings(defaultsInTen.authorizationId)).toEqual([30]);
+    expect(await warnings(fortnightInTen.authorizationId)).toEqual([14]);
+    // 20 days left is past the fortnight workspace's only threshold, though within another's 30.
+    expect(await warnings(fortnightInTwenty.authorizationId)).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createUtilityApiReconciler } from '../../src/ingest/reconcile';
 import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createModels, ensureIndexes } from '../../src/store/models';
+import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { useTestDatabase } from '../support/database';
 import { silentLog } from '../support/silent-log';
 import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
@@ -18,7 +20,10 @@ describe('reconcile-utilityapi', () => {
     const authorizations = createAuthorizationStore(models);
     const log = silentLog();
     const reconcile = createUtilityApiReconciler({
-      utilityapi: createUtilityApiClient({ baseUrl: url, token: 'reconcile-token', log }),
+      utilityapi: singleUtilityApiAccount(
+        SINGLE_WORKSPACE_ID,
+        createUtilityApiClient({ baseUrl: url, token: 'reconcile-token', log }),
+      ),
       authorizations,
       clock: () => new Date(),
       log,
@@ -30,7 +35,13 @@ describe('reconcile-utilityapi', () => {
     standin.upsertAuthorization({});
 
     expect(await reconcile()).toEqual({ seen: 3, changed: 3 });
-    expect(await authorizations.findByKey('utilityapi', locked.uid)).toMatchObject({
+    expect(
+      await authorizations.findByKey({
+        workspaceId: SINGLE_WORKSPACE_ID,
+        source: 'utilityapi',
+        externalId: locked.uid,
+      }),
+    ).toMatchObject({
       state: 'bad_login',
       reason: 'locked',
     });

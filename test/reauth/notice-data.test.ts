@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createNoticeData } from '../../src/reauth/notice-data';
 import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
 import { createModels, ensureIndexes } from '../../src/store/models';
@@ -29,7 +30,7 @@ describe('the data a notice shows', () => {
   const observe = async (externalId: string, event: ReturnType<typeof observedEvent>) =>
     (
       await authorizations.applyByKey(
-        { source: 'webhook', externalId },
+        { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId },
         {
           event,
           actor: 'platform',
@@ -44,6 +45,7 @@ describe('the data a notice shows', () => {
 
     expect(await noticeData(id)).toEqual({
       authorizationId: id,
+      workspaceId: SINGLE_WORKSPACE_ID,
       customerName: 'Jane Doe',
       customerEmail: 'jane@example.com',
       utility: 'PG&E',

@@ -1,3 +1,4 @@
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createReauthService } from '../../src/reauth/reauth-service';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import type { Outbox } from '../../src/store/outbox';
@@ -25,7 +26,7 @@ describe('recording reauth requests', () => {
     service = createReauthService({
       authorizations,
       requests,
-      cooldownHours: 24,
+      cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
         requestQueued: () => {
@@ -36,7 +37,7 @@ describe('recording reauth requests', () => {
     seed = async () =>
       (
         await authorizations.applyByKey(
-          { source: 'utilityapi', externalId: `ua-${++n}` },
+          { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', externalId: `ua-${++n}` },
           { event: observedEvent('bad_login', now), actor: 'platform', now },
         )
       ).authorizationId;
@@ -48,7 +49,14 @@ describe('recording reauth requests', () => {
   const entriesOf = async (authorizationId: string) =>
     (await outbox.forAuthorization(authorizationId)).map((e) => e.effect.type);
   const submit = (authorizationId: string, idempotencyKey: string, draft = DRAFT) =>
-    service.requestSend({ authorizationId, draft, problem: PROBLEM, requestedBy: ALICE, idempotencyKey });
+    service.requestSend({
+      workspaceId: SINGLE_WORKSPACE_ID,
+      authorizationId,
+      draft,
+      problem: PROBLEM,
+      requestedBy: ALICE,
+      idempotencyKey,
+    });
 
   it('queues a new request for the notice and wakes the sender', async () => {
     const authorizationId = await seed();
@@ -96,7 +104,7 @@ describe('recording reauth requests', () => {
       lastError: { code: 'email_rejected', message: 'x' },
     });
     woken = 0;
-    await service.retry(request._id.toHexString(), ALICE);
+    await service.retry(SINGLE_WORKSPACE_ID, request._id.toHexString(), ALICE);
     expect(await requests.findById(request._id.toHexString())).toMatchObject({
       status: 'queued',
       lastError: null,

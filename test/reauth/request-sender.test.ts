@@ -1,16 +1,17 @@
-import { createMailer } from '../../src/email/mailer';
-import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
-import { createReauthService } from '../../src/reauth/reauth-service';
-import { createRequestSender } from '../../src/reauth/request-sender';
-import { createAuthorizationStore } from '../../src/store/authorizations';
-import type { Outbox } from '../../src/store/outbox';
-import type { RequestStore } from '../../src/store/requests';
+import { createServer } from 'node:http';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { useTestDatabase } from '../support/database';
-import { observedEvent } from '../support/events';
-import { ALICE, DRAFT, requestStoreWithOutbox } from '../support/requests';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import { createUtilityApiStandIn } from '../support/utilityapi-standin';
+import { closeNow, listenOnLoopback } from '../support/loopback-server';
+import { ALICE, DRAFT } from '../support/requests';
+import { sendingFixture } from '../support/sending';
+
+/** A loopback URL nothing listens on: connecting is refused before any byte is written. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  const url = await listenOnLoopback(server);
+  await closeNow(server);
+  return url;
+}
 
 /** SendGrid's answer to an address it will never deliver to: a permanent failure. */
 const INVALID_ADDRESS = {
@@ -19,178 +20,134 @@ const INVALID_ADDRESS = {
 
 describe('sending a reauth request', () => {
   const db = useTestDatabase('request-sender');
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.test-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  let now = new Date('2026-11-28T10:00:00Z');
-  const clock = () => now;
-  let requests: RequestStore;
-  let outbox: Outbox;
-  let service: ReturnType<typeof createReauthService>;
-  let sender: ReturnType<typeof createRequestSender>;
-  let n = 0;
-  let seed: () => Promise<string>;
-
-  beforeAll(async () => {
-    const [{ url: sendgridUrl }, { url: utilityUrl }] = await Promise.all([
-      sendgrid.start(),
-      utilityapi.start(),
-    ]);
-    const log = silentLog();
-    const stores = await requestStoreWithOutbox(db.connection);
-    ({ outbox, requests } = stores);
-    const authorizations = createAuthorizationStore(stores.models);
-    service = createReauthService({
-      authorizations,
-      requests,
-      cooldownHours: 24,
-      clock,
-      pipeline: { requestQueued: () => {} },
-    });
-    sender = createRequestSender({
-      requests,
-      authorizations,
-      mailer: createMailer({
-        config: {
-          apiKey: 'SG.test-key',
-          fromEmail: 'team@solar.example',
-          fromName: 'Sunny Solar',
-          apiUrl: sendgridUrl,
-          templateId: null,
-        },
-        log,
-      }),
-      utilityapi: createUtilityApiClient({
-        baseUrl: utilityUrl,
-        token: 'ua-token',
-        log,
-        retry: { maxAttempts: 1 },
-      }),
-      senderName: 'Sunny Solar',
-      clock,
-      log,
-    });
-    // One bad-login authorization per test, known to the platform.
-    seed = async () => {
-      const platform = utilityapi.upsertAuthorization({});
-      const { authorizationId } = await authorizations.applyByKey(
-        { source: 'utilityapi', externalId: platform.uid },
-        {
-          event: observedEvent('bad_login', now),
-          customer: { name: 'Jane Roe', email: 'jane@example.com', utility: 'PG&E' },
-          actor: 'platform',
-          now,
-        },
-      );
-      return authorizationId;
-    };
+  const f = sendingFixture(db);
+  beforeAll(() => f.start());
+  afterAll(() => f.stop());
+  beforeEach(() => {
+    f.sendgrid.setDown(false);
+    f.advance(3_600_000);
   });
-  afterAll(async () => {
-    await Promise.all([sendgrid.stop(), utilityapi.stop()]);
-  });
-
-  const queue = async () => {
-    const authorizationId = await seed();
-    const { request } = await service.requestSend({
-      authorizationId,
-      draft: DRAFT,
-      problem: { state: 'bad_login', reason: 'invalid_credentials' },
-      requestedBy: ALICE,
-      idempotencyKey: `test-${++n}`,
-    });
-    return request._id.toHexString();
-  };
-  const effectTypes = async (requestId: string) => {
-    const request = await requests.findById(requestId);
-    const entries = await outbox.forAuthorization(request?.authorizationId.toHexString() ?? '');
-    return entries.map((e) => e.effect.type);
-  };
 
   it('sends one email with the platform link and records the message id', async () => {
-    const before = sendgrid.messages.length;
-    const id = await queue();
+    const sender = f.newSender();
+    const id = await f.queue();
     await sender.sendDue();
-    expect(sendgrid.messages.length).toBe(before + 1);
-    const message = sendgrid.messages.at(-1);
-    const form = utilityapi.forms.at(-1);
+    const [message, ...more] = f.emailsFor(id);
+    const form = f.utilityapi.forms.at(-1);
+    expect(more).toEqual([]);
     expect(message?.to).toEqual(['jane@example.com']);
     expect(message?.text).toContain(form?.url);
-    expect(message?.customArgs).toEqual({ relink_request_id: id });
-    expect(await requests.findById(id)).toMatchObject({
+    expect(message?.customArgs).toEqual({ relink_request_id: id, relink_attempt: '1' });
+    expect(await f.stores.requests.findById(id)).toMatchObject({
       status: 'sent',
+      attempts: 1,
       sendgridMessageId: message?.messageId,
+      sendingSince: null,
     });
-    expect(await effectTypes(id)).toEqual(['incident.opened', 'request.queued', 'request.sent']);
+    expect(await f.effectsOf(id)).toEqual(['incident.opened', 'request.queued', 'request.sent']);
     await sender.sendDue();
-    expect(sendgrid.messages.length).toBe(before + 1);
+    expect(f.emailsFor(id)).toHaveLength(1);
   });
 
   it('retries after a SendGrid 500 and sends exactly one email', async () => {
-    const before = sendgrid.messages.length;
-    const id = await queue();
-    sendgrid.failNext(500);
+    const sender = f.newSender();
+    const id = await f.queue();
+    f.sendgrid.failNext(500);
     await sender.sendDue();
-    expect(await requests.findById(id)).toMatchObject({ status: 'queued', attempts: 1 });
-    now = new Date(now.getTime() + 60_000);
+    expect(await f.stores.requests.findById(id)).toMatchObject({ status: 'queued', attempts: 1 });
     await sender.sendDue();
-    expect(sendgrid.messages.length).toBe(before + 1);
-    expect((await requests.findById(id))?.status).toBe('sent');
+    expect(f.emailsFor(id)).toHaveLength(0); // backoff: not yet
+    f.advance(60_000);
+    await sender.sendDue();
+    expect(f.emailsFor(id)).toHaveLength(1);
+    expect(await f.stores.requests.findById(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('retries when SendGrid refused the connection: nothing was written, nothing sent', async () => {
+    const id = await f.queue();
+    await f.newSender({ sendgridUrl: await closedPortUrl() }).sendDue();
+    expect(await f.stores.requests.findById(id)).toMatchObject({
+      status: 'queued',
+      attempts: 1,
+      sendingSince: null,
+      lastError: { code: 'email_unavailable' },
+    });
+    f.advance(60_000);
+    await f.newSender().sendDue();
+    expect(f.emailsFor(id)).toHaveLength(1);
   });
 
   it('fails visibly on a SendGrid 400, and Retry sends it', async () => {
-    const before = sendgrid.messages.length;
-    const id = await queue();
-    sendgrid.failNext(400, INVALID_ADDRESS);
+    const sender = f.newSender();
+    const id = await f.queue();
+    f.sendgrid.failNext(400, INVALID_ADDRESS);
     await sender.sendDue();
-    expect(await requests.findById(id)).toMatchObject({
+    expect(await f.stores.requests.findById(id)).toMatchObject({
       status: 'failed',
       lastError: { code: 'email_rejected' },
     });
-    expect(await effectTypes(id)).toContain('request.failed');
+    expect(await f.effectsOf(id)).toContain('request.failed');
 
-    await service.retry(id, ALICE);
+    await f.retry(id);
     await sender.sendDue();
-    expect(sendgrid.messages.length).toBe(before + 1);
-    expect((await requests.findById(id))?.status).toBe('sent');
+    expect(f.emailsFor(id)).toHaveLength(1);
+    expect((await f.stores.requests.findById(id))?.status).toBe('sent');
   });
 
-  it('never re-sends a request whose send was interrupted: it fails with a Retry instead', async () => {
-    const before = sendgrid.messages.length;
-    const id = await queue();
-    await requests.set(id, { sendingSince: now, attempts: 1 }); // a crash mid-send
-    now = new Date(now.getTime() + 11 * 60_000);
+  it('never sends again a request a stale Retry put back in the queue after it was sent', async () => {
+    const sender = f.newSender();
+    const id = await f.queue();
     await sender.sendDue();
-    expect(sendgrid.messages.length).toBe(before);
-    expect(await requests.findById(id)).toMatchObject({
-      status: 'failed',
-      lastError: { code: 'send_outcome_unknown' },
+    const sent = await f.stores.requests.findById(id);
+    // A Retry that read "failed" before the send and wrote "queued" after it: writes are not atomic.
+    if (!sent) throw new Error('no request');
+    await f.stores.requests.advance(sent, 'queued', null, f.now, {
+      nextAttemptAt: f.now,
+      sendingSince: null,
+    });
+    await sender.sendDue();
+    expect(f.emailsFor(id)).toHaveLength(1);
+    expect(await f.stores.requests.findById(id)).toMatchObject({
+      status: 'sent',
+      sendgridMessageId: f.emailsFor(id)[0]?.messageId,
     });
   });
 
-  it('reports a Retry that fails again after an interrupted send in a reply of its own', async () => {
-    const id = await queue();
-    await requests.set(id, { sendingSince: now, attempts: 1 }); // a crash mid-send
-    now = new Date(now.getTime() + 11 * 60_000);
-    await sender.sendDue();
-    await service.retry(id, ALICE);
-    sendgrid.failNext(400, INVALID_ADDRESS);
-    await sender.sendDue();
-    expect(await requests.findById(id)).toMatchObject({
-      status: 'failed',
-      lastError: { code: 'email_rejected' },
-    });
-    expect((await effectTypes(id)).filter((type) => type === 'request.failed')).toHaveLength(2);
+  it('sends each request once when several senders run at once on one database', async () => {
+    const senders = [f.newSender(), f.newSender(), f.newSender()];
+    const ids = [await f.queue(), await f.queue(), await f.queue(), await f.queue()];
+    await Promise.all([...senders, ...senders].map((s) => s.sendDue()));
+    for (const id of ids) {
+      expect(f.emailsFor(id)).toHaveLength(1);
+      expect(await f.stores.requests.findById(id)).toMatchObject({ status: 'sent', attempts: 1 });
+    }
+  });
+
+  it('sends each request once when two Retry clicks and several senders race', async () => {
+    const senders = [f.newSender(), f.newSender()];
+    const id = await f.queue();
+    f.sendgrid.failNext(400, INVALID_ADDRESS);
+    await senders[0]?.sendDue();
+    await Promise.all([f.retry(id), f.retry(id)].map((p) => p.catch(() => null)));
+    await Promise.all([...senders, ...senders].map((s) => s.sendDue()));
+    expect(f.emailsFor(id)).toHaveLength(1);
   });
 
   it('records a request once per idempotency key', async () => {
-    const authorizationId = await seed();
+    const id = await f.queue();
+    const request = await f.stores.requests.findById(id);
     const input = {
-      authorizationId,
+      workspaceId: SINGLE_WORKSPACE_ID,
+      authorizationId: request?.authorizationId.toHexString() ?? '',
       draft: DRAFT,
       problem: { state: 'bad_login' as const, reason: 'invalid_credentials' as const },
       requestedBy: ALICE,
       idempotencyKey: 'same-view',
     };
-    const [first, second] = await Promise.all([service.requestSend(input), service.requestSend(input)]);
+    const [first, second] = await Promise.all([
+      f.stores.service.requestSend(input),
+      f.stores.service.requestSend(input),
+    ]);
     expect(first.request._id.toHexString()).toBe(second.request._id.toHexString());
     expect([first.created, second.created].sort()).toEqual([false, true]);
   });

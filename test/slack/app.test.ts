@@ -4,6 +4,7 @@ import { createLogger } from '../../src/logger';
 import type { InstallationStore } from '../../src/slack/app';
 import { createSlackApp, type SlackApp, type SlackConfig } from '../../src/slack/app';
 import { Command } from '../../src/slack/ids';
+import { oneTimeStateStore } from '../../src/slack/oauth-state';
 import { SlackPath } from '../../src/slack/receivers';
 import { signSlackRequest, slashCommandBody } from '../support/slack-signing';
 import { createSlackStandin } from '../support/slack-standin';
@@ -125,12 +126,40 @@ describe('createSlackApp in HTTP mode', () => {
     );
   });
 
-  it('makes no auth.test call when the bot ids are given', async () => {
+  it('learns its team from auth.test and refuses requests from any other team', async () => {
     const slack = createSlackApp({
       config: slackConfig(),
       log,
       botId: 'B0RELINKBOT',
       botUserId: 'U0RELINKBOT',
+    });
+    const seen: string[] = [];
+    slack.app.command(Command.reauth, async ({ ack, context }) => {
+      await ack();
+      seen.push(String(context.teamId));
+    });
+    await slack.start();
+    expect(standin.callsTo('auth.test')).toHaveLength(1);
+    const { url } = await serve(slack);
+    const elsewhere = { userId: 'U0OTHER001', teamId: 'T0NOINSTALL' };
+    const body = slashCommandBody({
+      actor: elsewhere,
+      command: Command.reauth,
+      channelId: ALERTS,
+      triggerId: 't',
+    });
+    expect((await post(url, body)).status).toBe(401);
+    expect((await post(url, command())).status).toBe(200);
+    expect(seen).toEqual([TEAM]);
+  });
+
+  it('makes no auth.test call when the bot ids and team are given', async () => {
+    const slack = createSlackApp({
+      config: slackConfig(),
+      log,
+      botId: 'B0RELINKBOT',
+      botUserId: 'U0RELINKBOT',
+      teamId: TEAM,
     });
     slack.app.command(Command.reauth, async ({ ack }) => ack());
     await slack.start();
@@ -157,7 +186,13 @@ describe('createSlackApp in HTTP mode', () => {
     beforeEach(async () => {
       commands.length = 0;
       homes.length = 0;
-      slack = createSlackApp({ config: slackConfig(), log, botId: 'B0RELINKBOT', botUserId: 'U0RELINKBOT' });
+      slack = createSlackApp({
+        config: slackConfig(),
+        log,
+        botId: 'B0RELINKBOT',
+        botUserId: 'U0RELINKBOT',
+        teamId: TEAM,
+      });
       slack.app.command(Command.reauth, async ({ ack, command: c, context, client }) => {
         if (c.text === 'fail before ack') throw new Error('listener failed before ack');
         await ack();
@@ -203,6 +238,18 @@ describe('createSlackApp in HTTP mode', () => {
         body: command(),
       });
       expect(response.status).toBe(401);
+      expect(commands).toEqual([]);
+    });
+
+    it('answers 401 to a request from a team with no installation, and runs no listener', async () => {
+      const elsewhere = { userId: 'U0OTHER001', teamId: 'T0NOINSTALL' };
+      const body = slashCommandBody({
+        actor: elsewhere,
+        command: Command.reauth,
+        channelId: ALERTS,
+        triggerId: 't',
+      });
+      expect((await post(url, body)).status).toBe(401);
       expect(commands).toEqual([]);
     });
 
@@ -329,8 +376,9 @@ describe('createSlackApp with OAuth', () => {
       throw new Error('no installation for this workspace');
     },
   };
+  const stateStore = oneTimeStateStore({ secret: oauth.stateSecret, claims: { claim: async () => true } });
 
-  it('refuses to build without an installation store', () => {
+  it('refuses to build without an installation store and a state store', () => {
     expect(() => createSlackApp({ config: slackConfig({ botToken: null, oauth }), log })).toThrow(
       /installationStore/,
     );
@@ -341,6 +389,7 @@ describe('createSlackApp with OAuth', () => {
       config: slackConfig({ botToken: null, oauth }),
       log,
       installationStore: store,
+      stateStore,
     });
     expect(slack.routes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
       'GET /slack/install',
@@ -361,6 +410,7 @@ describe('createSlackApp with OAuth', () => {
         config: slackConfig({ botToken: null, oauth, appToken: 'xapp-1-A0-1-abc', socketMode: true }),
         log,
         installationStore: store,
+        stateStore,
       }),
     ).toThrow(/HTTP mode/);
   });

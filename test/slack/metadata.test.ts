@@ -10,6 +10,7 @@ import {
   reauthFormMeta,
   reauthPreviewMeta,
   retrySendValue,
+  settingsMeta,
 } from '../../src/slack/metadata';
 
 const draft: ReauthDraft = {
@@ -186,6 +187,29 @@ describe('parseReauthDraft', () => {
     expect(parsed).toMatchObject({ ok: true, draft: { note: 'Hi\nthere!', customerName: 'Jane Doe' } });
   });
 
+  it('strips bidirectional and zero-width characters from the name and utility, as ingest does', () => {
+    const parsed = parseReauthDraft(
+      stateValues({ name: '\u202EJane\u200B Doe\u2069', utility: 'PG\uFEFF&E\u200F' }),
+    );
+    expect(parsed).toMatchObject({ ok: true, draft: { customerName: 'Jane Doe', utility: 'PG&E' } });
+    expect(parseReauthDraft(stateValues({ name: '\u200B\u202E' }))).toMatchObject({
+      ok: false,
+      errors: { [BlockId.customerName]: FIELD_MESSAGES.nameMissing },
+    });
+  });
+
+  it.each([
+    'jane@example',
+    '<!channel>@example.com',
+    'jane doe@example.com',
+    `${'j'.repeat(250)}@example.com`,
+  ])('refuses %j, an address ingest would not keep either', (email) => {
+    expect(parseReauthDraft(stateValues({ email }))).toMatchObject({
+      ok: false,
+      errors: { [BlockId.customerEmail]: FIELD_MESSAGES.email },
+    });
+  });
+
   it('returns the words for each bad field, keyed by block id', () => {
     const parsed = parseReauthDraft(
       stateValues({ name: '   ', email: 'jane@', utility: '', note: 'x'.repeat(501) }),
@@ -223,5 +247,25 @@ describe('parseReauthDraft', () => {
     expect(!parsed.ok && Object.keys(parsed.errors).sort()).toEqual(
       [BlockId.customerEmail, BlockId.customerName, BlockId.utility].sort(),
     );
+  });
+});
+
+describe('settingsMeta', () => {
+  it('round-trips the workspace the Settings modal was opened for, and nothing else', () => {
+    const raw = settingsMeta.encode({ v: 1, workspaceId: 'T0RELINK01' });
+    expect(settingsMeta.decode(raw)).toEqual({ v: 1, workspaceId: 'T0RELINK01' });
+    expect(settingsMeta.decode(JSON.stringify({ v: 1, workspaceId: 'single', alertChannel: 'C1' }))).toEqual({
+      v: 1,
+      workspaceId: 'single',
+    });
+  });
+
+  it.each([
+    ['another version', JSON.stringify({ v: 2, workspaceId: 'T0RELINK01' })],
+    ['no workspace', JSON.stringify({ v: 1 })],
+    ['an empty workspace', JSON.stringify({ v: 1, workspaceId: '' })],
+    ['not JSON', 'workspace=T0RELINK01'],
+  ])('refuses %s', (_name, raw) => {
+    expect(() => settingsMeta.decode(raw)).toThrow(RelinkError);
   });
 });

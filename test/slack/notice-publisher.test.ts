@@ -5,6 +5,7 @@ import type { AuthorizationState, BadLoginReason } from '../../src/domain/author
 import { problemFactsOf } from '../../src/domain/problem-words';
 import type { OutboxEffect } from '../../src/domain/reauth-request';
 import { NoticeId } from '../../src/domain/record-ids';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { NoticeData } from '../../src/reauth/notice-data';
 import { ActionId } from '../../src/slack/ids';
 import { createNoticePublisher, publisherClient } from '../../src/slack/notice-publisher';
@@ -54,6 +55,7 @@ describe('the notice publisher', () => {
     if (!doc) return null;
     return {
       authorizationId: id,
+      workspaceId: doc.workspaceId,
       customerName: doc.customer.name,
       customerEmail: doc.customer.email,
       utility: doc.utility,
@@ -63,14 +65,13 @@ describe('the notice publisher', () => {
     };
   };
 
-  const publisher = (minPostIntervalMs = 20) =>
+  const publisher = (minPostIntervalMs = 20, clock = () => new Date()) =>
     createNoticePublisher({
       outbox,
       notices,
       noticeData,
-      client,
-      channel: ALERTS,
-      clock: () => new Date(),
+      slackFor: async () => ({ client, channel: ALERTS }),
+      clock,
       log: silentLog(),
       minPostIntervalMs,
     });
@@ -85,7 +86,7 @@ describe('the notice publisher', () => {
   ) => {
     const now = new Date(Date.now() + tick++);
     return authorizations.applyByKey(
-      { source: 'webhook', externalId },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId },
       {
         event: observedEvent(state, now, extra),
         actor: 'platform',
@@ -185,7 +186,7 @@ describe('the notice publisher', () => {
     expect(notice.updates).toBe(1);
     const replies = repliesTo(notice);
     expect(replies).toHaveLength(1);
-    expect(replies[0]?.text).toBe('Email sent to j***@example.com');
+    expect(replies[0]?.text).toBe('Email sent to j***@e***.com');
     expect(JSON.stringify(standin.calls)).not.toContain(EMAIL);
   });
 
@@ -274,10 +275,13 @@ describe('the notice publisher', () => {
     expect(noticeOf(a)).toHaveLength(0);
     onlyNoticeOf(b);
     const [opened, changed] = await outbox.forAuthorization(a);
-    expect(opened).toMatchObject({ publishedAt: null, lastError: 'channel_not_found' });
+    expect(opened).toMatchObject({ publishedAt: null, lastError: 'channel_not_found', refusals: 1 });
     expect(changed).toMatchObject({ publishedAt: null, attempts: 0 });
 
-    expect(await pub.publishPending()).toEqual({ published: 2, deferred: 0 });
+    // A refused notice waits before it is tried again, and its authorization's later effects wait behind it.
+    expect(await pub.publishPending()).toEqual({ published: 0, deferred: 0 });
+    const later = publisher(20, () => new Date(Date.now() + 60_000));
+    expect(await later.publishPending()).toEqual({ published: 2, deferred: 0 });
     const notice = onlyNoticeOf(a);
     expect(notice.text).toContain('The utility asks for a one-time code');
     expect(repliesTo(notice)).toHaveLength(1);

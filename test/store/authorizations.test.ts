@@ -1,10 +1,12 @@
 import { Types } from 'mongoose';
 import { auditEventId } from '../../src/domain/record-ids';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes, type Models } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
+import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
@@ -22,7 +24,11 @@ describe('the authorization store', () => {
   it('records each effect exactly once when many writers apply the same event at once', async () => {
     const store = createAuthorizationStore(models);
     const now = new Date('2026-11-01T10:00:00Z');
-    const key = { source: 'utilityapi' as const, externalId: 'concurrent-1' };
+    const key = {
+      workspaceId: SINGLE_WORKSPACE_ID,
+      source: 'utilityapi' as const,
+      externalId: 'concurrent-1',
+    };
     const results = await Promise.all(
       Array.from({ length: 6 }, () =>
         store.applyByKey(key, { event: badLogin(now), actor: 'platform', now }),
@@ -40,7 +46,7 @@ describe('the authorization store', () => {
     const store = createAuthorizationStore(models);
     const now = new Date('2026-11-02T10:00:00Z');
     const created = await store.applyByKey(
-      { source: 'utilityapi', externalId: 'crash-1' },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', externalId: 'crash-1' },
       { event: { ...badLogin(now), state: 'active', reason: null }, actor: 'platform', now },
     );
     const id = new Types.ObjectId(created.authorizationId);
@@ -79,6 +85,7 @@ describe('the authorization store', () => {
     await inbox.init();
     const now = new Date('2026-11-03T10:00:00Z');
     const events = Array.from({ length: 5 }, (_, n) => ({
+      workspaceId: SINGLE_WORKSPACE_ID,
       source: 'webhook',
       eventId: `restart-${n}`,
       type: 'authorization.updated',
@@ -99,7 +106,7 @@ describe('the authorization store', () => {
       createInboxProcessor({
         inbox,
         authorizations: store,
-        utilityapi: null,
+        utilityapi: singleUtilityApiAccount(SINGLE_WORKSPACE_ID, null),
         log: silentLog(),
         clock: () => now,
         batchSize,
@@ -111,7 +118,11 @@ describe('the authorization store', () => {
     expect(await inbox.pendingCount()).toBe(0);
     const outbox = createOutbox(models);
     for (let n = 0; n < 5; n++) {
-      const authorization = await store.findByKey('webhook', `restart-acct-${n}`);
+      const authorization = await store.findByKey({
+        workspaceId: SINGLE_WORKSPACE_ID,
+        source: 'webhook',
+        externalId: `restart-acct-${n}`,
+      });
       const effects = await outbox.forAuthorization(authorization?._id.toHexString() ?? '');
       expect(effects.map((e) => e.effect.type)).toEqual(['incident.opened']);
     }
@@ -125,11 +136,21 @@ describe('the inbox', () => {
     const inbox = createInbox(db.connection);
     await inbox.init();
     const now = new Date('2026-11-04T10:00:00Z');
-    await inbox.store([{ source: 'webhook', eventId: 'queued-1', type: 't', payload: {} }], now);
-    // The crash: the event reached the archive but not the queue.
-    await db.connection
-      .collection('inbox')
-      .insertOne({ source: 'webhook', eventId: 'orphan-1', type: 't', payload: {}, receivedAt: now });
+    await inbox.store(
+      [{ workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', eventId: 'queued-1', type: 't', payload: {} }],
+      now,
+    );
+    // The crash: the event reached the archive but not the queue, and the store's mark stayed behind.
+    const { insertedId } = await db.connection.collection('inbox').insertOne({
+      workspaceId: SINGLE_WORKSPACE_ID,
+      source: 'webhook',
+      eventId: 'orphan-1',
+      type: 't',
+      payload: {},
+      receivedAt: now,
+    });
+    const twoMinutesAgo = Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - 120);
+    await db.connection.collection('inbox_store_marks').insertOne({ _id: twoMinutesAgo, ids: [insertedId] });
 
     expect(await inbox.requeueOrphans()).toBe(1);
     expect(await inbox.requeueOrphans()).toBe(0);
@@ -141,12 +162,24 @@ describe('the inbox', () => {
     await inbox.init();
     const now = new Date('2026-11-05T10:00:00Z');
     const events = [
-      { source: 'utilityapi', eventId: 'dup-a', type: 't', payload: {} },
-      { source: 'utilityapi', eventId: 'dup-b', type: 't', payload: {} },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', eventId: 'dup-a', type: 't', payload: {} },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', eventId: 'dup-b', type: 't', payload: {} },
     ];
     expect(await inbox.store(events, now)).toEqual({ stored: 2, duplicates: 0 });
     expect(
-      await inbox.store([...events, { source: 'utilityapi', eventId: 'dup-c', type: 't', payload: {} }], now),
+      await inbox.store(
+        [
+          ...events,
+          {
+            workspaceId: SINGLE_WORKSPACE_ID,
+            source: 'utilityapi',
+            eventId: 'dup-c',
+            type: 't',
+            payload: {},
+          },
+        ],
+        now,
+      ),
     ).toEqual({
       stored: 1,
       duplicates: 2,

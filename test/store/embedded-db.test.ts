@@ -4,7 +4,10 @@ import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
+import type { RelinkError } from '../../src/domain/errors';
+import { connect } from '../../src/store/database';
 import { ensureEmbeddedDbBinary, findProjectRoot, startEmbeddedDb } from '../../src/store/embedded-db';
+import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 
 const log = silentLog();
@@ -48,6 +51,90 @@ describe('the embedded database', () => {
     } finally {
       await second.stop();
     }
+  });
+
+  it('starts again on the same port and data when killed, and the driver reconnects by itself', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relink-killed-'));
+    const gaveUp: RelinkError[] = [];
+    const db = await startEmbeddedDb({
+      binary: await binary(),
+      dataDir,
+      log,
+      onGiveUp: (err) => gaveUp.push(err),
+    });
+    const connection = await connect(db.uri, 'relink');
+    try {
+      const notes = connection.collection<{ _id: string; text: string }>('notes');
+      await notes.insertOne({ _id: 'before', text: 'written before the kill' });
+      const firstPid = db.pid;
+
+      process.kill(firstPid as number, 'SIGKILL');
+      await eventually(() => !db.isRunning(), 'the exit to be noticed', 5_000);
+      const restartedPid = await eventually(
+        () => db.isRunning() && db.pid !== firstPid && db.pid,
+        'the restart',
+        10_000,
+      );
+      expect(restartedPid).not.toBe(firstPid);
+      expect(await accepts(db.port)).toBe(true);
+
+      // The same connection object, not a new one: the driver found the server again on its own.
+      await eventually(() => connection.readyState === 1, 'the driver to reconnect', 20_000);
+      expect(await notes.findOne({ _id: 'before' })).toMatchObject({ text: 'written before the kill' });
+      await notes.insertOne({ _id: 'after', text: 'written after the restart' });
+      expect(await notes.countDocuments()).toBe(2);
+      expect(gaveUp).toEqual([]);
+    } finally {
+      await connection.close();
+      await db.stop();
+    }
+    expect(await accepts(db.port)).toBe(false);
+  }, 45_000);
+
+  it('gives up, once, when the database keeps dying faster than the restart policy allows', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relink-dying-'));
+    const gaveUp: RelinkError[] = [];
+    const db = await startEmbeddedDb({
+      binary: await binary(),
+      dataDir,
+      log,
+      restart: { maxRestarts: 1, windowMs: 60_000, delayMs: 50 },
+      onGiveUp: (err) => gaveUp.push(err),
+    });
+    try {
+      const firstPid = db.pid as number;
+      process.kill(firstPid, 'SIGKILL');
+      const secondPid = await eventually(() => db.pid !== firstPid && db.pid, 'the one restart', 10_000);
+      expect(gaveUp).toEqual([]);
+
+      process.kill(secondPid, 'SIGKILL');
+      await eventually(() => gaveUp.length > 0, 'relink to be told', 5_000);
+      expect(gaveUp).toHaveLength(1);
+      expect(gaveUp[0]).toMatchObject({
+        code: 'embedded_db_unavailable',
+        message: expect.stringContaining('after 1 restart(s) within 60 s'),
+      });
+      expect(db.isRunning()).toBe(false);
+      expect(await accepts(db.port)).toBe(false);
+    } finally {
+      await db.stop();
+    }
+  }, 30_000);
+
+  it('does not restart a database it was asked to stop', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relink-stopped-'));
+    const gaveUp: RelinkError[] = [];
+    const db = await startEmbeddedDb({
+      binary: await binary(),
+      dataDir,
+      log,
+      onGiveUp: (e) => gaveUp.push(e),
+    });
+    await db.stop();
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(db.isRunning()).toBe(false);
+    expect(await accepts(db.port)).toBe(false);
+    expect(gaveUp).toEqual([]);
   });
 
   it('stops by itself when its parent closes stdin, so a killed relink leaves no orphan', async () => {

@@ -111,4 +111,45 @@ describe('Block Kit validator', () => {
   it.each(viewCases)('refuses %s', (_name, view, path) => {
     expect(pathsOf(viewProblems(view))).toContain(path);
   });
+
+  // Settings' inputs: https://docs.slack.dev/reference/block-kit/block-elements/number-input-element and
+  // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element
+  const inputOf = (element: Record<string, unknown>) =>
+    modal({
+      blocks: [
+        { type: 'input', block_id: 'b', label: plain('Label'), element: { action_id: 'a', ...element } },
+      ],
+    });
+  const number = (over: Record<string, unknown>) =>
+    inputOf({ type: 'number_input', is_decimal_allowed: false, ...over });
+  const channel = (over: Record<string, unknown>) => inputOf({ type: 'conversations_select', ...over });
+
+  it('accepts a whole-number input with bounds and a channel select with a filter', () => {
+    expect(viewProblems(number({ min_value: '0', max_value: '720', initial_value: '24' }))).toEqual([]);
+    const filter = { include: ['public', 'private'], exclude_external_shared_channels: true };
+    expect(viewProblems(channel({ filter, initial_conversation: 'C0ALERTS01' }))).toEqual([]);
+  });
+
+  const inputCases: [string, ModalView, string][] = [
+    [
+      'a number_input without is_decimal_allowed',
+      number({ is_decimal_allowed: undefined }),
+      '/is_decimal_allowed',
+    ],
+    ['a number sent as a number, not a string', number({ initial_value: 24 }), '/initial_value'],
+    ['a decimal where only whole numbers are allowed', number({ initial_value: '1.5' }), '/initial_value'],
+    ['min_value above max_value', number({ min_value: '10', max_value: '1' }), '/min_value'],
+    ['an initial value out of bounds', number({ min_value: '0', initial_value: '-1' }), '/initial_value'],
+    [
+      'a channel select with an unknown filter kind',
+      channel({ filter: { include: ['channels'] } }),
+      '/filter/include',
+    ],
+    ['a channel select with an empty filter', channel({ filter: {} }), '/filter'],
+    ['a channel select with a #name', channel({ initial_conversation: '#alerts' }), '/initial_conversation'],
+  ];
+
+  it.each(inputCases)('refuses %s', (_name, view, suffix) => {
+    expect(pathsOf(viewProblems(view))).toContain(`/view/blocks/0/element${suffix}`);
+  });
 });

@@ -255,6 +255,8 @@ class BlockKitChecker {
     if (type === 'button') this.button(el, path);
     else if (type === 'plain_text_input') this.textInput(el, path);
     else if (type === 'static_select') this.staticSelect(el, path);
+    else if (type === 'number_input') this.numberInput(el, path);
+    else if (type === 'conversations_select') this.conversationsSelect(el, path);
     else if (type === 'overflow') this.options(el.options, `${path}/options`, 5, false);
     else if (type === 'radio_buttons' || type === 'checkboxes') {
       const values = this.options(el.options, `${path}/options`, 10, true);
@@ -297,6 +299,67 @@ class BlockKitChecker {
       if (typeof el.initial_value !== 'string' || el.initial_value.length > max) {
         this.problem(`${path}/initial_value`, `initial_value must be a string of at most ${max} characters`);
       }
+    }
+  }
+
+  // https://docs.slack.dev/reference/block-kit/block-elements/number-input-element: numbers travel as
+  // strings, and is_decimal_allowed is required.
+  numberInput(el: Json, path: string): void {
+    if (typeof el.is_decimal_allowed !== 'boolean') {
+      this.problem(`${path}/is_decimal_allowed`, 'a number_input needs is_decimal_allowed (a boolean)');
+      return;
+    }
+    const pattern = el.is_decimal_allowed ? /^-?\d+(\.\d+)?$/ : /^-?\d+$/;
+    const read = (key: 'initial_value' | 'min_value' | 'max_value'): number | undefined => {
+      const v = el[key];
+      if (v === undefined) return undefined;
+      if (typeof v !== 'string' || !pattern.test(v)) {
+        const what = el.is_decimal_allowed ? 'a number' : 'a whole number';
+        this.problem(`${path}/${key}`, `${key} must be ${what} written as a string`);
+        return undefined;
+      }
+      return Number(v);
+    };
+    const [initial, min, max] = [read('initial_value'), read('min_value'), read('max_value')];
+    if (min !== undefined && max !== undefined && min > max) {
+      this.problem(`${path}/min_value`, 'min_value cannot be greater than max_value');
+    }
+    if (
+      initial !== undefined &&
+      ((min !== undefined && initial < min) || (max !== undefined && initial > max))
+    ) {
+      this.problem(`${path}/initial_value`, 'initial_value must lie between min_value and max_value');
+    }
+  }
+
+  // https://docs.slack.dev/reference/block-kit/block-elements/select-menu-element#conversations_multi_select
+  conversationsSelect(el: Json, path: string): void {
+    const initial = el.initial_conversation;
+    if (initial !== undefined && (typeof initial !== 'string' || !/^[CGD][A-Z0-9]{2,}$/.test(initial))) {
+      this.problem(`${path}/initial_conversation`, 'initial_conversation must be a conversation id');
+    }
+    this.boolean(
+      el.default_to_current_conversation,
+      `${path}/default_to_current_conversation`,
+      'default_to_current_conversation',
+    );
+    this.boolean(el.response_url_enabled, `${path}/response_url_enabled`, 'response_url_enabled');
+    const filter = el.filter;
+    if (filter === undefined) return;
+    if (!isObject(filter)) {
+      this.problem(`${path}/filter`, 'filter must be an object');
+      return;
+    }
+    const flags = ['exclude_external_shared_channels', 'exclude_bot_users'];
+    this.fields(filter, `${path}/filter`, ['include', ...flags]);
+    if (Object.keys(filter).length === 0) this.problem(`${path}/filter`, 'filter needs at least one field');
+    for (const flag of flags) this.boolean(filter[flag], `${path}/filter/${flag}`, flag);
+    if (filter.include !== undefined) {
+      const kinds = ['im', 'mpim', 'private', 'public'];
+      const include = filter.include;
+      const valid = Array.isArray(include) && include.length > 0 && include.every((k) => kinds.includes(k));
+      if (!valid)
+        this.problem(`${path}/filter/include`, `include must be a non-empty list of ${kinds.join(', ')}`);
     }
   }
 

@@ -2,6 +2,14 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import { closeNow, listenOnLoopback } from './loopback-server';
+import {
+  createSendgridEventWebhook,
+  type PostedEventBatch,
+  type SendgridEventName,
+  type SendgridEventTarget,
+} from './sendgrid-event-webhook';
+
+export type { PostedEventBatch, SendgridEventName, SendgridEventTarget } from './sendgrid-event-webhook';
 
 /*
  * A local SendGrid v3 `POST /v3/mail/send` for tests. relink's real @sendgrid/mail talks to it after
@@ -54,6 +62,23 @@ export interface SendgridFailureOptions {
   /** For 429: sets `X-RateLimit-Reset` (SendGrid documents no Retry-After header). */
   retryAfterSeconds?: number;
   errors?: SendgridError[];
+  /** For 5xx: an X-Message-Id on the failure, as if SendGrid had named the message before failing. */
+  messageId?: string;
+}
+
+/**
+ * A send the stand-in has read whole (so SendGrid "has" it) and holds unanswered, for a test to decide
+ * its fate: the windows in which relink can die mid-send.
+ */
+export interface HeldSend {
+  /** Resolves once the whole request was read and found valid. */
+  readonly received: Promise<void>;
+  /** Accepts the email (202 if the client is still there), as SendGrid would. */
+  accept(): void;
+  /** Drops it: no email, the connection is closed unanswered. */
+  discard(): void;
+  /** Settles once the email was accepted or discarded. */
+  readonly settled: Promise<'accepted' | 'discarded'>;
 }
 
 export interface SendgridStandinOptions {
@@ -71,6 +96,21 @@ export interface SendgridStandin {
   failNext(status: SendgridFailureStatus, options?: SendgridFailureOptions): void;
   /** While down every request gets 503, or with `'reset'` the connection is dropped unanswered. */
   setDown(down: boolean, how?: 'unavailable' | 'reset'): void;
+  /**
+   * Holds the next valid send unanswered until the test accepts or discards it. If the client goes
+   * away first (relink killed), `ifClientLeaves` decides: SendGrid keeps a request it read whole.
+   */
+  holdNext(options?: { ifClientLeaves?: 'accept' | 'discard' }): HeldSend;
+  /** Accepts the next valid send only after `ms`, whether or not the client still waits. */
+  answerAfter(ms: number): void;
+  /** Where signed Event Webhook posts go for every accepted email; null stops them. */
+  setEventWebhook(target: SendgridEventTarget | null): void;
+  /** The verification key relink is given (SENDGRID_WEBHOOK_PUBLIC_KEY). */
+  readonly eventWebhookPublicKey: string;
+  /** Every Event Webhook post made so far, with the receiver's answer. */
+  readonly postedEvents: readonly PostedEventBatch[];
+  /** Posts one event about an accepted message to the Event Webhook, once. */
+  postEvent(name: SendgridEventName, message: AcceptedMessage): Promise<number>;
   reset(): void;
 }
 
@@ -440,6 +480,14 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
   let messages: AcceptedMessage[] = [];
   let requests: RecordedRequest[] = [];
   let failures: { status: SendgridFailureStatus; options: SendgridFailureOptions; remaining: number }[] = [];
+  let holds: Hold[] = [];
+  let delays: number[] = [];
+  const webhook = createSendgridEventWebhook(now);
+  const subjectOf = (m: AcceptedMessage) => ({
+    messageId: m.messageId,
+    to: m.to[0] ?? '',
+    customArgs: m.customArgs,
+  });
 
   const send = (
     res: ServerResponse,
@@ -475,7 +523,9 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
             'x-ratelimit-remaining': '0',
             'x-ratelimit-reset': String(Math.floor(now() / 1000) + (o.retryAfterSeconds ?? 1)),
           }
-        : {};
+        : status >= 500 && o.messageId
+          ? { 'x-message-id': o.messageId }
+          : {};
     send(res, record, status, body, headers);
     return true;
   };
@@ -533,10 +583,24 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
     const errors = validateMailSend(parsed);
     if (errors.length > 0) return send(res, record, 400, { errors });
 
+    const hold = holds.shift();
+    if (hold && (await hold.decide(res)) === 'discard') {
+      req.socket.destroy();
+      return;
+    }
+    const delay = delays.shift();
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay));
+
     const messageId = newMessageId();
     record.messageId = messageId;
-    messages.push(acceptedMessage(parsed as Json, messageId, record.receivedAt));
-    send(res, record, 202, undefined, { 'x-message-id': messageId, 'content-length': '0' });
+    const message = acceptedMessage(parsed as Json, messageId, record.receivedAt);
+    messages.push(message);
+    hold?.accepted();
+    webhook.accepted(subjectOf(message));
+    // The client may be gone (killed, timed out): the email is accepted all the same.
+    if (!res.destroyed)
+      send(res, record, 202, undefined, { 'x-message-id': messageId, 'content-length': '0' });
+    else record.status = 202;
   };
 
   return {
@@ -555,6 +619,8 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
     async stop() {
       const s = server;
       server = undefined;
+      webhook.stop();
+      for (const hold of holds) hold.discardNow();
       await closeNow(s);
     },
     get url() {
@@ -573,10 +639,70 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
     setDown(isDown, how = 'unavailable') {
       down = isDown ? how : false;
     },
+    holdNext(o = {}) {
+      const hold = createHold(o.ifClientLeaves ?? 'accept');
+      holds.push(hold);
+      return hold.handle;
+    },
+    answerAfter(ms) {
+      delays.push(ms);
+    },
+    setEventWebhook: (target) => webhook.setTarget(target),
+    eventWebhookPublicKey: webhook.publicKey,
+    get postedEvents() {
+      return webhook.posted;
+    },
+    postEvent: (name, message) => webhook.postNow(name, subjectOf(message)),
     reset() {
       messages = [];
       requests = [];
       failures = [];
+      holds = [];
+      delays = [];
+      webhook.reset();
     },
+  };
+}
+
+interface Hold {
+  handle: HeldSend;
+  /** Called with the held request's response: resolves to what becomes of the email. */
+  decide(res: ServerResponse): Promise<'accept' | 'discard'>;
+  accepted(): void;
+  discardNow(): void;
+}
+
+function createHold(ifClientLeaves: 'accept' | 'discard'): Hold {
+  let received!: () => void;
+  let decided!: (what: 'accept' | 'discard') => void;
+  let settled!: (what: 'accepted' | 'discarded') => void;
+  const receivedP = new Promise<void>((r) => {
+    received = r;
+  });
+  const decision = new Promise<'accept' | 'discard'>((r) => {
+    decided = r;
+  });
+  const settledP = new Promise<'accepted' | 'discarded'>((r) => {
+    settled = r;
+  });
+  void decision.then((what) => {
+    if (what === 'discard') settled('discarded');
+  });
+  return {
+    handle: {
+      received: receivedP,
+      accept: () => decided('accept'),
+      discard: () => decided('discard'),
+      settled: settledP,
+    },
+    decide(res) {
+      received();
+      res.on('close', () => {
+        if (!res.writableEnded) decided(ifClientLeaves);
+      });
+      return decision;
+    },
+    accepted: () => settled('accepted'),
+    discardNow: () => decided('discard'),
   };
 }

@@ -181,6 +181,13 @@ export const textInputValue = (
   type: 'plain_text_input' | 'email_text_input' | 'url_text_input' = 'plain_text_input',
 ): ViewStateValue => ({ type, value });
 
+/** A state value holds something: text, or a select's, radio's or checkbox's choice. */
+const isFilled = (v: ViewStateValue): boolean =>
+  Object.entries(v).some(
+    ([key, x]) =>
+      key !== 'type' && x !== null && x !== undefined && x !== '' && !(Array.isArray(x) && x.length === 0),
+  );
+
 /**
  * A view_submission payload for `view` (as the stand-in holds it) with the user's input `values`
  * (block_id → action_id → value). Throws when a value names no input in the view or a required input
@@ -210,8 +217,9 @@ export function viewSubmissionPayload(input: {
   }
   for (const [blockId, { actionId, optional }] of inputs) {
     const v = values[blockId]?.[actionId];
-    const empty = v === undefined || v.value === '' || v.value === null;
-    if (!optional && empty) throw new Error(`required input ${blockId}/${actionId} has no value`);
+    if (!optional && (v === undefined || !isFilled(v))) {
+      throw new Error(`required input ${blockId}/${actionId} has no value`);
+    }
   }
   return {
     type: 'view_submission',

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { BlockKitProblem } from './block-kit-validator';
 import type { RecordedCall, SlackArgs } from './slack-standin';
+import type { StandinOAuth } from './slack-standin-oauth';
 import type { StandinState } from './slack-standin-state';
 
 /*
@@ -11,13 +12,23 @@ import type { StandinState } from './slack-standin-state';
 
 type Json = Record<string, unknown>;
 
-export type SlackMethod = (args: SlackArgs) => Json;
+/** Who a Web API call came from: the token's workspace and bot (the configured token's, or one issued by OAuth). */
+export interface SlackCaller {
+  token: string;
+  teamId: string;
+  botUserId: string;
+  botId: string;
+}
+
+export type SlackMethod = (args: SlackArgs, caller: SlackCaller) => Json;
 
 /** What a method throws to answer `ok: false` with Slack's error name and its explanation. */
 export class SlackApiError extends Error {
   constructor(
     readonly error: string,
     readonly messages: string[] = [],
+    /** Top-level fields Slack adds to some errors, e.g. `needed` and `provided` for missing_scope. */
+    readonly extra: Json = {},
   ) {
     super(error);
   }
@@ -97,10 +108,17 @@ function answer(res: ServerResponse, call: RecordedCall, status: number, body: J
   res.end(JSON.stringify(body));
 }
 
-const fail = (res: ServerResponse, call: RecordedCall, error: string, messages: string[] = []) =>
+const fail = (
+  res: ServerResponse,
+  call: RecordedCall,
+  error: string,
+  messages: string[] = [],
+  extra: Json = {},
+) =>
   answer(res, call, 200, {
     ok: false,
     error,
+    ...extra,
     ...(messages.length ? { response_metadata: { messages } } : {}),
   });
 
@@ -109,6 +127,7 @@ export function webApiHandler(
   state: StandinState,
   methods: Record<string, SlackMethod>,
   botToken: string,
+  oauth?: Pick<StandinOAuth, 'tokenless' | 'tokenError' | 'forIssuedToken' | 'callerOf'>,
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   return async (req, res) => {
     const raw = await readBody(req);
@@ -124,6 +143,14 @@ export function webApiHandler(
       ok: false,
     };
     state.calls.push(call);
+    const tokenless = oauth?.tokenless[method];
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearer ?? parsed.bodyToken;
+    const caller =
+      token === botToken ? state.configuredCaller(token) : token ? oauth?.callerOf(token) : undefined;
+    // Recorded even when the call fails or the token is refused: a test can tell which workspace tried.
+    if (token) call.token = token;
+    if (caller) call.teamId = caller.teamId;
 
     if (state.down === 'reset') {
       req.socket.destroy();
@@ -133,7 +160,12 @@ export function webApiHandler(
       return answer(res, call, 503, { ok: false, error: 'service_unavailable' });
     }
 
-    const failure = state.takeFailure(method);
+    let failure = state.takeFailure(method);
+    if (failure && 'delayMs' in failure) {
+      const { delayMs } = failure;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      failure = undefined;
+    }
     if (failure && 'status' in failure) {
       if (failure.status === 429) {
         const retryAfter = { 'retry-after': String(failure.retryAfterSeconds) };
@@ -145,19 +177,25 @@ export function webApiHandler(
 
     if (req.method !== 'POST')
       return fail(res, call, 'invalid_request', ['[ERROR] the stand-in accepts POST only']);
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const token = bearer ?? parsed.bodyToken;
-    if (!token) return fail(res, call, 'not_authed');
-    if (token !== botToken) return fail(res, call, 'invalid_auth');
+    if (!token && !tokenless) return fail(res, call, 'not_authed');
+    // Besides the configured bot token, the tokens the stand-in issued through OAuth (not yet revoked).
+    const tokenError = !token || token === botToken ? null : oauth ? oauth.tokenError(token) : 'invalid_auth';
+    if (tokenError && !tokenless) return fail(res, call, tokenError);
     if (parsed.error) return fail(res, call, parsed.error);
 
-    const handler = methods[method];
+    const handler: SlackMethod | undefined = tokenless
+      ? (args) => tokenless(args, { authorization: req.headers.authorization })
+      : ((token ? oauth?.forIssuedToken(method, token) : undefined) ?? methods[method]);
     if (!handler) return fail(res, call, 'unknown_method');
     try {
-      answer(res, call, 200, { ok: true, ...handler(parsed.args) });
+      // A tokenless method (oauth.v2.access) ignores the caller; every other call here has a valid token.
+      answer(res, call, 200, {
+        ok: true,
+        ...handler(parsed.args, caller ?? state.configuredCaller(botToken)),
+      });
     } catch (err) {
       if (!(err instanceof SlackApiError)) throw err;
-      fail(res, call, err.error, err.messages);
+      fail(res, call, err.error, err.messages, err.extra);
     }
   };
 }

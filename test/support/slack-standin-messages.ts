@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { type BlockKitProblem, validateMessage } from './block-kit-validator';
 import type { PostedMessage, SlackArgs } from './slack-standin';
-import { optionalString, SlackApiError, type SlackMethod, slackMessages } from './slack-standin-http';
+import {
+  optionalString,
+  SlackApiError,
+  type SlackCaller,
+  type SlackMethod,
+  slackMessages,
+} from './slack-standin-http';
 import type { StandinState } from './slack-standin-state';
 
 /*
- * The stand-in's non-view methods: auth.test, chat.postMessage / update / postEphemeral, users.info
- * and conversations.info. Source: https://docs.slack.dev/reference/methods
+ * The stand-in's message methods: auth.test, chat.postMessage / update / postEphemeral and
+ * conversations.info (users and memberships: slack-standin-people.ts). Source: https://docs.slack.dev/reference/methods
  */
 
 type Json = Record<string, unknown>;
@@ -43,8 +49,9 @@ function messageContent(args: SlackArgs, keptText?: string): { text?: string; bl
 }
 
 export function messageMethods(state: StandinState): Record<string, SlackMethod> {
-  const postable = (args: SlackArgs): string => {
-    const channel = state.findChannel(args.channel);
+  // Every channel is looked up as the caller's workspace sees it: another workspace's is not found.
+  const postable = (args: SlackArgs, caller: SlackCaller): string => {
+    const channel = state.findChannel(args.channel, caller.teamId);
     if (channel.isMember === false) throw new SlackApiError('not_in_channel');
     return channel.id;
   };
@@ -56,7 +63,7 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
     user: m.user,
     bot_id: m.botId,
     app_id: state.appId,
-    team: state.teamId,
+    team: m.teamId ?? state.teamId,
     ts: m.ts,
     ...(m.blocks ? { blocks: m.blocks } : {}),
     ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
@@ -73,8 +80,8 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
       is_enterprise_install: false,
     }),
 
-    'chat.postMessage': (args) => {
-      const channel = postable(args);
+    'chat.postMessage': (args, caller) => {
+      const channel = postable(args, caller);
       const { text, blocks } = messageContent(args);
       const threadTs = optionalString(args, 'thread_ts');
       const messages = state.channelMessages(channel);
@@ -91,8 +98,10 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
         blocks,
         threadTs,
         replies: [],
-        user: state.botUserId,
-        botId: state.botId,
+        user: caller.botUserId,
+        botId: caller.botId,
+        token: caller.token,
+        teamId: caller.teamId,
         updates: 0,
         metadata: args.metadata,
       };
@@ -101,8 +110,8 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
       return { channel, ts: message.ts, message: messageJson(message) };
     },
 
-    'chat.update': (args) => {
-      const channel = state.findChannel(args.channel).id;
+    'chat.update': (args, caller) => {
+      const channel = state.findChannel(args.channel, caller.teamId).id;
       const ts = optionalString(args, 'ts');
       const message = ts === undefined ? undefined : state.messagesByChannel.get(channel)?.get(ts);
       if (!message) throw new SlackApiError('message_not_found');
@@ -114,39 +123,18 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
       return { channel, ts: message.ts, text: message.text ?? '', message: messageJson(message) };
     },
 
-    'chat.postEphemeral': (args) => {
-      const channel = postable(args);
+    'chat.postEphemeral': (args, caller) => {
+      const channel = postable(args, caller);
       const user = state.findUser(args.user).id;
       const { text, blocks } = messageContent(args);
       const ts = state.nextTs();
       const threadTs = optionalString(args, 'thread_ts');
-      state.ephemeralMessages.push({ channel, user, ts, text, blocks, threadTs });
+      state.ephemeralMessages.push({ channel, user, ts, text, blocks, threadTs, teamId: caller.teamId });
       return { message_ts: ts };
     },
 
-    'users.info': (args) => {
-      const u = state.findUser(args.user);
-      const name = u.name ?? u.id.toLowerCase();
-      return {
-        user: {
-          id: u.id,
-          team_id: state.teamId,
-          name,
-          real_name: u.realName ?? name,
-          deleted: u.deleted ?? false,
-          is_bot: u.isBot ?? false,
-          tz: u.tz ?? 'America/Los_Angeles',
-          profile: {
-            real_name: u.realName ?? name,
-            display_name: name,
-            ...(u.email ? { email: u.email } : {}),
-          },
-        },
-      };
-    },
-
-    'conversations.info': (args) => {
-      const c = state.findChannel(args.channel);
+    'conversations.info': (args, caller) => {
+      const c = state.findChannel(args.channel, caller.teamId);
       const name = c.name ?? c.id.toLowerCase();
       return {
         channel: {

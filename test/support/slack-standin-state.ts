@@ -7,9 +7,10 @@ import type {
   SlackStandinOptions,
   StandinChannel,
   StandinUser,
+  StandinUsergroup,
   StoredView,
 } from './slack-standin';
-import { SlackApiError } from './slack-standin-http';
+import { SlackApiError, type SlackCaller } from './slack-standin-http';
 
 /*
  * What the Slack stand-in holds: the workspace it pretends to be (team, bot, users, channels) and what
@@ -39,6 +40,8 @@ export function createStandinState(options: SlackStandinOptions) {
   const channelsAreListed = options.channels !== undefined;
   const users = new Map((options.users ?? []).map((u) => [u.id, u]));
   const channels = new Map((options.channels ?? []).map((c) => [c.id, c]));
+  const usergroups = new Map<string, StandinUsergroup>((options.usergroups ?? []).map((g) => [g.id, g]));
+  const scopes = options.scopes === undefined ? null : new Set(options.scopes);
   let lastTsMicros = 0;
   let viewOrder = 0;
 
@@ -51,6 +54,7 @@ export function createStandinState(options: SlackStandinOptions) {
     appId: options.appId ?? 'A0RELINKAPP',
     users,
     channels,
+    usergroups,
     down: false as false | 'unavailable' | 'reset',
     calls: [] as RecordedCall[],
     failures: new Map<string, { failure: SlackFailure; remaining: number }[]>(),
@@ -78,13 +82,38 @@ export function createStandinState(options: SlackStandinOptions) {
       throw new SlackApiError('user_not_found');
     },
 
-    // Channel names are refused although Slack resolves them: relink's config holds channel ids.
-    findChannel(id: unknown): StandinChannel {
+    /** The configured bot token's caller: the stand-in's own workspace and bot. */
+    configuredCaller: (token: string): SlackCaller => ({
+      token,
+      teamId: state.teamId,
+      botUserId: state.botUserId,
+      botId: state.botId,
+    }),
+
+    /**
+     * Channel names are refused although Slack resolves them: relink's config holds channel ids. With
+     * `teamId` (the caller's workspace), another workspace's channel is `channel_not_found`, as Slack
+     * answers a token that cannot see it. An unlisted id belongs to the first workspace that uses it.
+     */
+    findChannel(id: unknown, teamId?: string): StandinChannel {
       if (typeof id !== 'string' || id === '') throw new SlackApiError('channel_not_found');
-      const known = channels.get(id);
-      if (known) return known;
-      if (!channelsAreListed && /^[CGD][A-Z0-9]{2,}$/.test(id)) return { id };
-      throw new SlackApiError('channel_not_found');
+      let channel = channels.get(id);
+      if (!channel && !channelsAreListed && /^[CGD][A-Z0-9]{2,}$/.test(id)) {
+        channel = { id, ...(teamId ? { teamId } : {}) };
+        if (teamId) channels.set(id, channel);
+      }
+      if (!channel) throw new SlackApiError('channel_not_found');
+      if (teamId && (channel.teamId ?? state.teamId) !== teamId) throw new SlackApiError('channel_not_found');
+      return channel;
+    },
+
+    /** Answers `missing_scope` as Slack does unless the token has one of `anyOf` (when scopes are modelled). */
+    requireScope(...anyOf: string[]): void {
+      if (!scopes || anyOf.some((scope) => scopes.has(scope))) return;
+      throw new SlackApiError('missing_scope', [], {
+        needed: anyOf.join(','),
+        provided: [...scopes].join(','),
+      });
     },
 
     channelMessages(channel: string): Map<string, PostedMessage> {

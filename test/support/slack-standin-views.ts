@@ -73,10 +73,11 @@ export function viewMethods(state: StandinState): Record<string, SlackMethod> {
   const toOutput = (
     view: Json,
     ids: { id: string; root: string | null; previous: string | null },
+    teamId: string,
   ): ViewOutput => ({
     id: ids.id,
-    team_id: state.teamId,
-    app_installed_team_id: state.teamId,
+    team_id: teamId,
+    app_installed_team_id: teamId,
     app_id: state.appId,
     bot_id: state.botId,
     type: String(view.type),
@@ -117,16 +118,19 @@ export function viewMethods(state: StandinState): Record<string, SlackMethod> {
   };
 
   return {
-    'views.open': (args) => {
+    'views.open': (args, caller) => {
       const trigger = consumeTrigger(args);
       const view = viewArg(args, 'modal');
       checkExternalId(view);
       const id = slackId('V');
-      const stored = state.storeView(toOutput(view, { id, root: id, previous: null }), trigger.userId);
+      const stored = state.storeView(
+        toOutput(view, { id, root: id, previous: null }, caller.teamId),
+        trigger.userId,
+      );
       return { view: stored.output };
     },
 
-    'views.push': (args) => {
+    'views.push': (args, caller) => {
       const trigger = consumeTrigger(args);
       const from = trigger.viewId === undefined ? undefined : state.viewsById.get(trigger.viewId);
       if (!from?.isOpen || from.output.type !== 'modal') {
@@ -139,28 +143,31 @@ export function viewMethods(state: StandinState): Record<string, SlackMethod> {
       const stack = [...state.viewsById.values()].filter((v) => v.isOpen && v.output.root_view_id === root);
       if (stack.length >= VIEW_STACK_LIMIT) throw new SlackApiError('push_limit_reached');
       checkExternalId(view);
-      const output = toOutput(view, { id: slackId('V'), root, previous: from.output.id });
+      const output = toOutput(view, { id: slackId('V'), root, previous: from.output.id }, caller.teamId);
       return { view: state.storeView(output, from.userId).output };
     },
 
-    'views.update': (args) => {
+    'views.update': (args, caller) => {
       const stored = findView(args);
       checkHash(args, stored.output);
       const view = viewArg(args, stored.output.type === 'home' ? 'home' : 'modal');
       checkExternalId(view, stored.output.id);
       const { id, root_view_id: root, previous_view_id: previous } = stored.output;
-      stored.output = toOutput(view, { id, root, previous });
+      stored.output = toOutput(view, { id, root, previous }, caller.teamId);
       return { view: stored.output };
     },
 
-    'views.publish': (args) => {
+    'views.publish': (args, caller) => {
       const userId = state.findUser(args.user_id).id;
       const view = viewArg(args, 'home');
       const current = state.homeByUser.get(userId);
       if (current) checkHash(args, current.output);
       checkExternalId(view, current?.output.id);
       const id = current?.output.id ?? slackId('V');
-      const stored = state.storeView(toOutput(view, { id, root: null, previous: null }), userId);
+      const stored = state.storeView(
+        toOutput(view, { id, root: null, previous: null }, caller.teamId),
+        userId,
+      );
       state.homeByUser.set(userId, stored);
       return { view: stored.output };
     },

@@ -416,6 +416,13 @@ describe('Slack stand-in: failures on demand', () => {
     expect(standin.messages(ALERTS).size).toBe(1);
   });
 
+  it('answers late on demand, with the usual answer', async () => {
+    standin.failNext('auth.test', { delayMs: 200 });
+    const started = Date.now();
+    await expect(client.auth.test()).resolves.toMatchObject({ ok: true });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+  });
+
   it('answers 500 on demand', async () => {
     standin.failNext('views.publish', { status: 500 });
     const err = await client.views

@@ -5,6 +5,8 @@ import type { ViewOutput } from '@slack/bolt';
 import { closeNow, listenOnLoopback } from './loopback-server';
 import { webApiHandler } from './slack-standin-http';
 import { messageMethods } from './slack-standin-messages';
+import { createStandinOAuth, type StandinOAuthApp, type StandinOAuthControl } from './slack-standin-oauth';
+import { peopleMethods } from './slack-standin-people';
 import { createStandinState } from './slack-standin-state';
 import { viewMethods } from './slack-standin-views';
 
@@ -13,7 +15,7 @@ import { viewMethods } from './slack-standin-views';
  * `slackApiUrl: standin.url + '/api/'`. It implements only the methods relink calls and is stricter
  * than Slack wherever Slack is lenient or undocumented, so anything it accepts Slack accepts too.
  * Block Kit is checked by block-kit-validator.ts; requests are read in slack-standin-http.ts, answered
- * by slack-standin-messages.ts and slack-standin-views.ts, and remembered in slack-standin-state.ts.
+ * by slack-standin-messages.ts, slack-standin-people.ts and slack-standin-views.ts, and remembered in slack-standin-state.ts.
  * Sources: https://docs.slack.dev/reference/methods, https://docs.slack.dev/reference/block-kit
  */
 
@@ -30,6 +32,10 @@ export interface RecordedCall {
    */
   args: SlackArgs;
   transport: 'form' | 'json' | 'other';
+  /** The token it was made with (Authorization header or form field), refused or not. */
+  token?: string;
+  /** The workspace of that token (the stand-in's own for the configured token), when the token is known. */
+  teamId?: string;
   at: number;
   /** HTTP status; 0 when the stand-in dropped the connection. */
   status: number;
@@ -40,6 +46,8 @@ export interface RecordedCall {
 
 export type SlackFailure =
   | { status: 429; retryAfterSeconds: number }
+  /** Not a failure: the usual answer, `delayMs` late (Slack under load, a large page). */
+  | { delayMs: number }
   | { status: 500 | 502 | 503 }
   | { error: string; messages?: string[] };
 
@@ -51,6 +59,20 @@ export interface StandinUser {
   tz?: string;
   isBot?: boolean;
   deleted?: boolean;
+  /**
+   * The person's own workspace; another team's id for someone in a Slack Connect channel. Default: the
+   * workspace asking (the stand-in's own for its configured token).
+   */
+  teamId?: string;
+  /** Multi-channel guest. */
+  isRestricted?: boolean;
+  /** Single-channel guest. */
+  isUltraRestricted?: boolean;
+  /** From another organisation (Slack sets it only then). */
+  isStranger?: boolean;
+  isAdmin?: boolean;
+  isOwner?: boolean;
+  isPrimaryOwner?: boolean;
 }
 
 export interface StandinChannel {
@@ -59,6 +81,22 @@ export interface StandinChannel {
   isPrivate?: boolean;
   /** The bot must be a member to post (relink has chat:write, not chat:write.public). Default true. */
   isMember?: boolean;
+  /** User ids, as conversations.members pages through them. Default none. */
+  members?: string[];
+  /** The workspace it belongs to; other workspaces' tokens get channel_not_found. Default the stand-in's team. */
+  teamId?: string;
+}
+
+/** A user group (`S…`), as usergroups.list and usergroups.users.list answer it. */
+export interface StandinUsergroup {
+  id: string;
+  users: string[];
+  /** Default: the id. */
+  name?: string;
+  /** The mention handle (`@billing`). Default: the name, lower-cased. */
+  handle?: string;
+  /** Disabled groups are listed only with include_disabled, and keep a `date_delete`. */
+  disabled?: boolean;
 }
 
 export interface PostedMessage {
@@ -72,6 +110,9 @@ export interface PostedMessage {
   replies: string[];
   user: string;
   botId: string;
+  /** The bot token that posted it, and that token's workspace (always set on what the stand-in holds). */
+  token?: string;
+  teamId?: string;
   /** How many times chat.update changed it. */
   updates: number;
   metadata?: unknown;
@@ -84,6 +125,8 @@ export interface EphemeralMessage {
   text?: string;
   blocks?: Json[];
   threadTs?: string;
+  /** The workspace of the token that posted it. */
+  teamId: string;
 }
 
 export interface StoredView {
@@ -114,6 +157,15 @@ export interface SlackStandinOptions {
    */
   users?: StandinUser[];
   channels?: StandinChannel[];
+  usergroups?: StandinUsergroup[];
+  /**
+   * The bot token's scopes. When given, the methods that need a scope (users.info, conversations.members,
+   * usergroups.list, usergroups.users.list) answer `missing_scope` without it, as Slack does; when omitted, scopes are not
+   * modelled.
+   */
+  scopes?: readonly string[];
+  /** The app's OAuth credentials: enables `GET /oauth/v2/authorize` and `oauth.v2.access`. */
+  oauth?: StandinOAuthApp;
 }
 
 export interface SlackStandin {
@@ -136,13 +188,18 @@ export interface SlackStandin {
   closeView(viewId: string): void;
   addUser(user: StandinUser): void;
   addChannel(channel: StandinChannel): void;
+  addUsergroup(usergroup: StandinUsergroup): void;
+  /** OAuth installs: who approves them in the browser, the redirect URL, the tokens issued. */
+  readonly oauth: StandinOAuthControl;
   /** Forget calls, messages, views, triggers and pending failures. */
   reset(): void;
 }
 
 export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
   const state = createStandinState(options);
-  const handle = webApiHandler(state, { ...messageMethods(state), ...viewMethods(state) }, options.botToken);
+  const methods = { ...messageMethods(state), ...peopleMethods(state), ...viewMethods(state) };
+  const oauth = createStandinOAuth(state, options.oauth);
+  const handle = webApiHandler(state, methods, options.botToken, oauth);
   let server: Server | undefined;
   let baseUrl: string | undefined;
 
@@ -150,6 +207,8 @@ export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
     async start() {
       if (server) throw new Error('slack stand-in already started');
       const s = createServer((req, res) => {
+        // The authorize page is a browser page beside the Web API, as at slack.com/oauth/v2/authorize.
+        if ((req.url ?? '').startsWith('/oauth/v2/authorize')) return oauth.authorize(req, res);
         handle(req, res).catch((err: unknown) => {
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(`slack stand-in failed: ${String(err)}`);
@@ -205,6 +264,10 @@ export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
     addChannel: (channel) => {
       state.channels.set(channel.id, channel);
     },
+    addUsergroup: (usergroup) => {
+      state.usergroups.set(usergroup.id, usergroup);
+    },
+    oauth: oauth.control,
     reset: () => state.reset(),
   };
 }

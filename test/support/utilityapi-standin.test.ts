@@ -119,3 +119,38 @@ describe('the UtilityAPI stand-in behaves like UtilityAPI', () => {
     expect(JSON.stringify(standIn.requests)).not.toContain(standIn.token);
   });
 });
+
+describe('the UtilityAPI stand-in keeps accounts apart', () => {
+  it('shows each token only its own account’s authorizations and events, and makes forms only for them', async () => {
+    const other = standIn.addAccount();
+    const mine = standIn.upsertAuthorization({ utility: 'SCE' });
+    const theirs = other.upsertAuthorization({ utility: 'SCE' });
+    standIn.addEvent({ uid: 'evt-mine', authorization_uid: mine.uid });
+    other.addEvent({ uid: 'evt-theirs', authorization_uid: theirs.uid });
+
+    const listed = async (token: string) =>
+      (
+        (await (await get('/authorizations?utility=SCE', token)).json()) as {
+          authorizations: { uid: string }[];
+        }
+      ).authorizations.map((a) => a.uid);
+    expect(await listed(standIn.token)).toEqual([mine.uid]);
+    expect(await listed(other.token)).toEqual([theirs.uid]);
+    expect((await get(`/authorizations/${theirs.uid}`)).status).toBe(404);
+    expect((await get(`/authorizations/${theirs.uid}`, other.token)).status).toBe(200);
+    const events = (await (await get('/events', other.token)).json()) as { events: { uid: string }[] };
+    expect(events.events.map((e) => e.uid)).toEqual(['evt-theirs']);
+    expect((await post('/forms', JSON.stringify({ authorization_uid: theirs.uid }))).status).toBe(400);
+
+    expect(standIn.requests.map((r) => r.account)).toEqual([
+      'account-1',
+      'account-2',
+      'account-1',
+      'account-2',
+      'account-2',
+      'account-1',
+    ]);
+    expect(JSON.stringify(standIn.requests)).not.toContain(other.token);
+    expect(() => standIn.upsertAuthorization({ uid: theirs.uid })).toThrow(/another account/);
+  });
+});

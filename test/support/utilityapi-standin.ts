@@ -7,6 +7,8 @@ import { closeNow, listenOnLoopback } from './loopback-server';
  * real one: unknown query parameters and body fields are refused, `limit` above 1000 is a 400, a
  * `next` cursor must name a listed uid, and more than `rateLimitPerSecond` requests in any second get
  * 429 with `Retry-After`, so a client that fetches one authorization per call fails here first.
+ * It serves one account per token (`addAccount` for more, as for two relink workspaces): a token sees
+ * only its own account's authorizations and events, and another account's uid is not found.
  */
 
 export interface StandInNote {
@@ -53,7 +55,31 @@ export interface RecordedRequest {
   query: Record<string, string>;
   /** Headers without `authorization` and `cookie`. */
   headers: Record<string, string>;
+  /** The id of the account whose token was presented; null for none or an unknown token. */
+  account: string | null;
   at: number;
+}
+
+/** One UtilityAPI account: its token, and its authorizations and events as the API will answer them. */
+export interface UtilityApiAccount {
+  /** How requests name it (`RecordedRequest.account`): `account-1`, `account-2`, … */
+  readonly id: string;
+  readonly token: string;
+  /** Adds or merges (by uid) an authorization of this account; returns what the API will now answer. */
+  upsertAuthorization(partial?: Partial<StandInAuthorization>): StandInAuthorization;
+  /** Makes an event visible on this account's `GET /events` (without delivering it). */
+  addEvent(partial?: Partial<StandInEvent>): StandInEvent;
+  /** POSTs a signed batch of this account's events to `url`, as UtilityAPI does; resolves with the status. */
+  deliverWebhook(input: WebhookDelivery): Promise<number>;
+}
+
+export interface WebhookDelivery {
+  url: string;
+  secret: string;
+  events: Array<Partial<StandInEvent>>;
+  salt?: string;
+  /** Re-indents the body after signing: same JSON meaning, different bytes. */
+  tamper?: boolean;
 }
 
 /** UtilityAPI's timestamp style: microseconds and an explicit offset. */
@@ -106,6 +132,10 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
   const token = options.token ?? `standin-token-${randomBytes(8).toString('hex')}`;
   const rateLimit = options.rateLimitPerSecond ?? 50;
   const authorizations = new Map<string, StandInAuthorization>();
+  // Each account's id by its token, and which account owns each authorization uid and each event.
+  const accounts = new Map([[token, 'account-1']]);
+  const owners = new Map<string, string>();
+  const eventOwners = new WeakMap<StandInEvent, string>();
   const events: StandInEvent[] = [];
   const forms: StandInForm[] = [];
   const requests: RecordedRequest[] = [];
@@ -122,12 +152,15 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     const url = new URL(req.url ?? '/', 'http://standin');
     const path = url.pathname.startsWith(BASE_PATH) ? url.pathname.slice(BASE_PATH.length) : url.pathname;
     const { authorization: _a, cookie: _c, ...headers } = req.headers;
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const account = (bearer !== undefined && accounts.get(bearer)) || null;
     const now = Date.now();
     requests.push({
       method: req.method ?? '',
       path,
       query: Object.fromEntries(url.searchParams),
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, String(v)])),
+      account,
       at: now,
     });
     const failure = failures.shift();
@@ -142,15 +175,15 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     recent = [...recent.filter((at) => at > now - 1000), now];
     if (recent.length > rateLimit) return new Reply(429, null, { 'retry-after': '1' });
     if (!url.pathname.startsWith(`${BASE_PATH}/`)) return new Reply(404, { error: 'not_found' });
-    if (req.headers.authorization !== `Bearer ${token}`) return new Reply(401, { error: 'invalid_token' });
+    if (!account) return new Reply(401, { error: 'invalid_token' });
 
     const route = `${req.method} ${path}`;
-    if (route === 'GET /authorizations') return listAuthorizations(url.searchParams);
-    if (route === 'GET /events') return listEvents(url.searchParams);
-    if (route === 'POST /forms') return createForm(await readBody(req));
+    if (route === 'GET /authorizations') return listAuthorizations(account, url.searchParams);
+    if (route === 'GET /events') return listEvents(account, url.searchParams);
+    if (route === 'POST /forms') return createForm(account, await readBody(req));
     const single = /^\/authorizations\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && single?.[1])
-      return getAuthorization(decodeURIComponent(single[1]), url.searchParams);
+      return getAuthorization(account, decodeURIComponent(single[1]), url.searchParams);
     return new Reply(404, { error: 'not_found' });
   }
 
@@ -188,7 +221,7 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     return new Reply(200, { [key]: slice, next });
   }
 
-  function listAuthorizations(params: URLSearchParams): Reply {
+  function listAuthorizations(account: string, params: URLSearchParams): Reply {
     const allowed = [
       'uids',
       'utility',
@@ -208,6 +241,7 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
       (k) => [k, flag(k)] as const,
     );
     const matching = [...authorizations.values()]
+      .filter((a) => owners.get(a.uid) === account)
       .filter((a) => !uids || uids.includes(a.uid))
       .filter((a) => !utilities || utilities.includes(a.utility))
       .filter((a) => flags.every(([k, want]) => want === null || a[k] === want))
@@ -215,24 +249,25 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     return page(matching, params, '/authorizations', 'authorizations');
   }
 
-  function getAuthorization(uid: string, params: URLSearchParams): Reply {
+  function getAuthorization(account: string, uid: string, params: URLSearchParams): Reply {
     const bad = checkParams(params, ['include', 'expand_meter_blocks']);
     if (bad) return bad;
-    const found = authorizations.get(uid);
+    const found = owners.get(uid) === account ? authorizations.get(uid) : undefined;
     return found ? new Reply(200, found) : new Reply(404, { error: 'not_found' });
   }
 
-  function listEvents(params: URLSearchParams): Reply {
+  function listEvents(account: string, params: URLSearchParams): Reply {
     const bad = checkParams(params, ['is_delivered', 'after']);
     if (bad) return bad;
     const delivered = params.get('is_delivered');
     const matching = events
+      .filter((e) => eventOwners.get(e) === account)
       .filter((e) => delivered === null || e.is_delivered === (delivered === 'true'))
       .sort((x, y) => y.ts.localeCompare(x.ts) || y.uid.localeCompare(x.uid));
     return page(matching, params, '/events', 'events');
   }
 
-  function createForm(raw: string): Reply {
+  function createForm(account: string, raw: string): Reply {
     let body: unknown;
     try {
       body = raw.trim() === '' ? {} : JSON.parse(raw);
@@ -249,7 +284,7 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     const { authorization_uid = null, customer_email = null, utility = null, scope = {} } = fields;
     if (
       authorization_uid !== null &&
-      (typeof authorization_uid !== 'string' || !authorizations.has(authorization_uid))
+      (typeof authorization_uid !== 'string' || owners.get(authorization_uid) !== account)
     ) {
       return invalidParam('authorization_uid: no such authorization');
     }
@@ -294,25 +329,69 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     };
   }
 
+  function accountApi(accountToken: string): UtilityApiAccount {
+    const id = accounts.get(accountToken) ?? '';
+    const own = (event: StandInEvent) => {
+      eventOwners.set(event, id);
+      events.push(event);
+      return event;
+    };
+    return {
+      id,
+      token: accountToken,
+
+      upsertAuthorization(partial = {}) {
+        const existing = partial.uid === undefined ? undefined : authorizations.get(partial.uid);
+        if (existing && owners.get(existing.uid) !== id) {
+          throw new Error(`utilityapi stand-in: uid ${existing.uid} belongs to another account`);
+        }
+        const next = existing ? { ...existing, ...partial } : buildUtilityApiAuthorization(partial);
+        authorizations.set(next.uid, next);
+        owners.set(next.uid, id);
+        return structuredClone(next);
+      },
+
+      addEvent: (partial = {}) => own(fillEvent(partial, 'https://relink.test/webhooks/utilityapi')),
+
+      /**
+       * POSTs a signed batch exactly as UtilityAPI does (hex SHA-256 of `<secret>.<salt>.<body>`, in
+       * `X-UtilityAPI-Webhook-Salt` / `-Signature`). `tamper` re-indents the body after signing: same
+       * JSON meaning, different bytes, so only a receiver that checks the raw bytes refuses it.
+       */
+      async deliverWebhook(input) {
+        const batch = { events: input.events.map((e) => fillEvent(e, input.url)), next: null };
+        const salt = input.salt ?? randomBytes(16).toString('hex');
+        const signed = JSON.stringify(batch);
+        const signature = createHash('sha256').update(`${input.secret}.${salt}.${signed}`).digest('hex');
+        const body = input.tamper ? JSON.stringify(batch, null, 1) : signed;
+        const response = await fetch(input.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-utilityapi-webhook-salt': salt,
+            'x-utilityapi-webhook-signature': signature,
+          },
+          body,
+        });
+        await response.arrayBuffer();
+        for (const event of batch.events) own({ ...event, is_delivered: response.status === 200 });
+        return response.status;
+      },
+    };
+  }
+
   return {
-    token,
+    // The first account's token and data; `addAccount` makes more.
+    ...accountApi(token),
     forms,
     requests,
     events,
 
-    /** Adds or merges (by uid) an authorization; returns what the API will now answer. */
-    upsertAuthorization(partial: Partial<StandInAuthorization> = {}): StandInAuthorization {
-      const existing = partial.uid === undefined ? undefined : authorizations.get(partial.uid);
-      const next = existing ? { ...existing, ...partial } : buildUtilityApiAuthorization(partial);
-      authorizations.set(next.uid, next);
-      return structuredClone(next);
-    },
-
-    /** Makes an event visible on `GET /events` (without delivering it). */
-    addEvent(partial: Partial<StandInEvent> = {}): StandInEvent {
-      const event = fillEvent(partial, 'https://relink.test/webhooks/utilityapi');
-      events.push(event);
-      return event;
+    /** Another account on the same API: its own token, authorizations and events. */
+    addAccount(accountToken = `standin-token-${randomBytes(8).toString('hex')}`): UtilityApiAccount {
+      if (accounts.has(accountToken)) throw new Error('utilityapi stand-in: that account exists');
+      accounts.set(accountToken, `account-${accounts.size + 1}`);
+      return accountApi(accountToken);
     },
 
     /** The next `n` requests, whatever they are, get `status` (429 with `Retry-After` when given). */
@@ -335,37 +414,6 @@ export function createUtilityApiStandIn(options: { token?: string; rateLimitPerS
     /** Drops failures queued by `failNext` that no request has used up yet. */
     clearFailures(): void {
       failures.length = 0;
-    },
-
-    /**
-     * POSTs a signed batch exactly as UtilityAPI does (hex SHA-256 of `<secret>.<salt>.<body>`, in
-     * `X-UtilityAPI-Webhook-Salt` / `-Signature`). `tamper` re-indents the body after signing: same
-     * JSON meaning, different bytes, so only a receiver that checks the raw bytes refuses it.
-     */
-    async deliverWebhook(input: {
-      url: string;
-      secret: string;
-      events: Array<Partial<StandInEvent>>;
-      salt?: string;
-      tamper?: boolean;
-    }): Promise<number> {
-      const batch = { events: input.events.map((e) => fillEvent(e, input.url)), next: null };
-      const salt = input.salt ?? randomBytes(16).toString('hex');
-      const signed = JSON.stringify(batch);
-      const signature = createHash('sha256').update(`${input.secret}.${salt}.${signed}`).digest('hex');
-      const body = input.tamper ? JSON.stringify(batch, null, 1) : signed;
-      const response = await fetch(input.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-utilityapi-webhook-salt': salt,
-          'x-utilityapi-webhook-signature': signature,
-        },
-        body,
-      });
-      await response.arrayBuffer();
-      for (const event of batch.events) events.push({ ...event, is_delivered: response.status === 200 });
-      return response.status;
     },
 
     /** Listens on 127.0.0.1 (random port); `url` is the API base to give the client. */

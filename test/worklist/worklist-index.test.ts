@@ -8,6 +8,7 @@ import {
 } from '../../src/worklist/worklist-index';
 import { seededRandom } from '../support/seeded-random';
 
+const WS = 'T-one';
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
 let counter = 0;
@@ -15,6 +16,7 @@ const hexId = (n: number) => n.toString(16).padStart(24, '0');
 
 const authorization = (extra: Partial<IndexedAuthorization> = {}): IndexedAuthorization => ({
   id: hexId(++counter),
+  workspaceId: WS,
   version: 1,
   name: 'Jane Doe',
   email: 'jane@example.com',
@@ -45,9 +47,9 @@ describe('the worklist index', () => {
     const v2 = authorization({ version: 2, state: 'active', incidentOpen: false, incidentSince: null });
     index.putAuthorization(v2);
     index.putAuthorization({ ...v2, version: 1, state: 'bad_login' });
-    expect(index.get(v2.id)?.state).toBe('active');
+    expect(index.get(WS, v2.id)?.state).toBe('active');
     index.putAuthorization({ ...v2, version: 3, state: 'expired' });
-    expect(index.get(v2.id)?.state).toBe('expired');
+    expect(index.get(WS, v2.id)?.state).toBe('expired');
     expect(index.size).toBe(1);
   });
 
@@ -57,17 +59,17 @@ describe('the worklist index', () => {
     // A request seen before its authorization (a load reads requests last, a write may come first).
     index.putRequest(a.id, request('r1', NOW - 5000, 'sent'));
     index.putAuthorization(a);
-    expect(index.get(a.id)?.request?.id).toBe('r1');
+    expect(index.get(WS, a.id)?.request?.id).toBe('r1');
 
     index.putRequest(a.id, request('r2', NOW - 1000, 'queued'));
     index.putRequest(a.id, request('r1', NOW - 5000, 'delivered', NOW - 500));
-    expect(index.get(a.id)?.request).toMatchObject({ id: 'r2', status: 'queued' });
+    expect(index.get(WS, a.id)?.request).toMatchObject({ id: 'r2', status: 'queued' });
 
     index.setRequestStatus('r1', 'opened', NOW); // no longer the latest: ignored
     index.setRequestStatus('r2', 'delivered', NOW);
     index.setRequestStatus('r2', 'sent', NOW - 100); // an older copy of r2: ignored
-    expect(index.get(a.id)?.request).toMatchObject({ id: 'r2', status: 'delivered' });
-    expect(index.counts(NOW).awaiting_customer).toBe(1);
+    expect(index.get(WS, a.id)?.request).toMatchObject({ id: 'r2', status: 'delivered' });
+    expect(index.counts(WS, NOW).awaiting_customer).toBe(1);
   });
 
   it('orders by newest problem first after an incident moves, ties by newest id, no problem last', () => {
@@ -77,7 +79,7 @@ describe('the worklist index', () => {
     const tieB = authorization({ incidentSince: NOW - 2 * DAY });
     const none = authorization({ state: 'active', incidentOpen: false, incidentSince: null });
     for (const a of [old, tieA, tieB, none]) index.putAuthorization(a);
-    const all = () => ids(index.page('all', { now: NOW, page: 1, pageSize: 10 }).items);
+    const all = () => ids(index.page(WS, 'all', { now: NOW, page: 1, pageSize: 10 }).items);
     expect(all()).toEqual([tieB.id, tieA.id, old.id, none.id]);
     index.putAuthorization({ ...old, version: 2, incidentSince: NOW - 1000 });
     expect(all()).toEqual([old.id, tieB.id, tieA.id, none.id]);
@@ -89,10 +91,10 @@ describe('the worklist index', () => {
     const janet = authorization({ name: 'Mary Janet', email: 'b@example.com' });
     const zed = authorization({ name: 'Zed', email: 'zed@example.com' });
     for (const a of [jo, janet, zed]) index.putAuthorization(a);
-    expect(new Set(ids(index.find('J', 10).items))).toEqual(new Set([jo.id, janet.id]));
-    expect(ids(index.find('ZED@example.com', 10).items)).toEqual([zed.id]);
-    expect(ids(index.find('z', 10).items)).toEqual([zed.id]);
-    expect(index.find('mary j', 10).total).toBe(1);
+    expect(new Set(ids(index.find(WS, 'J', 10).items))).toEqual(new Set([jo.id, janet.id]));
+    expect(ids(index.find(WS, 'ZED@example.com', 10).items)).toEqual([zed.id]);
+    expect(ids(index.find(WS, 'z', 10).items)).toEqual([zed.id]);
+    expect(index.find(WS, 'mary j', 10).total).toBe(1);
   });
 });
 
@@ -160,7 +162,7 @@ describe('the worklist index against a plain filter-and-sort over the same data'
     const want = expected(tab, search);
     const got: string[] = [];
     for (let page = 1; ; page++) {
-      const result = index.page(tab, { now: NOW, page, pageSize: 20, search });
+      const result = index.page(WS, tab, { now: NOW, page, pageSize: 20, search });
       expect(result.total).toBe(want.length);
       got.push(...ids(result.items));
       if (page >= result.pages) break;
@@ -169,8 +171,28 @@ describe('the worklist index against a plain filter-and-sort over the same data'
   });
 
   it('counts each tab as the plain filter does', () => {
-    const counts = index.counts(NOW);
+    const counts = index.counts(WS, NOW);
     for (const tab of HOME_TABS)
       expect({ tab, n: counts[tab] }).toEqual({ tab, n: expected(tab, null).length });
+  });
+});
+
+describe('worklist index across workspaces', () => {
+  it('counts, pages, finds and gets only the asking workspace’s authorizations', () => {
+    const index = createWorklistIndex({ expiringWithinDays: 30 });
+    const ours = authorization({ name: 'Jane Ours', email: 'jane@ours.example' });
+    const theirs = authorization({ workspaceId: 'T-two', name: 'Jane Theirs', email: 'jane@theirs.example' });
+    index.putAuthorization(ours);
+    index.putAuthorization(theirs);
+
+    expect(index.counts(WS, NOW).all).toBe(1);
+    expect(index.counts('T-two', NOW).all).toBe(1);
+    expect(ids(index.page(WS, 'all', { now: NOW, page: 1, pageSize: 10 }).items)).toEqual([ours.id]);
+    expect(ids(index.find(WS, 'jane', 10).items)).toEqual([ours.id]);
+    // A search by the other workspace's id or email finds nothing.
+    expect(index.find(WS, theirs.id, 10).total).toBe(0);
+    expect(index.find(WS, 'jane@theirs.example', 10).total).toBe(0);
+    expect(index.get(WS, theirs.id)).toBeUndefined();
+    expect(index.get('T-two', theirs.id)?.name).toBe('Jane Theirs');
   });
 });

@@ -2,12 +2,15 @@ import type { Connection } from 'mongoose';
 import type { AuthorizationState } from '../../src/domain/authorization';
 import type { RequestStatus } from '../../src/domain/reauth-request';
 import { HOME_TABS, type HomeTab } from '../../src/domain/worklist';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
+import { createLogger } from '../../src/logger';
 import type { AuthorizationStore } from '../../src/store/authorizations';
 import type { RequestStore } from '../../src/store/requests';
-import { createWorklistSource } from '../../src/store/worklist-source';
+import { createWorklistSource, type WorklistSource } from '../../src/store/worklist-source';
 import { createWorklist, type Worklist } from '../../src/worklist/worklist';
 import { useTestDatabase } from '../support/database';
 import { type ObservedEvent as Observed, observedEvent } from '../support/events';
+import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { storesWithWorklist } from '../support/worklist';
 
@@ -49,7 +52,7 @@ function fixtureBuilder(stores: () => { authorizations: AuthorizationStore; requ
       let id = '';
       for (const event of events) {
         const result = await stores().authorizations.applyByKey(
-          { source: 'webhook', externalId: `ext-${label}` },
+          { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId: `ext-${label}` },
           { event, actor: 'platform', customer: { ...customer, utility: 'PG&E' }, now: event.at },
         );
         id = result.authorizationId;
@@ -147,7 +150,10 @@ describe.each([
   });
 
   const tabLabels = async (tab: HomeTab) =>
-    labelsOf(given.ids, (await worklist.page(tab, { now, page: 1, pageSize: 100 })).items).sort();
+    labelsOf(
+      given.ids,
+      (await worklist.page(SINGLE_WORKSPACE_ID, tab, { now, page: 1, pageSize: 100 })).items,
+    ).sort();
 
   it('lists exactly the bad logins', async () => {
     expect(await tabLabels('bad_logins')).toEqual(
@@ -186,7 +192,7 @@ describe.each([
   });
 
   it('counts each tab as its list does', async () => {
-    const counts = await worklist.counts(now);
+    const counts = await worklist.counts(SINGLE_WORKSPACE_ID, now);
     for (const tab of HOME_TABS) {
       expect({ tab, count: counts[tab] }).toEqual({ tab, count: (await tabLabels(tab)).length });
     }
@@ -196,14 +202,20 @@ describe.each([
     const only = async (state: AuthorizationState) =>
       labelsOf(
         given.ids,
-        (await worklist.page({ tab: 'expired_declined', state }, { now, page: 1, pageSize: 50 })).items,
+        (
+          await worklist.page(
+            SINGLE_WORKSPACE_ID,
+            { tab: 'expired_declined', state },
+            { now, page: 1, pageSize: 50 },
+          )
+        ).items,
       ).sort();
     expect(await only('expired')).toEqual(['expired', 'req-sent']);
     expect(await only('declined')).toEqual(['declined', 'req-opened']);
   });
 
   it('orders by newest problem first', async () => {
-    const page = await worklist.page('bad_logins', { now, page: 1, pageSize: 3 });
+    const page = await worklist.page(SINGLE_WORKSPACE_ID, 'bad_logins', { now, page: 1, pageSize: 3 });
     // The req-* incidents opened at the same moment: the newest _id (created last) breaks the tie.
     expect(labelsOf(given.ids, page.items)).toEqual([
       'bad-new',
@@ -214,23 +226,32 @@ describe.each([
   });
 
   it('clamps a page past the end to the last page', async () => {
-    const page = await worklist.page('bad_logins', { now, page: 99, pageSize: 4 });
+    const page = await worklist.page(SINGLE_WORKSPACE_ID, 'bad_logins', { now, page: 99, pageSize: 4 });
     expect(page).toMatchObject({ page: 3, pages: 3 });
     expect(page.items).toHaveLength(1);
     expect(labelsOf(given.ids, page.items)).toEqual(['bad-old']);
   });
 
   it('narrows a tab by a search', async () => {
-    const page = await worklist.page('bad_logins', { now, page: 1, search: 'Customer BAD' });
+    const page = await worklist.page(SINGLE_WORKSPACE_ID, 'bad_logins', {
+      now,
+      page: 1,
+      search: 'Customer BAD',
+    });
     expect(labelsOf(given.ids, page.items).sort()).toEqual(['bad-expiring', 'bad-new', 'bad-old']);
-    const none = await worklist.page('expired_declined', { now, page: 1, search: 'bad-new@example.com' });
+    const none = await worklist.page(SINGLE_WORKSPACE_ID, 'expired_declined', {
+      now,
+      page: 1,
+      search: 'bad-new@example.com',
+    });
     expect(none).toMatchObject({ total: 0, items: [], page: 1, pages: 1 });
   });
 
   it('gives the latest request of each authorization in one map', async () => {
     const labels = ['req-delivered-then-failed', 'req-superseded-then-opened', 'bad-old'];
-    const { items } = await worklist.page('all', { now, page: 1, pageSize: 100 });
+    const { items } = await worklist.page(SINGLE_WORKSPACE_ID, 'all', { now, page: 1, pageSize: 100 });
     const latest = worklist.lastRequestsFor(
+      SINGLE_WORKSPACE_ID,
       items.filter((item) => labels.includes(labelsOf(given.ids, [item])[0] ?? '')),
     );
     expect(latest.size).toBe(2);
@@ -257,7 +278,7 @@ describe('finding an authorization for /reauth', () => {
   });
 
   const found = async (query: string) => {
-    const { items, total } = await worklist.find(query, 10);
+    const { items, total } = await worklist.find(SINGLE_WORKSPACE_ID, query, 10);
     return { labels: labelsOf(given.ids, items), total };
   };
 
@@ -287,7 +308,7 @@ describe('finding an authorization for /reauth', () => {
   });
 
   it('returns at most the limit and says how many match', async () => {
-    const { items, total } = await worklist.find('j', 1);
+    const { items, total } = await worklist.find(SINGLE_WORKSPACE_ID, 'j', 1);
     expect(items).toHaveLength(1);
     expect(total).toBe(3);
   });
@@ -307,8 +328,8 @@ describe('finding an authorization for /reauth', () => {
     expect(await found('zoe')).toEqual({ labels: ['renamed'], total: 1 });
     expect(await found('ZOE.NEW@example.com')).toEqual({ labels: ['renamed'], total: 1 });
     const reloaded = await loadedWorklist(db.connection);
-    expect((await reloaded.find('zoe new', 10)).total).toBe(1);
-    expect((await reloaded.find('zed', 10)).total).toBe(0);
+    expect((await reloaded.find(SINGLE_WORKSPACE_ID, 'zoe new', 10)).total).toBe(1);
+    expect((await reloaded.find(SINGLE_WORKSPACE_ID, 'zed', 10)).total).toBe(0);
   });
 });
 
@@ -325,6 +346,7 @@ describe('paging through many authorizations', () => {
     const docs = Array.from({ length: COUNT }, (_, i) => {
       const active = i % 7 === 0;
       return {
+        workspaceId: SINGLE_WORKSPACE_ID,
         source: 'webhook',
         externalId: `many-${i}`,
         customer: { name: `Customer ${i}`, email: `c${i}@example.com`, editedInRelink: false },
@@ -343,7 +365,7 @@ describe('paging through many authorizations', () => {
     const keys: [number, string][] = [];
     let page = 1;
     for (;;) {
-      const result = await worklist.page('all', { now, page, pageSize: 20 });
+      const result = await worklist.page(SINGLE_WORKSPACE_ID, 'all', { now, page, pageSize: 20 });
       expect(result.total).toBe(COUNT);
       expect(result.pages).toBe(Math.ceil(COUNT / 20));
       for (const item of result.items) {
@@ -370,7 +392,10 @@ describe('sharing a database with another relink process', () => {
     await given.authorization('before', [observed('bad_login', daysFromNow(-3))]);
     const here = await loadedWorklist(db.connection, 60_000);
     const badLogins = async () =>
-      labelsOf(given.ids, (await here.page('bad_logins', { now, page: 1, pageSize: 50 })).items);
+      labelsOf(
+        given.ids,
+        (await here.page(SINGLE_WORKSPACE_ID, 'bad_logins', { now, page: 1, pageSize: 50 })).items,
+      );
     expect(await badLogins()).toEqual(['before']);
 
     const after = await given.authorization('after', [observed('bad_login', daysFromNow(-1))]);
@@ -379,13 +404,66 @@ describe('sharing a database with another relink process', () => {
 
     await here.refresh();
     expect(await badLogins()).toEqual(['after', 'before']);
-    expect((await here.counts(now)).awaiting_customer).toBe(1);
+    expect((await here.counts(SINGLE_WORKSPACE_ID, now)).awaiting_customer).toBe(1);
     await other.authorizations.applyByKey(
-      { source: 'webhook', externalId: 'ext-after' },
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId: 'ext-after' },
       { event: observed('active', now), actor: 'platform', now },
     );
     await here.refresh();
     expect(await badLogins()).toEqual(['before']);
-    expect(await here.counts(now)).toMatchObject({ awaiting_customer: 0, all: 2 });
+    expect(await here.counts(SINGLE_WORKSPACE_ID, now)).toMatchObject({ awaiting_customer: 0, all: 2 });
+  });
+});
+
+describe('stopping while the worklist loads', () => {
+  const db = useTestDatabase('worklist_stop');
+
+  it('ends the load at the next row, logs no failure, and resolves stop() once the load has ended', async () => {
+    const { models } = await storesWithWorklist(db.connection);
+    // More than two of the source's batches of 200, so the load is mid-cursor when it is stopped.
+    await models.Authorization.insertMany(
+      Array.from({ length: 500 }, (_, i) => ({
+        workspaceId: SINGLE_WORKSPACE_ID,
+        source: 'webhook',
+        externalId: `stop-${i}`,
+        customer: { name: `Customer ${i}`, email: `c${i}@example.com`, editedInRelink: false },
+        utility: 'SCE',
+        state: 'bad_login',
+        reason: 'invalid_credentials',
+        incidentOpen: true,
+        incidentSince: daysFromNow(-1),
+      })),
+    );
+    const lines: string[] = [];
+    const log = createLogger(
+      { level: 'debug', pretty: false },
+      { write: (line: string) => lines.push(line) },
+    );
+    const source = createWorklistSource(db.connection);
+    let visited = 0;
+    let stopped: Promise<void> | null = null;
+    // The real source, stopping the worklist while it hands over the 10th row.
+    const stoppingSource: WorklistSource = {
+      ...source,
+      eachAuthorization: (after, visit) =>
+        source.eachAuthorization(after, (row) => {
+          visited += 1;
+          if (visited === 10) stopped = worklist.stop();
+          visit(row);
+        }),
+    };
+    const worklist = createWorklist({
+      source: stoppingSource,
+      expiringWithinDays: 30,
+      refreshEveryMs: 60_000,
+      log,
+    });
+    worklist.start();
+    await eventually(() => stopped !== null, 'the worklist to be stopped mid-load');
+    await stopped;
+    expect(visited).toBe(10);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).not.toContain('worklist loaded');
+    expect(messages).not.toContain('worklist load failed; the next Home or /reauth retries');
   });
 });

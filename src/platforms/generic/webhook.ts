@@ -1,6 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { AUTHORIZATION_STATES, BAD_LOGIN_REASONS } from '../../domain/authorization';
+import { validEmailOrNull } from '../../domain/email-address';
+import { stripInvisibleControls } from '../../domain/invisible-characters';
 
 export { describeZodIssues } from '../zod-issues';
 
@@ -74,9 +76,15 @@ export const GenericAuthorizationEvent = z.object({
   occurredAt: z.iso.datetime({ offset: true }),
   authorization: z.object({
     id: z.string().min(1),
+    // Customers type their name and email on the platform. An email that is missing or not a valid
+    // address becomes null ("no valid email on file") instead of refusing the event: the state change
+    // matters more, and the reauth form asks for an address. Output is also re-parsed from the inbox.
     customer: z.object({
-      name: z.string().optional(),
-      email: z.email(),
+      name: z
+        .string()
+        .nullish()
+        .transform((name) => (name ? stripInvisibleControls(name).trim() || null : null)),
+      email: z.string().nullish().transform(validEmailOrNull),
     }),
     utility: z.string().min(1),
     state: z.enum(AUTHORIZATION_STATES),

@@ -1,4 +1,6 @@
 import type { AuthorizationState, AuthorizationStatus, BadLoginReason } from '../../domain/authorization';
+import { validEmailOrNull } from '../../domain/email-address';
+import { stripInvisibleControls } from '../../domain/invisible-characters';
 import type { UtilityApiAuthorization, UtilityApiNote } from './types';
 
 /**
@@ -8,6 +10,7 @@ import type { UtilityApiAuthorization, UtilityApiNote } from './types';
 export interface AuthorizationFacts
   extends Pick<AuthorizationStatus, 'state' | 'reason' | 'expiresAt' | 'declinedAt' | 'revokedAt'> {
   externalId: string;
+  /** `email` is null when UtilityAPI has none or it is not a valid address ("no valid email on file"). */
   customer: { name: string | null; email: string | null };
   utility: string;
   /** For `bad_login`: when the note reporting it was written; null otherwise. */
@@ -42,7 +45,7 @@ const PROVIDER_TROUBLE_STATUSES = new Set(['retrying', 'errored', 'utility_down'
 export function toAuthorizationFacts(a: UtilityApiAuthorization): AuthorizationFacts {
   const base = {
     externalId: a.uid,
-    customer: { name: customerName(a), email: nonEmpty(a.customer_email) },
+    customer: { name: customerName(a), email: validEmailOrNull(a.customer_email) },
     utility: a.utility,
     expiresAt: parseTimestamp(a.expires),
     declinedAt: parseTimestamp(a.declined),
@@ -101,9 +104,13 @@ function notesOldestFirst(notes: UtilityApiNote[]): Array<UtilityApiNote & { at:
     .sort((x, y) => x.at - y.at);
 }
 
+// Customers type these: invisible bidirectional and zero-width characters are dropped before use.
 function customerName(a: UtilityApiAuthorization): string | null {
-  return nonEmpty(a.customer_signature?.full_name) ?? nonEmpty(a.nickname);
+  return visibleName(a.customer_signature?.full_name) ?? visibleName(a.nickname);
 }
+
+const visibleName = (value: string | null | undefined): string | null =>
+  nonEmpty(value && stripInvisibleControls(value));
 
 function nonEmpty(value: string | null | undefined): string | null {
   const trimmed = value?.trim();

@@ -12,10 +12,19 @@ import type {
 import type { HomeService } from '../../home/home-service';
 import type { Logger } from '../../logger';
 import type { ReauthService } from '../../reauth/reauth-service';
+import type { WorkspaceStore } from '../../store/workspaces';
 import type { Worklist } from '../../worklist/worklist';
+import type { SettingsService } from '../../workspaces/settings-service';
+import type { AccessDeps } from '../access/access-guard';
+import type { SettingsAdmins } from '../settings-admins';
+import type { WorkspaceOf } from '../workspace-of';
 
 /** What the Slack listeners need; built once in `src/main.ts`. */
 export interface ListenerDeps {
+  /** The workspace each request acts in: every read and write below is of that workspace alone. */
+  workspaceOf: WorkspaceOf;
+  /** Who may act: checked by the access guard before any listener runs (src/slack/access). */
+  access: AccessDeps;
   reauth: ReauthService;
   /** Each user's App Home. */
   home: HomeService;
@@ -23,6 +32,13 @@ export interface ListenerDeps {
   worklist: Worklist;
   /** SENDGRID_FROM_NAME and SENDGRID_FROM_EMAIL, shown in the email preview's From line. */
   sender: { name: string; email: string };
+  /**
+   * Where app_uninstalled and tokens_revoked delete a workspace's tokens (OAuth installs). Tests that
+   * send neither event may leave it out.
+   */
+  installations?: Pick<WorkspaceStore, 'markUninstalled'>;
+  /** The App Home's Settings: what admins may change, and who counts as an admin. */
+  settings: { service: SettingsService; admins: Pick<SettingsAdmins, 'isAdmin'> };
   clock: () => Date;
   log: Logger;
 }

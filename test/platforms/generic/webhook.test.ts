@@ -145,10 +145,41 @@ describe('GenericAuthorizationEvent', () => {
     const result = GenericAuthorizationEvent.safeParse(bad);
     expect(result.success).toBe(false);
     const lines = result.success ? [] : describeZodIssues(result.error);
-    expect(lines).toContain('authorization.customer.email: Invalid email address');
     expect(lines.map((line) => line.split(':')[0])).toEqual(
       expect.arrayContaining(['type', 'occurredAt', 'authorization.state', 'authorization.reason']),
     );
+  });
+
+  it('keeps a missing or invalid email as null ("no valid email on file") instead of refusing the event', () => {
+    const withEmail = (email: unknown) =>
+      GenericAuthorizationEvent.parse({
+        ...event,
+        authorization: { ...event.authorization, customer: { name: 'Jane Doe', email } },
+      }).authorization.customer.email;
+    expect(withEmail('  jane@example.com ')).toBe('jane@example.com');
+    for (const invalid of ['not-an-email', '<!channel>@example.com', 'jane@example', '', null, undefined]) {
+      expect(withEmail(invalid)).toBeNull();
+    }
+    expect(withEmail(`${'j'.repeat(250)}@example.com`)).toBeNull();
+  });
+
+  it('strips bidirectional and zero-width characters from the name, and keeps a name of only those as none', () => {
+    const withName = (name: unknown) =>
+      GenericAuthorizationEvent.parse({
+        ...event,
+        authorization: { ...event.authorization, customer: { name, email: 'jane@example.com' } },
+      }).authorization.customer.name;
+    expect(withName('Jane\u202E eoD\u202C\u200B')).toBe('Jane eoD');
+    expect(withName('\u2066\uFEFF\u200D')).toBeNull();
+    expect(withName(undefined)).toBeNull();
+  });
+
+  it('reads its own output again, as the inbox processor does with the stored event', () => {
+    const parsed = GenericAuthorizationEvent.parse({
+      ...event,
+      authorization: { ...event.authorization, customer: { email: 'not-an-email' } },
+    });
+    expect(GenericAuthorizationEvent.parse(parsed)).toEqual(parsed);
   });
 
   it('names a missing nested field by its path', () => {

@@ -147,6 +147,34 @@ describe('toAuthorizationFacts', () => {
     it('treats an empty email as none', () => {
       expect(facts({ customer_email: '' }).customer.email).toBeNull();
     });
+
+    it.each([
+      'not an email',
+      'pfry@planetexpress',
+      '<!channel>@planetexpress.com',
+      'pfry@<https://evil.example|click>.com',
+      `${'p'.repeat(250)}@planetexpress.com`,
+    ])('keeps %j as no valid email on file (null)', (customer_email) => {
+      expect(facts({ customer_email }).customer.email).toBeNull();
+    });
+
+    it('keeps a valid email trimmed', () => {
+      expect(facts({ customer_email: ' pfry@planetexpress.com\n' }).customer.email).toBe(
+        'pfry@planetexpress.com',
+      );
+    });
+
+    it('strips bidirectional and zero-width characters from the name', () => {
+      const f = facts({
+        customer_signature: { type: 'text', full_name: '\u202EPhilip\u200B J.\u2066 Fry\uFEFF' },
+      });
+      expect(f.customer.name).toBe('Philip J. Fry');
+    });
+
+    it('falls back to the nickname when the signature name is only invisible characters', () => {
+      const f = facts({ customer_signature: { type: 'text', full_name: '\u200B\u202E' }, nickname: 'Fry' });
+      expect(f.customer.name).toBe('Fry');
+    });
   });
 
   it('accepts payloads with optional fields missing and numeric uids', () => {

@@ -11,6 +11,7 @@ import { silentLog } from '../../support/silent-log';
 describe('registerListeners against the Slack contract', () => {
   const registered = { commands: [] as string[], events: [] as string[], interactive: 0 };
   const recorder = {
+    use: () => undefined,
     command: (name: string) => registered.commands.push(name),
     event: (name: string) => registered.events.push(name),
     action: () => registered.interactive++,

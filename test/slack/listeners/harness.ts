@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { ViewOutput, ViewStateValue } from '@slack/bolt';
 import type { View } from '@slack/types';
@@ -6,18 +7,34 @@ import { Types } from 'mongoose';
 import { noticeMessage } from '../../../blocks/notice-message';
 import { sendFailedReply } from '../../../blocks/send-failed-message';
 import type { AuthorizationState } from '../../../src/domain/authorization';
+import {
+  DEFAULT_WHO_MAY_ACT,
+  SINGLE_WORKSPACE_ID,
+  type WhoMayAct,
+  type WorkspaceSettings,
+} from '../../../src/domain/workspace';
 import { createHomeService, type HomeService } from '../../../src/home/home-service';
 import { closeServer, createHttpServer, listen } from '../../../src/http/server';
 import { createLogger } from '../../../src/logger';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
+import { createSlackPeople } from '../../../src/slack/access/slack-people';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app';
+import { boltLogger } from '../../../src/slack/bolt-logger';
 import { ActionId, BlockId, Command, SEND_ANYWAY_OPTION } from '../../../src/slack/ids';
 import { registerListeners } from '../../../src/slack/listeners';
+import { SLACK_CONTRACT } from '../../../src/slack/manifest-contract';
 import { SlackPath } from '../../../src/slack/receivers';
+import { botClients, createSettingsAdmins } from '../../../src/slack/settings-admins';
+import { workspaceOf } from '../../../src/slack/workspace-of';
 import type { AuthorizationStore } from '../../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../../src/store/home-state';
+import { createRefusalStore, type RefusalDocument } from '../../../src/store/refusals';
 import type { ReauthRequestDocument, RequestStore } from '../../../src/store/requests';
+import { createSecretBox } from '../../../src/store/secret-box';
+import { createWorkspaceStore, type WorkspaceStore } from '../../../src/store/workspaces';
 import type { Worklist } from '../../../src/worklist/worklist';
+import { createWorkspaceDirectory, type WorkspaceDirectory } from '../../../src/workspaces/directory';
+import { createSettingsService, type SettingsService } from '../../../src/workspaces/settings-service';
 import { useTestDatabase } from '../../support/database';
 import { type ObservedEvent as Observed, observedEvent } from '../../support/events';
 import { newRequest } from '../../support/requests';
@@ -55,6 +72,10 @@ export const ALERTS = 'C0ALERTS01';
 export const SUPPORT = 'C0SUPPORT1';
 export const SENDER = { name: 'Sunny Solar', email: 'support@sunny.example' };
 export const alice = { userId: ALICE, teamId: TEAM };
+/** RELINK_PUBLIC_URL as the harness's relink knows it: the start of each webhook URL in Settings. */
+export const PUBLIC_URL = 'https://relink.example.test';
+/** RELINK_ENCRYPTION_KEY as config hands it on (64 hex characters): the workspace store seals with it. */
+export const ENCRYPTION_KEY = randomBytes(32).toString('hex');
 
 export interface Customer {
   name: string;
@@ -127,7 +148,20 @@ export function useListenerHarness(label: string) {
     botToken: BOT_TOKEN,
     teamId: TEAM,
     now: () => Date.now() + standinSkewMs,
+    // The manifests' scopes, no more: a listener needing another scope fails here as it would in Slack.
+    scopes: SLACK_CONTRACT.scopes,
   });
+  // The workspace's settings as `settingsFor` hands them to the access guard; tests change who may act.
+  const defaultSettings: WorkspaceSettings = {
+    alertChannel: ALERTS,
+    whoMayAct: DEFAULT_WHO_MAY_ACT,
+    cooldownHours: 24,
+    expiryWarningDays: [14, 3],
+  };
+  let settings = defaultSettings;
+  let settingsFailure: Error | null = null;
+  // The access guard's cache clock, moved an hour on before each test so no test sees another's answers.
+  let peopleNow = 0;
   const logLines: string[] = [];
   const log = createLogger(
     { level: 'info', pretty: false },
@@ -153,6 +187,9 @@ export function useListenerHarness(label: string) {
   let worklist: Worklist | undefined;
   let homeState: HomeStateStore | undefined;
   let home: HomeService | undefined;
+  let workspaces: WorkspaceStore | undefined;
+  let directory: WorkspaceDirectory | undefined;
+  let settingsService: SettingsService | undefined;
   let direct: WebClient | undefined;
   const ready = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('the listener harness is only ready inside tests');
@@ -168,7 +205,7 @@ export function useListenerHarness(label: string) {
     reauth = createReauthService({
       authorizations,
       requests,
-      cooldownHours: 24,
+      cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
         requestQueued: () => {
@@ -189,20 +226,73 @@ export function useListenerHarness(label: string) {
       log,
       botId: 'B0RELINKBOT',
       botUserId: 'U0RELINKBOT',
+      teamId: TEAM,
     });
     const realWorklist = wired.worklist;
     worklist = {
       ...realWorklist,
-      async find(query, limit) {
+      async find(workspaceId, query, limit) {
         if (searchDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, searchDelayMs));
         if (searchFailure) throw searchFailure;
-        return realWorklist.find(query, limit);
+        return realWorklist.find(workspaceId, query, limit);
       },
     };
     homeState = createHomeStateStore(db.connection);
     await homeState.init();
-    home = createHomeService({ worklist, homeState, clock: () => now });
-    registerListeners(slack.app, { reauth, home, worklist, sender: SENDER, clock: () => now, log });
+    // Settings: the workspace store and directory as src/main.ts builds them in single-workspace mode.
+    workspaces = createWorkspaceStore(db.connection, createSecretBox({ key: ENCRYPTION_KEY }));
+    await workspaces.init();
+    directory = createWorkspaceDirectory({
+      mode: 'single',
+      store: workspaces,
+      defaults: defaultSettings,
+      env: { botToken: BOT_TOKEN, utilityapi: null },
+      utilityApiClient: () => {
+        throw new Error('the listener harness reaches no UtilityAPI');
+      },
+    });
+    settingsService = createSettingsService({
+      store: workspaces,
+      directory,
+      canStoreSecrets: true,
+      utilityApiFromEnv: false,
+      publicUrl: PUBLIC_URL,
+      clock: () => now,
+      log,
+    });
+    // One cache for the guard and the admin check, as in src/main.ts.
+    const people = createSlackPeople({ now: () => peopleNow, logger: boltLogger(log) });
+    const settingsAdmins = createSettingsAdmins({
+      people,
+      installerOf: settingsService.installerOf,
+      clientFor: botClients({ botToken: directory.botToken, slackApiUrl: start.apiUrl }),
+      log,
+    });
+    home = createHomeService({
+      worklist,
+      homeState,
+      clock: () => now,
+      viewerIsAdmin: settingsAdmins.viewerIsAdmin,
+    });
+    registerListeners(slack.app, {
+      workspaceOf: workspaceOf('single'),
+      settings: { service: settingsService, admins: settingsAdmins },
+      access: {
+        people,
+        settingsFor: async (teamId) => {
+          if (settingsFailure) throw settingsFailure;
+          if (teamId !== TEAM) throw new Error(`no settings for team ${teamId}`);
+          return settings;
+        },
+        refusals: createRefusalStore(db.connection),
+      },
+      reauth,
+      home,
+      worklist,
+      sender: SENDER,
+      clock: () => now,
+      log,
+    });
     // Bolt answers Slack as soon as a listener acks and keeps running it afterwards; counting requests
     // until processEvent settles (app.error included) lets a test wait for everything a click caused.
     const app = slack.app;
@@ -234,6 +324,9 @@ export function useListenerHarness(label: string) {
     standinSkewMs = 0;
     queued = 0;
     logLines.length = 0;
+    settings = defaultSettings;
+    settingsFailure = null;
+    peopleNow += 3_600_000;
   });
 
   /** Waits until every request relink has received is fully handled. */
@@ -300,6 +393,23 @@ export function useListenerHarness(label: string) {
     get home() {
       return ready(home);
     },
+    /** The workspace store behind Settings (sealed with ENCRYPTION_KEY). */
+    get workspaces() {
+      return ready(workspaces);
+    },
+    /** Each workspace's effective settings, as relink reads them. */
+    get directory() {
+      return ready(directory);
+    },
+    get settingsService() {
+      return ready(settingsService);
+    },
+    /** The workspaces as stored, read and written without relink (sealed values stay sealed). */
+    workspaceDocuments: () => db.connection.collection('workspaces'),
+    /** The test database, for stores a test builds itself (an inbox behind a webhook route). */
+    get connection() {
+      return db.connection;
+    },
     /** What relink answered through response_urls (slash commands), oldest first. */
     get responses(): readonly ResponseUrlPost[] {
       return responseUrls.posts;
@@ -315,6 +425,23 @@ export function useListenerHarness(label: string) {
     },
     get now() {
       return now;
+    },
+    /** Changes who may act in the workspace (its Settings), until the test ends. */
+    setWhoMayAct(whoMayAct: WhoMayAct, alertChannel: string | null = ALERTS) {
+      settings = { ...defaultSettings, whoMayAct, alertChannel };
+    },
+    /** Makes reading the workspace's settings fail, as with the database unreachable. */
+    failSettings(err: Error) {
+      settingsFailure = err;
+    },
+    /** The access refusals in the audit trail (in no particular order: the test clock stands still). */
+    refusals: () =>
+      db.connection.collection<RefusalDocument>('audit_events').find({ action: 'access.refused' }).toArray(),
+    /** The access refusals `act` added to the audit trail. */
+    async refusalsDuring(act: () => Promise<unknown>): Promise<RefusalDocument[]> {
+      const before = new Set((await h.refusals()).map((r) => r._id));
+      await act();
+      return (await h.refusals()).filter((r) => !before.has(r._id));
     },
     /** Moves the service's clock forward. */
     advance(ms: number) {
@@ -360,7 +487,11 @@ export function useListenerHarness(label: string) {
       const { ago = 0, ...event } = extra;
       const at = new Date(now.getTime() - ago);
       const result = await ready(authorizations).applyByKey(
-        { source: 'utilityapi', externalId: new Types.ObjectId().toHexString() },
+        {
+          workspaceId: SINGLE_WORKSPACE_ID,
+          source: 'utilityapi',
+          externalId: new Types.ObjectId().toHexString(),
+        },
         {
           event: observedEvent(state, at, event),
           customer: { name: customer.name, email: customer.email, utility: customer.utility },
@@ -376,7 +507,7 @@ export function useListenerHarness(label: string) {
       const current = await ready(authorizations).findById(authorizationId);
       if (!current) throw new Error(`no authorization ${authorizationId}`);
       await ready(authorizations).applyByKey(
-        { source: current.source, externalId: current.externalId },
+        { workspaceId: SINGLE_WORKSPACE_ID, source: current.source, externalId: current.externalId },
         {
           event: observedEvent('active', new Date(now.getTime() + 1000)),
           actor: 'platform',
@@ -390,6 +521,7 @@ export function useListenerHarness(label: string) {
       const notice = noticeMessage(
         {
           authorizationId,
+          workspaceId: SINGLE_WORKSPACE_ID,
           customerName: customer.name,
           customerEmail: customer.email,
           utility: customer.utility,
@@ -426,7 +558,7 @@ export function useListenerHarness(label: string) {
     async click(
       source: ButtonSource,
       actionId: string,
-      options: { triggerAgeMs?: number; user?: typeof alice } = {},
+      options: { triggerAgeMs?: number; user?: typeof alice; payload?: (p: object) => object } = {},
     ): Promise<SlackAnswer> {
       const actor = options.user ?? alice;
       const viewId = 'view' in source ? source.view.id : undefined;
@@ -434,20 +566,25 @@ export function useListenerHarness(label: string) {
       const payload = blockActionsPayload({ actor, triggerId, actionId, source });
       standinSkewMs = options.triggerAgeMs ?? 0;
       try {
-        return await post(payload);
+        return await post(options.payload ? options.payload(payload) : payload);
       } finally {
         standinSkewMs = 0;
       }
     },
 
-    /** Submits `view` with the user's input, as `alice`; `headers` e.g. for Slack's retry headers. */
+    /** Submits `view` with the user's input, as `alice` unless told otherwise; `headers` e.g. for Slack's retry headers. */
     async submit(
       view: ViewOutput,
       values: Record<string, Record<string, ViewStateValue>>,
-      options: { headers?: Record<string, string>; payload?: (p: object) => object } = {},
+      options: {
+        headers?: Record<string, string>;
+        payload?: (p: object) => object;
+        user?: typeof alice;
+      } = {},
     ): Promise<SlackAnswer> {
-      const triggerId = standin.issueTriggerId({ userId: ALICE, viewId: view.id });
-      const payload = viewSubmissionPayload({ actor: alice, triggerId, view, values });
+      const actor = options.user ?? alice;
+      const triggerId = standin.issueTriggerId({ userId: actor.userId, viewId: view.id });
+      const payload = viewSubmissionPayload({ actor, triggerId, view, values });
       return post(options.payload ? options.payload(payload) : payload, options.headers);
     },
 

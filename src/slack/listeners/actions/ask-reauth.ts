@@ -12,14 +12,14 @@ import type { ButtonArgs, ListenerDeps } from '../types';
  */
 export const askReauth = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: ActionId.askReauth });
-  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body, action, client, context }: ButtonArgs): Promise<void> => {
     await ack();
     const now = deps.clock();
     let view: ModalView;
     try {
       const { authorizationId } = askReauthValue.decode(action.value);
       // Two indexed reads, well inside the 3 s a trigger_id lives.
-      const form = await deps.reauth.prepareForm(authorizationId);
+      const form = await deps.reauth.prepareForm(deps.workspaceOf(context), authorizationId);
       view = reauthFormView(form, now);
     } catch (err) {
       const { words } = explainFailure(err, {

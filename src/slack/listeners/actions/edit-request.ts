@@ -10,7 +10,7 @@ import type { ButtonArgs, ListenerDeps } from '../types';
 /** Edit in the email preview: back to the reauth form with everything the user typed kept. */
 export const editRequest = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: ActionId.editRequest });
-  return async ({ ack, body, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body, client, context }: ButtonArgs): Promise<void> => {
     await ack();
     const preview = body.view;
     if (!preview) {
@@ -23,7 +23,7 @@ export const editRequest = (deps: ListenerDeps) => {
     try {
       const meta = reauthPreviewMeta.decode(preview.private_metadata);
       // Read again rather than carried along: the problem or the cooldown may have changed since.
-      const form = await deps.reauth.prepareForm(meta.authorizationId);
+      const form = await deps.reauth.prepareForm(deps.workspaceOf(context), meta.authorizationId);
       view = refilledForm(form, meta.draft, now);
     } catch (err) {
       const { words } = explainFailure(err, {

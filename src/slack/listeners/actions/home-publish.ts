@@ -1,4 +1,4 @@
-import type { BlockAction } from '@slack/bolt';
+import type { BlockAction, Context } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { homeView } from '../../../../blocks/home-view';
 import type { HomeChange } from '../../../home/home-service';
@@ -14,14 +14,14 @@ import type { ListenerDeps } from '../types';
  * the Home has no place to tell the user, and the old view stays usable.
  */
 export async function republishHome(
-  deps: Pick<ListenerDeps, 'home'>,
+  deps: Pick<ListenerDeps, 'home' | 'workspaceOf'>,
   log: Logger,
-  { body, client }: { body: BlockAction; client: WebClient },
+  { body, client, context }: { body: BlockAction; client: WebClient; context: Context },
   change: Omit<HomeChange, 'shown'>,
 ): Promise<void> {
-  const { teamId, userId } = slackActorOf(body);
+  const { userId } = slackActorOf(body);
   const shown = shownState(body.view?.private_metadata, log);
-  const { data } = await deps.home.prepare(teamId, userId, { ...change, shown });
+  const { data } = await deps.home.prepare(deps.workspaceOf(context), userId, { ...change, shown });
   // No `hash`: two quick clicks would otherwise fail the second publish; the last one wins, as the
   // remembered state does.
   await client.views.publish({ user_id: userId, view: homeView(data) });

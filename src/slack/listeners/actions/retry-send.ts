@@ -8,12 +8,12 @@ import type { ButtonArgs, ListenerDeps } from '../types';
 /** Retry on a "could not send" reply in a notice's thread: queues the failed request again. */
 export const retrySend = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: ActionId.retrySend });
-  return async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+  return async ({ ack, body, action, client, context }: ButtonArgs): Promise<void> => {
     await ack();
     let text = RETRYING_WORDS;
     try {
       const { requestId } = retrySendValue.decode(action.value);
-      await deps.reauth.retry(requestId, slackActorOf(body));
+      await deps.reauth.retry(deps.workspaceOf(context), requestId, slackActorOf(body));
     } catch (err) {
       ({ words: text } = explainFailure(err, {
         log,

@@ -40,10 +40,10 @@ type FindAnswer =
 export async function findCustomer(
   deps: ListenerDeps,
   log: Logger,
-  input: { query: string; triggerId: string; respond: RespondFn; client: WebClient },
+  input: { workspaceId: string; query: string; triggerId: string; respond: RespondFn; client: WebClient },
 ): Promise<void> {
   const { client, respond } = input;
-  const lookup = findAnswer(deps, log, input.query);
+  const lookup = findAnswer(deps, log, input.workspaceId, input.query);
   const early = await within(lookup, LOOKUP_BUDGET_MS);
   if (early) {
     if (early.kind === 'form') {
@@ -72,15 +72,20 @@ export async function findCustomer(
 }
 
 /** Never rejects: a failure is logged here, once, and becomes words for the person. */
-async function findAnswer(deps: ListenerDeps, log: Logger, query: string): Promise<FindAnswer> {
+async function findAnswer(
+  deps: ListenerDeps,
+  log: Logger,
+  workspaceId: string,
+  query: string,
+): Promise<FindAnswer> {
   try {
     const now = deps.clock();
-    const { items, total } = await deps.worklist.find(query, COMMAND_LIST_LIMIT);
+    const { items, total } = await deps.worklist.find(workspaceId, query, COMMAND_LIST_LIMIT);
     const only = total === 1 ? items[0] : undefined;
     if (only && customerMustAct(only.state)) {
-      return { kind: 'form', form: await deps.reauth.prepareForm(only._id.toHexString()) };
+      return { kind: 'form', form: await deps.reauth.prepareForm(workspaceId, only._id.toHexString()) };
     }
-    const lastRequests = deps.worklist.lastRequestsFor(items);
+    const lastRequests = deps.worklist.lastRequestsFor(workspaceId, items);
     const message = reauthListMessage({ subject: { query }, items, total, lastRequests, now });
     return { kind: 'list', message, summary: reauthListSummary(query, total, only?.customer.name ?? null) };
   } catch (err) {

@@ -17,19 +17,28 @@ type Message = { text: string; blocks?: KnownBlock[] };
  */
 export const reauthCommand = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: Command.reauth });
-  return async ({ ack, command, respond, client }: CommandArgs): Promise<void> => {
+  return async ({ ack, command, respond, client, context }: CommandArgs): Promise<void> => {
     // At once: answers come from the in-memory worklist (src/worklist/), which waits for its first load
     // from the database just after a start, and opening the form reads the database (see reauth-find.ts).
     await ack();
+    const workspaceId = deps.workspaceOf(context);
     const request = parseReauthCommand(command.text);
     if (request.kind === 'find') {
-      await findCustomer(deps, log, { query: request.query, triggerId: command.trigger_id, respond, client });
+      await findCustomer(deps, log, {
+        workspaceId,
+        query: request.query,
+        triggerId: command.trigger_id,
+        respond,
+        client,
+      });
       return;
     }
     let message: Message;
     try {
       message =
-        request.kind === 'list' ? await listMessage(deps, request.filter) : await usage(deps, request);
+        request.kind === 'list'
+          ? await listMessage(deps, workspaceId, request.filter)
+          : await usage(deps, workspaceId, request);
     } catch (err) {
       const { words } = explainFailure(err, {
         log,
@@ -43,23 +52,28 @@ export const reauthCommand = (deps: ListenerDeps) => {
 };
 
 /** `/reauth list <filter>`: the first rows of that filter, newest problem first, with their buttons. */
-async function listMessage(deps: ListenerDeps, filter: WorklistFilter): Promise<Message> {
+async function listMessage(
+  deps: ListenerDeps,
+  workspaceId: string,
+  filter: WorklistFilter,
+): Promise<Message> {
   const now = deps.clock();
-  const page = await deps.worklist.page(scopeOfFilter(filter), {
+  const page = await deps.worklist.page(workspaceId, scopeOfFilter(filter), {
     now,
     page: 1,
     pageSize: COMMAND_LIST_LIMIT,
   });
-  const lastRequests = deps.worklist.lastRequestsFor(page.items);
+  const lastRequests = deps.worklist.lastRequestsFor(workspaceId, page.items);
   return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, lastRequests, now });
 }
 
 /** `/reauth`, `/reauth help` or anything not understood: the usage, with each filter's count. */
 async function usage(
   deps: ListenerDeps,
+  workspaceId: string,
   request: Extract<ReauthCommand, { kind: 'help' | 'unknown' }>,
 ): Promise<Message> {
-  const counts = await deps.worklist.counts(deps.clock());
+  const counts = await deps.worklist.counts(workspaceId, deps.clock());
   return reauthUsageMessage(
     request.kind === 'unknown' ? { counts, notUnderstood: request.text } : { counts },
   );

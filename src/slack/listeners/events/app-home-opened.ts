@@ -7,10 +7,10 @@ import type { HomeOpenedArgs, ListenerDeps } from '../types';
  */
 export const appHomeOpened =
   (deps: ListenerDeps) =>
-  async ({ event, body, client }: HomeOpenedArgs) => {
+  async ({ event, client, context }: HomeOpenedArgs) => {
     // Slack sends this for the Messages tab too, which relink does not draw.
     if (event.tab !== 'home') return;
-    const { data } = await deps.home.prepare(body.team_id, event.user);
+    const { data } = await deps.home.prepare(deps.workspaceOf(context), event.user);
     // A failure reaches app.error, which logs it once; the user still sees the last Home published.
     await client.views.publish({ user_id: event.user, view: homeView(data) });
   };

@@ -14,15 +14,16 @@ import type { ListenerDeps, ViewSubmissionArgs } from '../types';
  */
 export const reauthFormSubmitted = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: CallbackId.reauthForm });
-  return async ({ ack, view }: ViewSubmissionArgs): Promise<void> => {
+  return async ({ ack, view, context }: ViewSubmissionArgs): Promise<void> => {
     // Worked out before the one ack: a second ack would throw, and Slack only reads the first.
-    await ack(await answer(deps, log, view));
+    await ack(await answer(deps, log, deps.workspaceOf(context), view));
   };
 };
 
 async function answer(
   deps: ListenerDeps,
   log: ListenerDeps['log'],
+  workspaceId: string,
   view: ViewOutput,
 ): Promise<ViewResponseAction> {
   const parsed = parseReauthDraft(view.state.values);
@@ -30,7 +31,7 @@ async function answer(
   const { draft } = parsed;
   try {
     const meta = reauthFormMeta.decode(view.private_metadata);
-    const cooldown = await deps.reauth.cooldownBlocks(meta.authorizationId, draft);
+    const cooldown = await deps.reauth.cooldownBlocks(workspaceId, meta.authorizationId, draft);
     if (cooldown && hasSendAnyway(view)) {
       const errors = { [BlockId.sendAnyway]: sendAnywayNeededWords(cooldown.lastSentAt, deps.clock()) };
       return { response_action: 'errors', errors };
@@ -38,7 +39,7 @@ async function answer(
     if (cooldown) {
       // The form was opened before that request went out, so it has no "Send anyway" box; Slack meets
       // an error on a block the modal lacks with only "trouble connecting". Show it again, with the box.
-      const form = await deps.reauth.prepareForm(meta.authorizationId);
+      const form = await deps.reauth.prepareForm(workspaceId, meta.authorizationId);
       return { response_action: 'update', view: refilledForm(form, draft, deps.clock()) };
     }
     const { name: senderName, email: senderEmail } = deps.sender;

@@ -12,21 +12,23 @@ import type { ListenerDeps, ViewSubmissionArgs } from '../types';
 /** Send on the email preview: records the request exactly once and queues the email. */
 export const reauthPreviewSubmitted = (deps: ListenerDeps) => {
   const log = deps.log.child({ listener: CallbackId.reauthPreview });
-  return async ({ ack, body, view }: ViewSubmissionArgs): Promise<void> => {
+  return async ({ ack, body, view, context }: ViewSubmissionArgs): Promise<void> => {
     // requestSend is a few indexed writes, well inside Slack's 3 s; the ack carries its outcome.
-    await ack(await answer(deps, log, body, view));
+    await ack(await answer(deps, log, deps.workspaceOf(context), body, view));
   };
 };
 
 async function answer(
   deps: ListenerDeps,
   log: ListenerDeps['log'],
+  workspaceId: string,
   body: ViewSubmitAction,
   view: ViewOutput,
 ): Promise<ViewResponseAction> {
   try {
     const meta = reauthPreviewMeta.decode(view.private_metadata);
     const { request } = await deps.reauth.requestSend({
+      workspaceId,
       authorizationId: meta.authorizationId,
       draft: meta.draft,
       problem: meta.problem,

@@ -1,7 +1,8 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { ActionId } from '../../../../src/slack/ids';
 import { homeMeta } from '../../../../src/slack/metadata';
 import { allText } from '../../../support/block-kit';
-import { ALICE, TEAM, useListenerHarness } from '../harness';
+import { ALICE, useListenerHarness } from '../harness';
 
 const h = useListenerHarness('home_clear_search');
 
@@ -12,7 +13,7 @@ describe('Clear search on the App Home', () => {
   });
 
   it('shows the whole current tab again and remembers that', async () => {
-    await h.homeState.set(TEAM, ALICE, { tab: 'all', page: 1, search: 'jane' }, h.now);
+    await h.homeState.set(SINGLE_WORKSPACE_ID, ALICE, { tab: 'all', page: 1, search: 'jane' }, h.now);
     await h.openHome();
     expect(allText(h.currentHome().blocks)).not.toContain('Bob Smith');
 
@@ -25,11 +26,11 @@ describe('Clear search on the App Home', () => {
       search: null,
     });
     expect(allText(h.currentHome().blocks)).toContain('Bob Smith');
-    expect(await h.homeState.get(TEAM, ALICE)).toEqual({ tab: 'all', page: 1, search: null });
+    expect(await h.homeState.get(SINGLE_WORKSPACE_ID, ALICE)).toEqual({ tab: 'all', page: 1, search: null });
   });
 
   it('logs a failed views.publish once', async () => {
-    await h.homeState.set(TEAM, ALICE, { tab: 'all', page: 1, search: 'jane' }, h.now);
+    await h.homeState.set(SINGLE_WORKSPACE_ID, ALICE, { tab: 'all', page: 1, search: 'jane' }, h.now);
     await h.openHome();
     h.standin.failNext('views.publish', { error: 'internal_error' });
 

@@ -1,8 +1,9 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { ActionId } from '../../../../src/slack/ids';
 import { askReauthValue, homeMeta } from '../../../../src/slack/metadata';
 import { DEFAULT_HOME_STATE } from '../../../../src/store/home-state';
 import { allText, elementsWithActionIds } from '../../../support/block-kit';
-import { ALICE, TEAM, useListenerHarness } from '../harness';
+import { ALICE, useListenerHarness } from '../harness';
 
 const h = useListenerHarness('home_page');
 const MINUTE = 60_000;
@@ -20,7 +21,7 @@ describe('Previous and Next on the App Home', () => {
       newestFirst.push(await h.seed(customer, 'bad_login', { ago: (i + 1) * MINUTE }));
     }
   });
-  beforeEach(() => h.homeState.set(TEAM, ALICE, DEFAULT_HOME_STATE, h.now));
+  beforeEach(() => h.homeState.set(SINGLE_WORKSPACE_ID, ALICE, DEFAULT_HOME_STATE, h.now));
 
   it('pages through the tab, each authorization on exactly one page, every view within Slack’s limits', async () => {
     await h.openHome();

@@ -1,7 +1,8 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { ActionId } from '../../../../src/slack/ids';
 import { homeMeta } from '../../../../src/slack/metadata';
 import { allText } from '../../../support/block-kit';
-import { ALICE, TEAM, useListenerHarness } from '../harness';
+import { ALICE, useListenerHarness } from '../harness';
 
 const h = useListenerHarness('home_search');
 
@@ -14,7 +15,7 @@ describe('the App Home’s search box', () => {
   });
 
   it('narrows the current tab to the matches, from its first page', async () => {
-    await h.homeState.set(TEAM, ALICE, { tab: 'bad_logins', page: 2, search: null }, h.now);
+    await h.homeState.set(SINGLE_WORKSPACE_ID, ALICE, { tab: 'bad_logins', page: 2, search: null }, h.now);
     await h.openHome();
 
     expect((await h.searchHome(h.currentHome(), 'JAN')).status).toBe(200);

@@ -1,3 +1,4 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { ActionId, keyedActionId } from '../../../../src/slack/ids';
 import { homeMeta } from '../../../../src/slack/metadata';
 import { allText, elementsWithActionIds } from '../../../support/block-kit';
@@ -54,7 +55,7 @@ describe('a tab button on the App Home', () => {
   });
 
   it('uses the remembered state when the clicked Home’s metadata cannot be read, and warns once', async () => {
-    await h.homeState.set(TEAM, ALICE, { tab: 'bad_logins', page: 1, search: 'jane' }, h.now);
+    await h.homeState.set(SINGLE_WORKSPACE_ID, ALICE, { tab: 'bad_logins', page: 1, search: 'jane' }, h.now);
     await h.openHome();
     const unreadable = { ...h.currentHome(), private_metadata: '{"from":"an older relink"}' };
 

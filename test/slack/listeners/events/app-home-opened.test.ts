@@ -1,3 +1,4 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { ActionId, keyedActionId } from '../../../../src/slack/ids';
 import { homeMeta } from '../../../../src/slack/metadata';
 import { allText, elementsWithActionIds } from '../../../support/block-kit';
@@ -40,7 +41,12 @@ describe('opening the App Home', () => {
   });
 
   it('publishes the tab the user last left it on', async () => {
-    await h.homeState.set(TEAM, BOB.userId, { tab: 'expired_declined', page: 1, search: null }, h.now);
+    await h.homeState.set(
+      SINGLE_WORKSPACE_ID,
+      BOB.userId,
+      { tab: 'expired_declined', page: 1, search: null },
+      h.now,
+    );
 
     await h.openHome({ user: BOB });
 
