@@ -1,11 +1,6 @@
 import { Types } from 'mongoose';
 import { auditActionOf, type RecordedAction } from '../domain/audit-action';
-import type {
-  AuthorizationEvent,
-  PlatformKey,
-  AuthorizationStatus,
-  Effect,
-} from '../domain/authorization';
+import type { AuthorizationEvent, AuthorizationStatus, Effect, PlatformKey } from '../domain/authorization';
 import {
   type CustomerEdit,
   type CustomerFields,
