@@ -12,7 +12,6 @@ export const JobName = {
   expireDue: 'expire-due',
   warnExpiring: 'warn-expiring',
   reconcileUtilityApi: 'reconcile-utilityapi',
-  requeueOrphans: 'requeue-orphan-events',
   pruneRetention: 'prune-old-records',
 } as const;
 
@@ -36,7 +35,6 @@ export interface JobIntervals {
   expireDue: string;
   warnExpiring: string;
   reconcileUtilityApi: string;
-  requeueOrphans: string;
   /** Cron or interval; a fixed time of day, so restarts neither skip it nor run it at every start. */
   pruneRetention: string;
 }
@@ -48,10 +46,7 @@ export const DEFAULT_INTERVALS: JobIntervals = {
   expireDue: '1 minute',
   warnExpiring: '15 minutes',
   reconcileUtilityApi: '15 minutes',
-  // Events acknowledged but never queued (a store cut short) wait at most this long; it reads only the
-  // few marks such stores leave (store/inbox.ts).
-  requeueOrphans: '5 minutes',
-  // 03:30 server time, daily: on FerretDB a run reads each pruned collection about twice.
+  // 03:30 server time, daily; on FerretDB each batch of a run reads its whole collection once.
   pruneRetention: '30 3 * * *',
 };
 
@@ -63,6 +58,8 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   const intervals = { ...DEFAULT_INTERVALS, ...overrides };
   agenda.define(JobName.processInbox, async () => {
     await deps.authorizations.repairUnapplied(new Date(deps.clock().getTime() - REPAIR_AFTER_MS));
+    // Events a cut-short store left unqueued: cheap to look for (a few marks), so every run does.
+    await deps.inbox?.requeueOrphans();
     await deps.pipeline.run('processInbox');
   });
   agenda.define(JobName.expireDue, async () => {
@@ -73,32 +70,23 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
   });
   // Slack's step is undefined in setup mode: effects wait in the outbox.
   const step = (name: Step) => (deps.pipeline.isDefined(name) ? () => deps.pipeline.run(name) : null);
-  const { inbox, retention } = deps;
+  const { retention } = deps;
   const optional = [
     [JobName.reconcileUtilityApi, deps.reconcile, intervals.reconcileUtilityApi],
-    [
-      JobName.requeueOrphans,
-      inbox ? () => requeueOrphans(inbox, deps.pipeline) : null,
-      intervals.requeueOrphans,
-    ],
-    [
-      JobName.pruneRetention,
-      retention ? () => retention.prune(deps.clock()) : null,
-      intervals.pruneRetention,
-    ],
     [JobName.sendRequests, step('sendRequests'), intervals.sendRequests],
     [JobName.publishNotices, step('publishNotices'), intervals.publishNotices],
   ] as const;
   for (const [name, work] of optional) if (work) agenda.define(name, async () => void (await work()));
+  if (retention)
+    agenda.define(JobName.pruneRetention, async () => void (await retention.prune(deps.clock())));
 
   await agenda.start();
   await agenda.every(intervals.processInbox, JobName.processInbox);
   await agenda.every(intervals.expireDue, JobName.expireDue);
   await agenda.every(intervals.warnExpiring, JobName.warnExpiring);
   for (const [name, work, interval] of optional) if (work) await agenda.every(interval, name);
-}
-
-/** Queues events a cut-short store left behind, and processes them now rather than at the next run. */
-async function requeueOrphans(inbox: Pick<Inbox, 'requeueOrphans'>, pipeline: Pipeline): Promise<void> {
-  if ((await inbox.requeueOrphans()) > 0) await pipeline.run('processInbox');
+  // Not at start: pruning keeps to its hour.
+  if (retention) {
+    await agenda.every(intervals.pruneRetention, JobName.pruneRetention, undefined, { skipImmediate: true });
+  }
 }

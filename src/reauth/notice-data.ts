@@ -19,6 +19,8 @@ export interface NoticeData {
   authorizationId: string;
   /** Whose Slack the notice goes to. */
   workspaceId: string;
+  /** The authorization's revision this data reflects (see store/authorizations.ts). */
+  version: number;
   customerName: string | null;
   customerEmail: string | null;
   utility: string;
@@ -37,6 +39,7 @@ export function createNoticeData(deps: { authorizations: AuthorizationStore; req
     return {
       authorizationId,
       workspaceId: authorization.workspaceId,
+      version: authorization.version,
       customerName: authorization.customer.name,
       customerEmail: authorization.customer.email,
       utility: authorization.utility,

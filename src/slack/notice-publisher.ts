@@ -88,6 +88,9 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     const authorizationId = entry.authorizationId.toHexString();
     const current = await deps.noticeData(authorizationId);
     if (!current) throw new RelinkError('authorization_not_found', `no authorization ${authorizationId}`);
+    // A revision writes its outbox entries before the authorization itself (so a later revision can
+    // never overtake it): until that write lands, the notice would show the authorization as it was.
+    if (entry.version > current.version) return 'busy';
     const slack = await deps.slackFor(current.workspaceId);
     if (!slack) {
       log.info(

@@ -126,6 +126,7 @@ describe.each(customers)('customer data carrying $label', (c) => {
     const base = {
       authorizationId: new Types.ObjectId().toHexString(),
       workspaceId: SINGLE_WORKSPACE_ID,
+      version: 1,
       customerName: c.name,
       customerEmail: c.email,
       utility: c.utility,
@@ -222,6 +223,7 @@ describe('the customer’s email in views the channel sees', () => {
     const base = {
       authorizationId: 'auth-1',
       workspaceId: SINGLE_WORKSPACE_ID,
+      version: 1,
       customerName: 'Jane',
       utility: 'PG&E',
       status: { ...problem, incidentOpen: true },

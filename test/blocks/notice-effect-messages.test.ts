@@ -13,6 +13,7 @@ const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 const data = (over: Partial<NoticeData['status']> = {}): NoticeData => ({
   authorizationId: 'auth-42',
   workspaceId: 'T-one',
+  version: 1,
   customerName: 'Jane Doe',
   customerEmail: 'jane@example.com',
   utility: 'PG&E',

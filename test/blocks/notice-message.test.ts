@@ -12,6 +12,7 @@ const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 const notice = (over: Partial<NoticeCard> = {}, state: AuthorizationState = 'bad_login'): NoticeCard => ({
   authorizationId: 'auth-42',
   workspaceId: 'T-one',
+  version: 1,
   customerName: 'Jane Doe',
   customerEmail: 'jane@example.com',
   utility: 'PG&E',

@@ -46,6 +46,7 @@ describe('the data a notice shows', () => {
     expect(await noticeData(id)).toEqual({
       authorizationId: id,
       workspaceId: SINGLE_WORKSPACE_ID,
+      version: 1,
       customerName: 'Jane Doe',
       customerEmail: 'jane@example.com',
       utility: 'PG&E',

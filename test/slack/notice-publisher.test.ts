@@ -56,6 +56,7 @@ describe('the notice publisher', () => {
     return {
       authorizationId: id,
       workspaceId: doc.workspaceId,
+      version: doc.version,
       customerName: doc.customer.name,
       customerEmail: doc.customer.email,
       utility: doc.utility,

@@ -522,6 +522,7 @@ export function useListenerHarness(label: string) {
         {
           authorizationId,
           workspaceId: SINGLE_WORKSPACE_ID,
+          version: 1,
           customerName: customer.name,
           customerEmail: customer.email,
           utility: customer.utility,
