@@ -39,8 +39,15 @@ export async function waitForStartupJobs(relink: RunningRelink, timeoutMs: numbe
   const jobs = relink.services.models.Authorization.db.collection('jobs');
   const started = performance.now();
   for (;;) {
-    const docs = await jobs.find({}, { projection: { lastFinishedAt: 1, lockedAt: 1 } }).toArray();
-    if (docs.length > 0 && docs.every((d) => d.lastFinishedAt && !d.lockedAt)) {
+    const docs = await jobs
+      .find({}, { projection: { lastFinishedAt: 1, lockedAt: 1, lastRunAt: 1, nextRunAt: 1 } })
+      .toArray();
+    // A job kept to its hour (pruning) has not run at start and is not due: nothing to wait for.
+    const now = Date.now();
+    const dueAtStart = docs.filter(
+      (d) => d.lastRunAt || !(d.nextRunAt instanceof Date) || d.nextRunAt.getTime() <= now,
+    );
+    if (dueAtStart.length > 0 && dueAtStart.every((d) => d.lastFinishedAt && !d.lockedAt)) {
       return performance.now() - started;
     }
     if (performance.now() - started > timeoutMs) {
