@@ -61,7 +61,7 @@ function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
       const rawBody = await readRawBody(req);
       spec.verify(req, rawBody);
       const events = spec.parse(rawBody);
-      const result = await storeOrRefuse(deps, events, res);
+      const result = await whileDatabaseUp(deps, res, () => deps.inbox.store(events, deps.clock()));
       log.info({ ...result, events: events.length }, 'webhook events stored');
       sendJson(res, 200, result);
       if (result.stored > 0) deps.pipeline.eventsStored();
@@ -70,18 +70,22 @@ function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
 }
 
 /**
- * Stores the events, or answers 503 with Retry-After when the database cannot take them (restarting,
- * failing over): the platform delivers again later, and the inbox's unique key makes a delivery that
- * was stored after all a duplicate then, so nothing is lost and nothing is stored twice.
+ * Runs a database step of a webhook, or answers 503 with Retry-After when the database cannot serve it
+ * (restarting, failing over): the platform delivers again later, and the inbox's unique key makes a
+ * delivery that was stored after all a duplicate then, so nothing is lost and nothing is stored twice.
  */
-async function storeOrRefuse(deps: WebhookDeps, events: IncomingEvent[], res: ServerResponse) {
+async function whileDatabaseUp<T>(
+  deps: WebhookDeps,
+  res: ServerResponse,
+  work: () => Promise<T>,
+): Promise<T> {
   const refuse = () => {
     res.setHeader('retry-after', String(RETRY_AFTER_SECONDS));
     return new HttpError(503, 'database unavailable, try again later');
   };
   if (!deps.database.isAvailable()) throw refuse();
   try {
-    return await deps.inbox.store(events, deps.clock());
+    return await work();
   } catch (err) {
     if (isDatabaseUnavailable(err)) throw refuse();
     throw err;
@@ -123,7 +127,8 @@ export function workspaceUtilityApiWebhookRoute(
     prefix: true,
     handler: async (req, res) => {
       const path = (req.url ?? '').split('?')[0] ?? '';
-      const account = await deps.accountAt(path.slice(WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX.length));
+      const webhookPath = path.slice(WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX.length);
+      const account = await whileDatabaseUp(deps, res, () => deps.accountAt(webhookPath));
       if (!account) throw new HttpError(404, 'not found');
       await webhookRoute(deps, utilityApiSpec(WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX, account)).handler(
         req,

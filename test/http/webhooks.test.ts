@@ -1,10 +1,14 @@
 import type { Server } from 'node:http';
 import { closeServer, createHttpServer, listen } from '../../src/http/server';
-import { genericWebhookRoute, RETRY_AFTER_SECONDS } from '../../src/http/webhooks';
+import {
+  genericWebhookRoute,
+  RETRY_AFTER_SECONDS,
+  workspaceUtilityApiWebhookRoute,
+} from '../../src/http/webhooks';
 import { RELINK_SIGNATURE_HEADER, signRelinkPayload } from '../../src/platforms/generic/webhook';
 import { type Database, openDatabase } from '../../src/store/database';
 import { createInbox, type Inbox } from '../../src/store/inbox';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { testDatabaseUri, uniqueDbName, useTestDatabase } from '../support/database';
 import { silentLog } from '../support/silent-log';
 
 const SECRET = 'generic-webhook-secret-0123456789';
@@ -69,5 +73,45 @@ describe('a webhook while the database is unavailable', () => {
     // At once: not after the driver's 10-second server selection timeout.
     expect(Date.now() - started).toBeLessThan(1_000);
     expect(told).toBe(1);
+  });
+});
+
+describe("a workspace's UtilityAPI webhook URL while the database is away", () => {
+  const db = useTestDatabase('webhooks_db_away');
+  let server: Server;
+  let base = '';
+  let lookups = 0;
+
+  beforeAll(async () => {
+    const inbox = createInbox(db.connection);
+    await inbox.init();
+    server = createHttpServer({
+      routes: [
+        workspaceUtilityApiWebhookRoute({
+          inbox,
+          clock: () => new Date(),
+          log: silentLog(),
+          pipeline: { eventsStored: () => undefined },
+          database: { isAvailable: () => false },
+          accountAt: async () => {
+            lookups += 1;
+            return { workspaceId: 'T-one', secret: 'a-webhook-secret' };
+          },
+        }),
+      ],
+      log: silentLog(),
+    });
+    base = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  });
+  afterAll(() => closeServer(server));
+
+  it('answers 503 with Retry-After before looking the path up, like every webhook', async () => {
+    const response = await fetch(`${base}/webhooks/utilityapi/${'p'.repeat(43)}`, {
+      method: 'POST',
+      body: '{"events":[]}',
+    });
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe(String(RETRY_AFTER_SECONDS));
+    expect(lookups).toBe(0);
   });
 });
