@@ -9,14 +9,3 @@ export interface UtilityApiAccounts {
   /** Every workspace with a connected account, for the reconcile job. */
   connected(): Promise<string[]>;
 }
-
-/** Single-workspace mode: the one account whose token is in env (UTILITYAPI_TOKEN), if any. */
-export function singleUtilityApiAccount(
-  workspaceId: string,
-  client: UtilityApiClient | null,
-): UtilityApiAccounts {
-  return {
-    clientFor: async (id) => (id === workspaceId ? client : null),
-    connected: async () => (client ? [workspaceId] : []),
-  };
-}

@@ -8,10 +8,10 @@ import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
-import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { silentLog } from '../support/silent-log';
+import { singleUtilityApiAccount } from '../support/utilityapi-accounts';
 
 const DAY = 86_400_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

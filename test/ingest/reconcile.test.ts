@@ -3,9 +3,9 @@ import { createUtilityApiReconciler } from '../../src/ingest/reconcile';
 import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createModels, ensureIndexes } from '../../src/store/models';
-import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { useTestDatabase } from '../support/database';
 import { silentLog } from '../support/silent-log';
+import { singleUtilityApiAccount } from '../support/utilityapi-accounts';
 import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
 
 describe('reconcile-utilityapi', () => {

@@ -8,11 +8,11 @@ import { createReauthService } from '../../src/reauth/reauth-service';
 import { createRequestSender, type RequestSenderDeps } from '../../src/reauth/request-sender';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createSendClaims } from '../../src/store/send-claims';
-import { singleUtilityApiAccount } from '../../src/workspaces/utilityapi-accounts';
 import { observedEvent } from './events';
 import { ALICE, DRAFT, requestStoreWithOutbox } from './requests';
 import { type AcceptedMessage, createSendgridStandin } from './sendgrid-standin';
 import { silentLog } from './silent-log';
+import { singleUtilityApiAccount } from './utilityapi-accounts';
 import { createUtilityApiStandIn } from './utilityapi-standin';
 
 const SENDGRID_KEY = 'SG.sending-test-key';
