@@ -7,6 +7,9 @@ export const OUTCOME_WORDS: Partial<Record<RelinkErrorCode, string>> = {
   cooldown_active:
     'A request was sent to this customer while you were previewing, so this one was not sent. ' +
     'To send another anyway, click the button on the notice again and tick Send anyway.',
+  email_suppressed:
+    'This customer marked our email as spam or unsubscribed, so relink did not send it. ' +
+    'To send anyway, click the button on the notice again and tick Send anyway.',
   request_not_found: "relink can't find this request any more, so there is nothing to retry.",
   request_not_failed: 'This request is no longer failed; nothing to retry.',
 };

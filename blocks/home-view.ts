@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button, HomeView, KnownBlock } from '@slack/types';
+import type { ActionsBlock, Button, ContextBlock, HomeView, KnownBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
 import { describeProblem, timeAgo } from '../src/domain/problem-words';
 import {
@@ -11,17 +11,24 @@ import {
   type WorklistRequest,
 } from '../src/domain/worklist';
 import type { HomeData } from '../src/home/home-service';
+import type { ReminderSchedule } from '../src/reauth/reminder-data';
 import { ActionId, BlockId, keyedActionId } from '../src/slack/ids';
 import { askReauthValue, homeMeta } from '../src/slack/metadata';
+import { bulkHomeBlocks, bulkRowCheckbox } from './bulk-home';
 import { customerEmailWords } from './customer-email';
+import { FIX_EMAIL_LABEL, withSuppressionWords } from './delivery-words';
 import { ASK_REAUTH_LABEL } from './notice-message';
+import { reminderButtons, rowReminderWords } from './reminder-messages';
 import { clip, escapeMrkdwn } from './text';
+import { triageElements } from './triage-controls';
+import { triageStatusWords } from './triage-words';
 
 /*
  * Slack allows 100 blocks in a Home view. Rows take at most 4 blocks (text, request status, button,
- * divider) and the rest at most 11 (header, Settings for admins, counts, tabs, search, search note +
- * clear, divider, empty note, range, paging), so 20 rows stay at 91 whatever the data: never render
- * more rows than that.
+ * divider) and the rest at most 14 (header, Settings for admins, import progress, counts, tabs,
+ * search, search note + clear, bulk progress + bulk buttons, divider, empty note, range, paging), so 20
+ * rows stay at 94 whatever the data: never render more rows than that. A row's "Select" checkbox sits
+ * in its button block.
  */
 const MAX_ROWS = HOME_PAGE_SIZE;
 
@@ -30,6 +37,7 @@ const EMPTY_WORDS: Record<HomeTab, string> = {
   expired_declined: 'Nothing is expired, declined or revoked.',
   expiring_soon: 'Nothing expires soon.',
   awaiting_customer: 'No customer has an unanswered reauthorization email.',
+  mine: "Nothing is yours right now: click *I'm on it* on an incident to see it here.",
   all: 'No authorizations yet: they appear here as the platform reports them.',
 };
 
@@ -49,6 +57,13 @@ export function homeView(input: HomeData): HomeView {
           } satisfies ActionsBlock,
         ]
       : []),
+    ...(input.importing
+      ? [
+          context(
+            `:hourglass: Importing: ${formatCount(input.importing.done)} of ${formatCount(input.importing.total)} authorizations from the platform`,
+          ),
+        ]
+      : []),
     context(HOME_TABS.map((t) => `${HOME_TAB_LABELS[t]} *${formatCount(counts[t])}*`).join('  ·  ')),
     { type: 'actions', elements: HOME_TABS.map((t) => tabButton(t, t === tab)) },
     searchInput(search),
@@ -59,7 +74,7 @@ export function homeView(input: HomeData): HomeView {
       elements: [button(ActionId.homeClearSearch, 'Clear search', 'clear')],
     });
   }
-  blocks.push({ type: 'divider' });
+  blocks.push(...bulkHomeBlocks(input.bulk, page.total), { type: 'divider' });
 
   if (items.length === 0) {
     blocks.push(
@@ -72,7 +87,11 @@ export function homeView(input: HomeData): HomeView {
   }
   items.forEach((item, index) => {
     if (index > 0) blocks.push({ type: 'divider' });
-    blocks.push(...worklistRowBlocks(item, input.lastRequests.get(item._id.toHexString()), now, index));
+    const id = item._id.toHexString();
+    const ticked = input.bulk ? input.bulk.selectedOnPage.has(id) : undefined;
+    const reminder = input.reminders?.get(id);
+    const row = worklistRowBlocks(item, input.lastRequests.get(id), now, index, ticked, reminder);
+    blocks.push(...withSuppressionWords(row, input.suppressions?.get(id), now));
   });
   blocks.push(...pagingBlocks(page, items.length));
 
@@ -93,6 +112,10 @@ export function worklistRowBlocks(
   lastRequest: WorklistRequest | undefined,
   now: Date,
   key: number,
+  /** The Home's "Select" checkbox for a bulk ask, ticked or not; no checkbox when undefined. */
+  ticked?: boolean,
+  /** The request's reminder schedule, while relink waits for the customer (issue 12). */
+  reminder?: ReminderSchedule,
 ): KnownBlock[] {
   const name = escapeMrkdwn(clip(item.customer.name?.trim() || 'Unnamed customer', 150));
   const utility = escapeMrkdwn(clip(item.utility.trim() || 'Unknown utility', 100));
@@ -102,23 +125,47 @@ export function worklistRowBlocks(
   const since = item.incidentOpen && item.incidentSince ? ` · since ${timeAgo(item.incidentSince, now)}` : '';
   const blocks: KnownBlock[] = [
     section(`*${name}* · ${utility}${email}\n${icon} ${escapeMrkdwn(describeProblem(item, now))}${since}`),
-    context(requestStatusWords(lastRequest, now)),
+    context(`${requestStatusWords(lastRequest, now)}${rowReminderWords(reminder)}`),
   ];
   if (mustAct) {
     blocks.push({
       type: 'actions',
       elements: [
+        ...(ticked === undefined ? [] : [bulkRowCheckbox(item._id.toHexString(), ticked)]),
         {
           ...button(
             keyedActionId(ActionId.askReauth, String(key)),
-            ASK_REAUTH_LABEL,
+            // After a bounce the same form opens with the address flagged.
+            lastRequest?.status === 'bounced' ? FIX_EMAIL_LABEL : ASK_REAUTH_LABEL,
             askReauthValue.encode({ v: 1, authorizationId: item._id.toHexString() }),
           ),
           style: 'primary',
         },
+        ...(reminder ? reminderButtons(reminder.requestId, String(key)) : []),
       ],
     });
   }
+  return withTriage(blocks, item, now, key);
+}
+
+/**
+ * Adds the row's triage (src/domain/triage.ts): where it stands beside the request status, and the
+ * controls in the row's button block (one is added for rows without), so a row stays within 4 blocks.
+ */
+function withTriage(blocks: KnownBlock[], item: WorklistItem, now: Date, key: number): KnownBlock[] {
+  const words = triageStatusWords(item.triage, now);
+  const status = blocks.find((b): b is ContextBlock => b.type === 'context');
+  if (words && status) status.elements.push({ type: 'mrkdwn', text: words });
+  const controls = triageElements({
+    authorizationId: item._id.toHexString(),
+    triage: item.triage,
+    incidentOpen: item.incidentOpen,
+    now,
+    key: String(key),
+  });
+  const buttons = blocks.find((b): b is ActionsBlock => b.type === 'actions');
+  if (buttons) buttons.elements.push(...controls);
+  else blocks.push({ type: 'actions', elements: controls });
   return blocks;
 }
 
@@ -145,6 +192,8 @@ export function requestStatusWords(request: WorklistRequest | undefined, now: Da
       return `The customer relinked ${ago}`;
     case 'superseded':
       return `Replaced by a newer request ${ago}`;
+    case 'no_response':
+      return `No response to the email and its reminders (${ago}): ask again`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { OutboxEffect } from '../src/domain/reauth-request';
 import type { NoticeData } from '../src/reauth/notice-data';
 import { expiryWarningMessage } from './expiry-warning-message';
 import { noticeMessage, noticeThreadReply } from './notice-message';
+import { noResponseReply, reminderSentReply, remindersStoppedReply } from './reminder-messages';
 import { sendUnconfirmedReply } from './send-unconfirmed-message';
 import type { SlackMessage } from './slack-message';
 
@@ -42,12 +43,22 @@ export function effectThreadReply(effect: OutboxEffect, data: NoticeData, now: D
     }
     case 'incident.resolved':
       return noticeThreadReply({ kind: 'resolved' }, now);
+    case 'incident.triaged':
+      return noticeThreadReply({ kind: 'triaged', change: effect.change }, now);
     case 'request.queued':
       return noticeThreadReply({ kind: 'request_queued', requestedBy: effect.requestedBy }, now);
     case 'request.sent':
       return noticeThreadReply({ kind: 'request_sent', sentTo: effect.sentTo, at: new Date(effect.at) }, now);
     case 'request.bounced':
-      return noticeThreadReply({ kind: 'request_bounced', sentTo: effect.sentTo }, now);
+      return noticeThreadReply(
+        { kind: 'request_bounced', sentTo: effect.sentTo, reason: effect.reason ?? null },
+        now,
+      );
+    case 'request.suppressed':
+      return noticeThreadReply(
+        { kind: 'request_suppressed', sentTo: effect.sentTo, reason: effect.reason },
+        now,
+      );
     case 'request.failed':
       return noticeThreadReply(
         {
@@ -60,6 +71,12 @@ export function effectThreadReply(effect: OutboxEffect, data: NoticeData, now: D
       );
     case 'request.unconfirmed':
       return sendUnconfirmedReply(effect);
+    case 'request.reminded':
+      return reminderSentReply({ ...effect, at: new Date(effect.at) });
+    case 'request.no_response':
+      return noResponseReply(effect.reminders);
+    case 'request.reminders_stopped':
+      return remindersStoppedReply(effect.stoppedBy);
     case 'expiry.warning':
       return warningMessage(data, effect.expiresAt, now);
     default:

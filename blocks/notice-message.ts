@@ -1,13 +1,19 @@
 import type { ContextBlock, KnownBlock, SectionBlock } from '@slack/types';
 import { customerMustAct } from '../src/domain/authorization';
 import { describeProblem, type ProblemFacts, timeAgo } from '../src/domain/problem-words';
+import type { SuppressionReason } from '../src/domain/suppression';
+import type { TriageChange } from '../src/domain/triage';
 import type { NoticeData, NoticeRequest } from '../src/reauth/notice-data';
 import { ActionId } from '../src/slack/ids';
 import { askReauthValue } from '../src/slack/metadata';
 import { customerEmailWords, maskedEmail } from './customer-email';
+import { EMAIL_BOUNCED_HEADLINE, FIX_EMAIL_LABEL, suppressionWords } from './delivery-words';
+import { noResponseLine, reminderButtons, reminderLine } from './reminder-messages';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
+import { triageElements } from './triage-controls';
+import { triageChangeReply, triageStatusWords } from './triage-words';
 
 /** The platform help page's own words for the button. */
 export const ASK_REAUTH_LABEL = 'Ask the utility customer to reauthorize';
@@ -19,7 +25,10 @@ export type NoticeCard = NoticeData & { resolvedAt?: Date | null };
 /** The one message per incident in the alert channel; updated in place as things change. */
 export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
   const resolved = n.status.state === 'active' && !n.status.incidentOpen;
-  const headline = resolved ? RESOLVED_WORDS : describeProblem(n.status, now);
+  const mustAct = !resolved && customerMustAct(n.status.state);
+  const bounced = mustAct && n.lastRequest?.status === 'bounced';
+  const problem = resolved ? RESOLVED_WORDS : describeProblem(n.status, now);
+  const headline = bounced ? `${EMAIL_BOUNCED_HEADLINE}: ${problem}` : problem;
   const name = clip(n.customerName?.trim() || 'Unnamed customer', 150);
   const utility = clip(n.utility, 100);
   const icon = resolved
@@ -48,20 +57,34 @@ export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
     blocks.push(context('Nothing for the customer to do: the platform keeps retrying.'));
   }
   if (n.lastRequest) blocks.push(context(requestLine(n.lastRequest, now)));
-  if (!resolved && customerMustAct(n.status.state)) {
+  const reminders = mustAct && n.lastRequest ? reminderLine(n.lastRequest) : null;
+  if (reminders) blocks.push(context(reminders));
+  // Preview and Stop while a reminder (or the "no response" mark) is still to come.
+  const scheduled = mustAct && n.lastRequest?.nextReminder && n.lastRequest.requestId;
+  if (mustAct && n.suppression) blocks.push(context(suppressionWords(n.suppression, now)));
+  if (mustAct) {
     blocks.push({
       type: 'actions',
       elements: [
         {
+          // The same button and form either way: after a bounce the form flags the address.
           type: 'button',
           action_id: ActionId.askReauth,
-          text: { type: 'plain_text', text: ASK_REAUTH_LABEL },
+          text: { type: 'plain_text', text: bounced ? FIX_EMAIL_LABEL : ASK_REAUTH_LABEL },
           style: 'primary',
           value: askReauthValue.encode({ v: 1, authorizationId: n.authorizationId }),
         },
+        ...(scheduled ? reminderButtons(scheduled) : []),
       ],
     });
   }
+  // Triage (src/domain/triage.ts): who is on it, a snooze or a dismissal, and History.
+  const triage = resolved ? null : (n.triage ?? null);
+  const triageWords = triageStatusWords(triage, now);
+  if (triageWords) blocks.push(context(triageWords));
+  const incidentOpen = !resolved && n.status.incidentOpen;
+  const triageControls = triageElements({ authorizationId: n.authorizationId, triage, incidentOpen, now });
+  blocks.push({ type: 'actions', elements: triageControls });
   blocks.push(context(`Authorization \`${escapeMrkdwn(clip(n.authorizationId, 200))}\``));
   return { text: escapeMrkdwn(`${name} (${utility}): ${headline}`), blocks };
 }
@@ -81,14 +104,18 @@ function requestLine(r: NoticeRequest, now: Date): string {
       return `:eyes: The customer opened the email at ${at} · ${by}`;
     case 'clicked':
       return `:link: The customer opened the reauthorization link at ${at} · ${by}`;
-    case 'bounced':
-      return `:warning: Email bounced: check the address${r.sentTo ? ` (${maskedEmail(r.sentTo)})` : ''} and ask again`;
+    case 'bounced': {
+      const why = r.bounceReason ? `: ${escapeMrkdwn(clip(r.bounceReason, 300))}` : '';
+      return `:warning: Email${r.sentTo ? ` to ${maskedEmail(r.sentTo)}` : ''} bounced at ${at}${why} · ${by}`;
+    }
     case 'failed':
       return `:x: The email could not be sent: see the thread to retry · ${by}`;
     case 'completed':
       return `:white_check_mark: Reauthorization ${by}; the customer relinked ${slackAgo(r.at, now)}`;
     case 'superseded':
       return `Reauthorization ${by} ${slackAgo(r.at, now)} was replaced by a newer request`;
+    case 'no_response':
+      return `${noResponseLine(r.remindersSent ?? 0)} · ${by}`;
   }
 }
 
@@ -97,8 +124,10 @@ export type NoticeChange =
   | { kind: 'state_changed'; status: ProblemFacts }
   | { kind: 'request_queued'; requestedBy: string }
   | { kind: 'request_sent'; sentTo: string; at: Date }
-  | { kind: 'request_bounced'; sentTo: string }
+  | { kind: 'request_bounced'; sentTo: string; reason?: string | null }
+  | { kind: 'request_suppressed'; sentTo: string; reason: SuppressionReason }
   | ({ kind: 'send_failed' } & SendFailure)
+  | { kind: 'triaged'; change: TriageChange }
   | { kind: 'resolved' };
 
 export function noticeThreadReply(change: NoticeChange, now: Date): SlackMessage {
@@ -121,13 +150,25 @@ export function noticeThreadReply(change: NoticeChange, now: Date): SlackMessage
     }
     case 'request_bounced': {
       const to = maskedEmail(change.sentTo);
+      const why = change.reason ? ` (${escapeMrkdwn(clip(change.reason, 300))})` : '';
       return reply(
-        `:warning: Email to ${to} bounced: check the address, then ask again with the button above.`,
+        `:warning: Email to ${to} bounced${why}. relink won't send to it again on its own: fix the address with *${FIX_EMAIL_LABEL}* above.`,
         `Email to ${to} bounced: check the address`,
+      );
+    }
+    case 'request_suppressed': {
+      const to = maskedEmail(change.sentTo);
+      const what =
+        change.reason === 'spamreport' ? 'marked our email as spam' : 'unsubscribed from our email';
+      return reply(
+        `:no_entry_sign: The customer ${what} (${to}). relink won't email this address on its own again; sending from the form needs *Send anyway*.`,
+        `The customer ${what}: relink won't email ${to} on its own again`,
       );
     }
     case 'send_failed':
       return sendFailedReply(change);
+    case 'triaged':
+      return triageChangeReply(change.change);
     case 'resolved':
       return reply(`:white_check_mark: ${RESOLVED_WORDS}.`, RESOLVED_WORDS);
   }

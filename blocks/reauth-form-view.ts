@@ -3,10 +3,12 @@ import { customerMustAct } from '../src/domain/authorization';
 import { isValidEmail } from '../src/domain/email-address';
 import { describeProblem, formatDay, timeAgo } from '../src/domain/problem-words';
 import { NAME_MAX_CHARS, NOTE_MAX_CHARS, UTILITY_MAX_CHARS } from '../src/domain/reauth-draft';
+import { isSameAddress, type SuppressionReason } from '../src/domain/suppression';
 import type { PreparedForm } from '../src/reauth/prepared-form';
 import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/ids';
 import { reauthFormMeta } from '../src/slack/metadata';
 import { NO_VALID_EMAIL_WORDS } from './customer-email';
+import { suppressionWords } from './delivery-words';
 import { clip, escapeMrkdwn } from './text';
 
 export const REAUTH_TITLE = 'Reauthorization';
@@ -41,7 +43,7 @@ export function reauthFormView(form: ReauthForm, now: Date): ModalView {
       form.customerName,
       NAME_MAX_CHARS,
     ),
-    emailInput(form.customerEmail),
+    emailInput(form.customerEmail, form.bounced),
     textInput(BlockId.utility, ActionId.utility, 'Utility', form.utility, UTILITY_MAX_CHARS),
     {
       ...textInput(BlockId.note, ActionId.note, 'Personal note', form.note ?? null, NOTE_MAX_CHARS, true),
@@ -50,16 +52,24 @@ export function reauthFormView(form: ReauthForm, now: Date): ModalView {
     },
   ];
   if (form.cooldown) {
-    blocks.push(
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:information_source: Last request sent ${timeAgo(form.cooldown.lastSentAt, now)} by ${mention(form.cooldown.lastSentBy)}.`,
-        },
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `:information_source: Last request sent ${timeAgo(form.cooldown.lastSentAt, now)} by ${mention(form.cooldown.lastSentBy)}.`,
       },
-      sendAnywayInput(form.sendAnyway === true),
-    );
+    });
+  }
+  if (form.suppression) {
+    blocks.push({
+      type: 'section',
+      block_id: BlockId.suppressionNotice,
+      text: { type: 'mrkdwn', text: suppressionWords(form.suppression, now) },
+    });
+  }
+  if (form.cooldown || form.suppression) {
+    // One box for both: ticking it is the explicit, audited choice to send despite what is shown above.
+    blocks.push(sendAnywayInput(form.sendAnyway === true, form.suppression?.reason ?? null));
   }
   return {
     type: 'modal',
@@ -127,9 +137,19 @@ function textInput(
 }
 
 /** Prefilled only with an address relink could send to; otherwise empty, saying why. */
-function emailInput(stored: string | null): InputBlock {
+function emailInput(stored: string | null, bounced: PreparedForm['bounced'] = null): InputBlock {
   const email = stored?.trim() ?? '';
   const valid = isValidEmail(email);
+  // Flagged while it is still the address that bounced; a corrected address needs no warning.
+  if (valid && bounced && isSameAddress(bounced.sentTo, email)) {
+    return {
+      type: 'input',
+      block_id: BlockId.customerEmail,
+      label: plain('Email address: the last email bounced'),
+      element: { type: 'email_text_input', action_id: ActionId.customerEmail, initial_value: email },
+      hint: plain(clip(bouncedHint(bounced.reason), 2000)),
+    };
+  }
   return {
     type: 'input',
     block_id: BlockId.customerEmail,
@@ -147,12 +167,28 @@ function emailInput(stored: string | null): InputBlock {
 /** The email field's hint when there is no address to prefill. */
 export const NO_VALID_EMAIL_HINT = `${NO_VALID_EMAIL_WORDS}: enter the address the customer should get the request at.`;
 
-function sendAnywayInput(checked: boolean): InputBlock {
-  const option = { text: plain('Send anyway'), value: SEND_ANYWAY_OPTION };
+/** The email field's hint when the last email to the address bounced. */
+export const bouncedHint = (reason: string | null): string =>
+  `${BOUNCED_WORDS}${reason ? ` (${reason})` : ''}. Fix the address, or enter another one, then send again.`;
+export const BOUNCED_WORDS = 'The last email to this address bounced';
+
+/** The box's words when the customer asked not to be emailed: sending is a knowing choice. */
+export const SEND_ANYWAY_SUPPRESSED: Record<SuppressionReason, string> = {
+  spamreport: 'Send anyway: this customer marked our email as spam',
+  unsubscribe: 'Send anyway: this customer unsubscribed from our email',
+};
+
+/** The field error on "Send anyway" when a suppressed address was submitted without it. */
+export const sendToSuppressedNeededWords = (reason: SuppressionReason): string =>
+  `${reason === 'spamreport' ? 'This customer marked our email as spam' : 'This customer unsubscribed'}: tick Send anyway to send, or enter another address`;
+
+function sendAnywayInput(checked: boolean, suppressed: SuppressionReason | null): InputBlock {
+  const words = suppressed ? SEND_ANYWAY_SUPPRESSED[suppressed] : 'Send anyway';
+  const option = { text: plain(words), value: SEND_ANYWAY_OPTION };
   return {
     type: 'input',
     block_id: BlockId.sendAnyway,
-    label: plain('Send another request?'),
+    label: plain(suppressed ? 'Send to this address?' : 'Send another request?'),
     // Unticked is a valid answer: relink itself explains that sending inside the cooldown needs the tick.
     optional: true,
     element: {

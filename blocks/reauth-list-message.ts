@@ -33,6 +33,7 @@ const EMPTY_FILTER_WORDS: Record<WorklistFilter, string> = {
   declined: 'No authorization is declined.',
   expiring: 'Nothing expires soon.',
   awaiting: 'No customer has an unanswered reauthorization email.',
+  mine: "Nothing is yours right now: click *I'm on it* on an incident to list it here.",
   all: 'No authorizations yet: they appear as the platform reports them.',
 };
 
@@ -92,6 +93,8 @@ export function reauthUsageMessage(input: {
     `• \`${cmd} list expired\`, \`${cmd} list declined\` — ${c('expired_declined')}`,
     `• \`${cmd} list expiring\` — ${c('expiring_soon')}`,
     `• \`${cmd} list awaiting\` — ${c('awaiting_customer')}`,
+    `• \`${cmd} list mine\` — the incidents you are on`,
+    `• \`${cmd} history jane@example.com\` — an authorization's history`,
     `• \`${cmd} list all\` — ${c('all')}`,
   ];
   const blocks: KnownBlock[] = [];

@@ -5,10 +5,11 @@ import {
   COOLDOWN_HOURS_MIN,
   formatExpiryWarningDays,
 } from '../src/domain/settings-input';
-import { WHO_MAY_ACT_KINDS, type WhoMayAct } from '../src/domain/workspace';
+import { remindersOf, WHO_MAY_ACT_KINDS, type WhoMayAct } from '../src/domain/workspace';
 import { ActionId, BlockId, CallbackId } from '../src/slack/ids';
 import { settingsMeta } from '../src/slack/metadata';
 import type { SettingsForm } from '../src/workspaces/settings-service';
+import { reminderSettingsInputs } from './reminder-settings';
 import { webhookBlocks } from './settings-outcomes';
 import { clip } from './text';
 
@@ -93,6 +94,7 @@ export function settingsView({ form, usergroups }: SettingsViewInput): ModalView
         max_length: 50,
       },
     },
+    ...reminderSettingsInputs(remindersOf(settings)),
     { type: 'divider' },
     section(`*UtilityAPI*\n${utilityApiStatusWords(form)}`),
     ...utilityApiBlocks(form),

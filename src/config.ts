@@ -149,6 +149,21 @@ const schema = z
       24,
     ),
     EXPIRY_WARNING_DAYS: withDefault(dayList, '30,7,1'),
+    // Without a public URL for webhooks, reconcile is how changes reach relink: within this interval.
+    RECONCILE_INTERVAL_MINUTES: withDefault(
+      wholeNumber(1, 24 * 60, 'minutes between two reconcile runs against UtilityAPI'),
+      15,
+    ),
+
+    // Digests (README, "Digests"): more incidents than this waiting for one channel become one message.
+    DIGEST_THRESHOLD: withDefault(
+      wholeNumber(1, 10_000, 'incidents waiting for one channel before they go to one digest message'),
+      10,
+    ),
+    DIGEST_WINDOW_SECONDS: withDefault(
+      wholeNumber(1, 3_600, 'seconds a digest keeps taking new incidents after the last one joined'),
+      10,
+    ),
 
     // Retention (README, "Retention"): days each kind of record is kept; 0 keeps it forever.
     RETENTION_WEBHOOK_PAYLOAD_DAYS: withDefault(retentionDays('raw webhook payloads'), 30),
@@ -159,6 +174,8 @@ const schema = z
     RELINK_ENCRYPTION_KEY: encryptionKey(),
     RELINK_ENCRYPTION_KEY_PREVIOUS: encryptionKey(),
     RELINK_PUBLIC_URL: optional(publicUrl()),
+    // The setup page (GET /) answers only loopback callers unless opened (README, "Metrics and health").
+    RELINK_SETUP_PAGE: withDefault(z.enum(['local', 'open']), 'local'),
   })
   .superRefine((env, ctx) => {
     const problem = (variable: string, message: string) =>
@@ -267,7 +284,7 @@ const slackSection = (env: ParsedEnvironment) => {
 const toConfig = (env: ParsedEnvironment) => ({
   env: env.NODE_ENV,
   log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY ?? env.NODE_ENV !== 'production' },
-  http: { port: env.PORT, publicUrl: env.RELINK_PUBLIC_URL ?? null },
+  http: { port: env.PORT, publicUrl: env.RELINK_PUBLIC_URL ?? null, setupPage: env.RELINK_SETUP_PAGE },
   database: { uri: env.MONGODB_URI ?? null, dataDir: env.DATA_DIR },
   slack: slackSection(env),
   sendgrid: env.SENDGRID_API_KEY
@@ -283,11 +300,13 @@ const toConfig = (env: ParsedEnvironment) => ({
   utilityapi: {
     token: env.UTILITYAPI_TOKEN ?? null,
     url: env.UTILITYAPI_URL.replace(/\/+$/, ''),
+    reconcileEveryMinutes: env.RECONCILE_INTERVAL_MINUTES,
     webhookSecret: env.UTILITYAPI_WEBHOOK_SECRET ?? null,
   },
   webhooks: { signingSecret: env.WEBHOOK_SIGNING_SECRET ?? null },
   reauth: { cooldownHours: env.REAUTH_COOLDOWN_HOURS },
   expiry: { warningDays: env.EXPIRY_WARNING_DAYS },
+  digest: { threshold: env.DIGEST_THRESHOLD, windowMs: env.DIGEST_WINDOW_SECONDS * 1000 },
   retention: {
     webhookPayloadDays: env.RETENTION_WEBHOOK_PAYLOAD_DAYS,
     inboxOutcomeDays: env.RETENTION_INBOX_OUTCOME_DAYS,

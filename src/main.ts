@@ -1,15 +1,16 @@
 // Longer than 250 lines because it is the composition root: the whole build order, start to stop, reads in one file.
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
 import type { SendTimings } from './domain/send-attempt';
-import { DEFAULT_WHO_MAY_ACT } from './domain/workspace';
+import { DEFAULT_WHO_MAY_ACT, remindersOf } from './domain/workspace';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
 import { createHomeService } from './home/home-service';
 import { backlogGauges } from './http/backlog-gauges';
-import { healthRoute } from './http/health';
+import { healthRoute, loadedOnce, readyRoute } from './http/health';
 import { metricsRoute } from './http/metrics';
 import { closeServer, createHttpServer, listen } from './http/server';
-import { missingSlackVariables, setupRoute } from './http/setup-page';
+import { missingSlackVariables } from './http/setup-page';
+import { setupPageRoutes } from './http/setup-page-wiring';
 import {
   genericWebhookRoute,
   sendgridWebhookRoute,
@@ -22,11 +23,21 @@ import { createUtilityApiReconciler } from './ingest/reconcile';
 import { type JobIntervals, startJobs } from './jobs';
 import { createScheduler } from './jobs/scheduler';
 import { createLogger, type Logger } from './logger';
+import { createBacklogSampler } from './metrics/backlogs';
+import { countedBounces, countedMailer } from './metrics/counted-email';
+import { createMetrics, type Metrics } from './metrics/metrics';
+import { countedWebhook } from './metrics/webhook-outcome';
 import { createPipeline, type Pipeline } from './pipeline';
 import { createUtilityApiClient } from './platforms/utilityapi/client';
+import { createBulkActionStore } from './reauth/bulk-actions';
+import { createBulkService } from './reauth/bulk-service';
+import { createEmailEligibility } from './reauth/email-eligibility';
+import { createHistoryService } from './reauth/history-service';
 import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
+import { createReminders } from './reauth/reminders';
 import { createRequestSender } from './reauth/request-sender';
+import { createTriageService } from './reauth/triage-service';
 import { createSlackPeople } from './slack/access/slack-people';
 import { createSlackApp } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
@@ -37,9 +48,12 @@ import { botClients, createSettingsAdmins } from './slack/settings-admins';
 import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
 import { workspaceSlack } from './slack/workspace-slack';
 import { type Database, openDatabase } from './store/database';
+import { createDigestStore } from './store/digests';
 import { createRefusalStore } from './store/refusals';
 import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
+import { createSuppressionStore } from './store/suppressions';
+import { createSyncStateStore } from './store/sync-states';
 import { createWorklistSource } from './store/worklist-source';
 import { openWorkspaceStores } from './store/workspace-stores';
 import { createWorklist } from './worklist/worklist';
@@ -58,15 +72,19 @@ export interface StartOptions {
   jobIntervals?: Partial<JobIntervals>;
   processEvery?: number | string;
   /** Shorter send deadlines (claims, the wait for SendGrid's event) and mail timeout, for tests. */
-  send?: { timings?: Partial<SendTimings>; mailTimeoutMs?: number };
+  send?: { timings?: Partial<SendTimings>; mailTimeoutMs?: number; concurrency?: number };
   /** The embedded database could not be restarted; default: exit 1 for a supervisor (tests observe it). */
   onDatabaseLost?: (err: Error) => void;
+  /** How often the backlog gauges are counted; default every minute (see src/metrics/backlogs.ts). */
+  backlogSampleEveryMs?: number;
 }
 
 type Services = Awaited<ReturnType<typeof buildServices>>;
 
 /** How often the worklist re-reads what other relink processes wrote to a shared database. */
 const WORKLIST_REFRESH_MS = 30_000;
+/** How often the backlog gauges are counted: a count reads its whole collection on FerretDB. */
+const BACKLOG_SAMPLE_MS = 60_000;
 
 async function buildServices(
   config: Config,
@@ -75,6 +93,7 @@ async function buildServices(
   pipeline: Pipeline,
   clock: () => Date,
   send: StartOptions['send'] = {},
+  metrics: Metrics = createMetrics({ processMetrics: false }),
 ) {
   const worklist = createWorklist({
     source: createWorklistSource(database.connection),
@@ -88,6 +107,10 @@ async function buildServices(
   const stores = await openStores(database.connection, worklist.listeners);
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
   const { authorizations, requests, inbox } = stores;
+  const suppressions = createSuppressionStore(database.connection);
+  await suppressions.init();
+  // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
+  const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
   const utilityApiClient = (token: string) =>
     createUtilityApiClient({ baseUrl: config.utilityapi.url, token, log });
@@ -110,11 +133,14 @@ async function buildServices(
   });
   const { utilityapi } = directory;
   const mailer = config.sendgrid
-    ? createMailer({
-        config: config.sendgrid,
-        log,
-        ...(send.mailTimeoutMs ? { timeoutMs: send.mailTimeoutMs } : {}),
-      })
+    ? countedMailer(
+        createMailer({
+          config: config.sendgrid,
+          log,
+          ...(send.mailTimeoutMs ? { timeoutMs: send.mailTimeoutMs } : {}),
+        }),
+        metrics,
+      )
     : null;
   const sender = createRequestSender({
     requests,
@@ -127,12 +153,30 @@ async function buildServices(
     claims: stores.sendClaims,
     timings: send.timings,
     pipeline,
+    ...(send.concurrency ? { pacing: { concurrency: send.concurrency } } : {}),
   });
   pipeline.define('sendRequests', async () => {
     await sender.sendDue();
     await sender.completeResolved();
   });
+  // Reminders after the email, then "no response" (issue 12), on each workspace's schedule.
+  const reminders = createReminders({
+    requests,
+    authorizations,
+    claims: stores.sendClaims,
+    mailer,
+    utilityapi,
+    settingsOf: async (workspaceId) => remindersOf(await directory.settings(workspaceId)),
+    isSuppressed: eligibility.refusesAutomaticEmail,
+    senderName: config.sendgrid?.fromName ?? 'relink',
+    clock,
+    log,
+    timings: send.timings,
+  });
+  const reminderSchedule = async (workspaceId: string, authorizationId: string) =>
+    (await reminders.scheduleFor(workspaceId, [authorizationId])).get(authorizationId) ?? null;
   const reauth = createReauthService({
+    suppressions,
     authorizations,
     requests,
     cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
@@ -145,7 +189,15 @@ async function buildServices(
     utilityapi,
     log,
     clock,
-    deliveryReports: createDeliveryReports({ requests, claims: stores.sendClaims }),
+    deliveryReports: countedBounces(
+      createDeliveryReports({
+        requests,
+        claims: stores.sendClaims,
+        suppressions,
+        workspaceOfAuthorization: async (id) => (await authorizations.findById(id))?.workspaceId ?? null,
+      }),
+      metrics,
+    ),
   });
   pipeline.define('processInbox', () => inboxProcessor.drain());
   const expiry = createExpiryChecks({
@@ -155,8 +207,11 @@ async function buildServices(
     clock,
     log,
   });
-  const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, clock, log });
-  const noticeData = createNoticeData({ authorizations, requests });
+  const syncStates = createSyncStateStore(database.connection);
+  const digests = createDigestStore(database.connection, stores.models);
+  await digests.ensureIndexes();
+  const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, syncStates, clock, log });
+  const noticeData = createNoticeData({ authorizations, requests, suppressions, reminderSchedule });
   // Settings (App Home): who is an admin is asked of Slack through the access guard's cached lookups.
   const people = createSlackPeople({ logger: boltLogger(log) });
   const settingsService = createSettingsService({
@@ -177,15 +232,33 @@ async function buildServices(
     }),
     log,
   });
+  const bulkActions = createBulkActionStore(database.connection);
+  await bulkActions.init();
+  const bulk = createBulkService({
+    isSuppressed: eligibility.refusesAutomaticEmail,
+    worklist,
+    homeState: stores.homeState,
+    actions: bulkActions,
+    reauth,
+    requests,
+    cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+    clock,
+    log,
+  });
   const home = createHomeService({
     worklist,
     homeState: stores.homeState,
     clock,
+    bulk,
     viewerIsAdmin: settingsAdmins.viewerIsAdmin,
+    importProgress: (workspaceId) => syncStates.importProgress(workspaceId, clock()),
+    reminders: reminders.scheduleFor,
+    suppressions: suppressions.among,
   });
   return {
     ...stores,
     ...workspaceStores,
+    metrics,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
     directory,
@@ -194,11 +267,27 @@ async function buildServices(
     inboxProcessor,
     expiry,
     reconcile,
+    syncStates,
+    digests,
     reauth,
     sender,
+    reminders,
+    // The reminder job (src/jobs): reminders due, then their notices at once.
+    sendReminders: async () => {
+      await reminders.remindDue();
+      await pipeline.run('publishNotices');
+    },
     noticeData,
     worklist,
     home,
+    // Triage and History (issue 13): revisions of the authorization, shown on the notice at once.
+    triage: createTriageService({
+      authorizations,
+      clock,
+      noticesChanged: () => void pipeline.run('publishNotices'),
+    }),
+    history: createHistoryService({ authorizations }),
+    bulk,
     people,
     settingsService,
     settingsAdmins,
@@ -222,6 +311,7 @@ async function buildSlack(
   const slack = createSlackApp({
     config: slackConfig,
     log,
+    metrics: services.metrics,
     ...installStoresFor({ oauth: slackConfig.oauth, ...services, clock }),
   });
   const mode = slackConfig.oauth ? 'oauth' : 'single';
@@ -235,7 +325,11 @@ async function buildSlack(
       refusals: services.refusals,
     },
     reauth: services.reauth,
+    triage: services.triage,
+    history: services.history,
+    reminders: services.reminders,
     home: services.home,
+    bulk: services.bulk,
     worklist: services.worklist,
     // Through the directory, which forgets its cached read of a workspace that removed relink.
     installations: services.directory,
@@ -248,9 +342,19 @@ async function buildSlack(
     outbox: services.outbox,
     notices: services.notices,
     noticeData: services.noticeData,
-    slackFor: workspaceSlack({ directory: services.directory, slackApiUrl: slackConfig.apiUrl, log }),
+    slackFor: workspaceSlack({
+      directory: services.directory,
+      slackApiUrl: slackConfig.apiUrl,
+      log,
+      metrics: services.metrics,
+    }),
     clock,
     log: log.child({ component: 'notice-publisher' }),
+    digest: {
+      store: services.digests,
+      settings: config.digest,
+      fromFirstSync: services.syncStates.isFirstSyncWork,
+    },
   });
   pipeline.define('publishNotices', () => publisher.publishPending());
   return slack;
@@ -286,10 +390,21 @@ export async function startRelink(
   undo.push('database', () => database.close());
   const started = await (async () => {
     const pipeline = createPipeline(log);
-    const services = await buildServices(config, log, database, pipeline, clock, options.send);
+    const metrics = createMetrics();
+    const services = await buildServices(config, log, database, pipeline, clock, options.send, metrics);
     undo.push('sender', () => services.sender.stop());
     services.worklist.start();
     undo.push('worklist', () => services.worklist.stop());
+    const worklistLoaded = loadedOnce(services.worklist.ready);
+    worklistLoaded();
+    const backlogs = createBacklogSampler({
+      registry: metrics.registry,
+      backlogs: backlogGauges(services),
+      everyMs: options.backlogSampleEveryMs ?? BACKLOG_SAMPLE_MS,
+      log,
+    });
+    backlogs.start();
+    undo.push('backlogs', () => backlogs.stop());
     const scheduler = createScheduler({
       connection: database.connection,
       log,
@@ -298,7 +413,11 @@ export async function startRelink(
     undo.push('scheduler', () => scheduler.stop());
     const slack = await buildSlack(config, log, services, pipeline, clock);
     if (slack) undo.push('slack', () => slack.stop());
-    await startJobs(scheduler, { ...services, clock }, options.jobIntervals);
+    await startJobs(
+      scheduler,
+      { ...services, clock },
+      { reconcileUtilityApi: `${config.utilityapi.reconcileEveryMinutes} minutes`, ...options.jobIntervals },
+    );
     // A crash leaves agenda's lock on a job that was running for the lock's lifetime (10 minutes): the
     // sends it interrupted are looked at now instead, so they are settled within 60 s (issue 12).
     void pipeline.run('sendRequests');
@@ -308,13 +427,27 @@ export async function startRelink(
     const server = createHttpServer({
       routes: [
         healthRoute({ database }),
-        metricsRoute({ gauges: backlogGauges(services) }),
-        setupRoute({ missing: missingSlack }),
-        utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
-        // Each workspace's own UtilityAPI account, at the URL its Settings show.
-        workspaceUtilityApiWebhookRoute({ ...webhookDeps, accountAt: services.directory.accountAt }),
-        genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
-        sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
+        readyRoute({ database, worklistLoaded, slack: () => slack?.status() ?? 'not_configured' }),
+        metricsRoute({ registry: metrics.registry }),
+        ...setupPageRoutes({
+          ...services,
+          config,
+          log,
+          missingSlack,
+          slack,
+          publishNow: () => {
+            void pipeline.run('publishNotices');
+            void backlogs.sample();
+          },
+          backlogs,
+        }),
+        ...[
+          utilityApiWebhookRoute({ ...webhookDeps, secret: config.utilityapi.webhookSecret }),
+          // Each workspace's own UtilityAPI account, at the URL its Settings show.
+          workspaceUtilityApiWebhookRoute({ ...webhookDeps, accountAt: services.directory.accountAt }),
+          genericWebhookRoute({ ...webhookDeps, secret: config.webhooks.signingSecret }),
+          sendgridWebhookRoute({ ...webhookDeps, publicKey: config.sendgrid?.webhookPublicKey ?? null }),
+        ].map((route) => countedWebhook(route, metrics)),
         ...(slack?.routes ?? []),
       ],
       log,

@@ -31,6 +31,14 @@ describe('loadConfig', () => {
     expect(config.sendgrid).toBeNull();
   });
 
+  it('reads the reconcile interval in minutes (default 15) and refuses one below a minute', () => {
+    expect(loadConfig({}).utilityapi.reconcileEveryMinutes).toBe(15);
+    expect(loadConfig({ RECONCILE_INTERVAL_MINUTES: '5' }).utilityapi.reconcileEveryMinutes).toBe(5);
+    expect(problemsOf({ RECONCILE_INTERVAL_MINUTES: '0' })).toEqual([
+      expect.stringMatching(/^RECONCILE_INTERVAL_MINUTES must be at least 1/),
+    ]);
+  });
+
   it.each([
     ['HTTP mode', slackHttp, { socketMode: false, botToken: 'xoxb-1-2-abc' }],
     [
@@ -40,6 +48,17 @@ describe('loadConfig', () => {
     ],
   ])('reads a Slack install in %s', (_name, env, expected) => {
     expect(loadConfig(env).slack).toMatchObject({ ...expected, alertChannel: 'C0123456789' });
+  });
+
+  it('reads the digest threshold and window (defaults 10 incidents, 10 s)', () => {
+    expect(loadConfig({}).digest).toEqual({ threshold: 10, windowMs: 10_000 });
+    expect(loadConfig({ DIGEST_THRESHOLD: '25', DIGEST_WINDOW_SECONDS: '30' }).digest).toEqual({
+      threshold: 25,
+      windowMs: 30_000,
+    });
+    expect(problemsOf({ DIGEST_THRESHOLD: '0' })).toEqual([
+      expect.stringMatching(/^DIGEST_THRESHOLD must be at least 1/),
+    ]);
   });
 
   it('returns a frozen config, all the way down', () => {

@@ -1,3 +1,4 @@
+// Longer than 250 lines because one case builds its workload, runs it at two sizes beside their baselines, profiles it on demand and checks every outcome against the database.
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
@@ -10,11 +11,19 @@ import {
   type StandInAuthorization,
   utilityApiTime,
 } from '../../test/support/utilityapi-standin';
+import { waitForStartupJobs } from '../support';
 import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 
-/** `BENCH_EVENTS` scales the case down (e.g. 1000 for a quick look); authorizations stay at events / 5. */
-const EVENTS = Math.max(10, Number(process.env.BENCH_EVENTS) || 10_000);
-const AUTHORIZATIONS = Math.round(EVENTS / 5);
+/**
+ * The sizes run, each on a fresh database beside its own baseline: `BENCH_EVENTS` (e.g. `2000` or
+ * `2000,10000`) changes them for a quick look; authorizations stay at events / 5.
+ */
+const SIZES = (process.env.BENCH_EVENTS || '10000,50000')
+  .split(',')
+  .map((n) => Math.max(10, Number(n) || 10));
+/** Targets (issue #11): ingest within 25× of the baseline, and the largest size at 80% of the smallest's rate. */
+const MAX_RATIO = 25;
+const MIN_RATE_KEPT = 0.8;
 const BAD_LOGIN_SHARE = 0.3;
 const DUPLICATE_SHARE = 0.2;
 const BATCH_SIZE = 100;
@@ -41,7 +50,13 @@ interface BenchEvent {
  * `EVENTS` events: the first `AUTHORIZATIONS` unique ones touch every authorization once (shuffled),
  * the rest pick authorizations at random; `DUPLICATE_SHARE` of all deliveries repeat an earlier event.
  */
-function buildEvents(authorizations: StandInAuthorization[], bad: Set<string>, target: string) {
+function buildEvents(
+  authorizations: StandInAuthorization[],
+  bad: Set<string>,
+  target: string,
+  EVENTS: number,
+) {
+  const AUTHORIZATIONS = authorizations.length;
   const next = seededRandom(42);
   const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
   const order = [...authorizations];
@@ -100,6 +115,28 @@ async function post(url: string, events: BenchEvent[]): Promise<{ stored: number
   return answer;
 }
 
+/** `BENCH_PROFILE=1`: the database time of each command and collection, to see where ingest goes. */
+function profileCommands(relink: RunningRelink): () => string {
+  const client = relink.services.models.Authorization.db.getClient();
+  const started = new Map<number, string>();
+  const totals = new Map<string, { count: number; ms: number }>();
+  client.on('commandStarted', (e) => {
+    const target = e.command[e.commandName];
+    started.set(e.requestId, `${e.commandName} ${typeof target === 'string' ? target : ''}`);
+  });
+  client.on('commandSucceeded', (e) => {
+    const key = started.get(e.requestId) ?? e.commandName;
+    const total = totals.get(key) ?? { count: 0, ms: 0 };
+    totals.set(key, { count: total.count + 1, ms: total.ms + e.duration });
+  });
+  return () =>
+    [...totals]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, 12)
+      .map(([key, t]) => `  db ${key}: ${t.count} calls, ${seconds(t.ms)} s`)
+      .join('\n');
+}
+
 async function settle(relink: RunningRelink): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   const { inbox, pipeline } = relink.services;
@@ -134,7 +171,7 @@ async function countIncidents(relink: RunningRelink, bad: Set<string>) {
   return { duplicates, missing, stored: externalIdOf.size };
 }
 
-async function baseline(relink: RunningRelink, sample: BenchEvent[]): Promise<number> {
+async function baseline(relink: RunningRelink, sample: BenchEvent[], EVENTS: number): Promise<number> {
   const db = relink.services.models.Authorization.db;
   const collection = db.collection('bench_baseline');
   const now = new Date();
@@ -160,12 +197,36 @@ async function baseline(relink: RunningRelink, sample: BenchEvent[]): Promise<nu
   return elapsed;
 }
 
-async function run(context: BenchContext): Promise<void> {
+async function runSize(context: BenchContext, EVENTS: number): Promise<{ rate: number; ratio: number }> {
+  const AUTHORIZATIONS = Math.round(EVENTS / 5);
   const standIn = createUtilityApiStandIn({ token: TOKEN, rateLimitPerSecond: 10_000 });
   const { url: apiUrl } = await standIn.start();
-  const databaseUri = context.databaseUri('ingest');
+  // Command monitoring is a client option: the profile asks for it through the URI.
+  const databaseUri = `${context.databaseUri('ingest')}${process.env.BENCH_PROFILE ? '?monitorCommands=true' : ''}`;
   let relink: RunningRelink | null = null;
   try {
+    relink = await startRelink(
+      loadConfig({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        MONGODB_URI: databaseUri,
+        UTILITYAPI_TOKEN: TOKEN,
+        UTILITYAPI_URL: apiUrl,
+        UTILITYAPI_WEBHOOK_SECRET: SECRET,
+      }),
+      context.log,
+      {
+        jobIntervals: {
+          processInbox: '1 hour',
+          expireDue: '1 hour',
+          warnExpiring: '1 hour',
+          reconcileUtilityApi: '1 hour',
+        },
+      },
+    );
+    // The startup jobs (a reconcile of the account among them) run against an empty account and are
+    // waited out: what is measured is ingest alone, creating every authorization it reads about.
+    await waitForStartupJobs(relink, 60_000);
     const bad = new Set<string>();
     const authorizations: StandInAuthorization[] = [];
     for (let i = 0; i < AUTHORIZATIONS; i++) {
@@ -187,30 +248,12 @@ async function run(context: BenchContext): Promise<void> {
       authorizations.push(authorization);
     }
 
-    relink = await startRelink(
-      loadConfig({
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        MONGODB_URI: databaseUri,
-        UTILITYAPI_TOKEN: TOKEN,
-        UTILITYAPI_URL: apiUrl,
-        UTILITYAPI_WEBHOOK_SECRET: SECRET,
-      }),
-      context.log,
-      {
-        jobIntervals: {
-          processInbox: '1 hour',
-          expireDue: '1 hour',
-          warnExpiring: '1 hour',
-          reconcileUtilityApi: '1 hour',
-        },
-      },
-    );
     const webhookUrl = `http://127.0.0.1:${relink.port}/webhooks/utilityapi`;
-    const { events, duplicates } = buildEvents(authorizations, bad, webhookUrl);
+    const { events, duplicates } = buildEvents(authorizations, bad, webhookUrl, EVENTS);
     const batches: BenchEvent[][] = [];
     for (let i = 0; i < events.length; i += BATCH_SIZE) batches.push(events.slice(i, i + BATCH_SIZE));
 
+    const profile = process.env.BENCH_PROFILE ? profileCommands(relink) : null;
     const answered = { stored: 0, duplicates: 0 };
     const started = performance.now();
     let nextBatch = 0;
@@ -226,7 +269,7 @@ async function run(context: BenchContext): Promise<void> {
     await settle(relink);
     const ingestMs = performance.now() - started;
 
-    const baselineMs = await baseline(relink, events);
+    const baselineMs = await baseline(relink, events, EVENTS);
     const incidents = await countIncidents(relink, bad);
 
     const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -242,8 +285,10 @@ async function run(context: BenchContext): Promise<void> {
     out(
       `baseline insertMany: ${EVENTS} docs in ${seconds(baselineMs)} s = ${perSecond(EVENTS, baselineMs)} docs/s`,
     );
-    out(`ratio ingest/baseline: ${(ingestMs / baselineMs).toFixed(1)}x`);
+    const ratio = ingestMs / baselineMs;
+    out(`ratio ingest/baseline: ${ratio.toFixed(1)}x (target ≤ ${MAX_RATIO}x)`);
     out(`duplicate effects: ${incidents.duplicates}`);
+    if (profile) out(profile());
     if (incidents.missing > 0) out(`missing incidents: ${incidents.missing}`);
 
     const problems: string[] = [];
@@ -255,6 +300,7 @@ async function run(context: BenchContext): Promise<void> {
     if (incidents.stored !== AUTHORIZATIONS)
       problems.push(`${incidents.stored} authorizations stored, expected ${AUTHORIZATIONS}`);
     if (problems.length > 0) throw new BenchFailure(problems.join('; '));
+    return { rate: events.length / (ingestMs / 1000), ratio };
   } finally {
     const t0 = performance.now();
     await relink?.stop();
@@ -267,6 +313,27 @@ async function run(context: BenchContext): Promise<void> {
     const t2 = performance.now();
     process.stdout.write(
       `  teardown: relink.stop ${seconds(t1 - t0)} s, drop database ${seconds(t2 - t1)} s\n`,
+    );
+  }
+}
+
+/** Each size on its own database; then how much of the smallest size's rate the largest keeps. */
+async function run(context: BenchContext): Promise<void> {
+  const results: { events: number; rate: number; ratio: number }[] = [];
+  for (const events of SIZES) {
+    process.stdout.write(`-- ${events} events\n`);
+    results.push({ events, ...(await runSize(context, events)) });
+  }
+  const first = results[0];
+  const last = results[results.length - 1];
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(
+    `summary: ${results.map((r) => `${r.events} events ${Math.round(r.rate)}/s (${r.ratio.toFixed(1)}x)`).join(', ')}`,
+  );
+  if (first && last && results.length > 1) {
+    const kept = last.rate / first.rate;
+    out(
+      `rate at ${last.events} / rate at ${first.events}: ${(kept * 100).toFixed(0)}% (target ≥ ${MIN_RATE_KEPT * 100}%)`,
     );
   }
 }

@@ -1,7 +1,16 @@
 import type { AuthorizationStatus, Effect } from './authorization';
 
 /** Actions a person takes that are audited even when the authorization does not change. */
-export type RecordedAction = 'request.created' | 'request.created_during_cooldown' | 'request.retried';
+export type RecordedAction =
+  | 'request.created'
+  | 'request.created_during_cooldown'
+  /** Sent to an address the customer marked as spam or unsubscribed from, with "Send anyway" ticked. */
+  | 'request.created_despite_suppression'
+  | 'request.retried'
+  /** Reminders (src/reauth/reminders.ts): each one sent, the request running out, and Stop reminders. */
+  | 'reminder.sent'
+  | 'request.no_response'
+  | 'reminders.stopped';
 
 /** How the audit trail names a revision (DESIGN.md, "AuditEvent"). */
 export type AuditAction =

@@ -1,3 +1,5 @@
+import type { TriageChange } from './triage';
+
 /**
  * The authorization vocabulary shared by every part of relink (DESIGN.md, "Domain"). Pure types and
  * constants: no I/O, no Slack, no Mongo.
@@ -95,6 +97,8 @@ export type Effect =
       reason: BadLoginReason | null;
     }
   | { type: 'incident.resolved'; from: AuthorizationState }
+  /** Someone triaged the incident, or the platform's news reopened it (src/domain/triage.ts). */
+  | { type: 'incident.triaged'; change: TriageChange }
   | { type: 'expiry.warning'; days: number; expiresAt: Date };
 
 export type EffectType = Effect['type'];

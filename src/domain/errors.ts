@@ -10,6 +10,7 @@ export type RelinkErrorCode =
   | 'authorization_not_found'
   | 'nothing_to_fix'
   | 'cooldown_active'
+  | 'email_suppressed'
   | 'request_not_found'
   | 'request_not_failed'
   // Sending a reauth request (src/reauth/request-sender.ts, src/email/reauth-email.ts).

@@ -4,6 +4,7 @@
  */
 import type { Effect } from './authorization';
 import type { RelinkErrorCode } from './errors';
+import type { SuppressionReason } from './suppression';
 
 export const REQUEST_STATUSES = [
   'queued',
@@ -15,6 +16,8 @@ export const REQUEST_STATUSES = [
   'failed',
   'completed',
   'superseded',
+  /** The customer did not relink after the email and every reminder (src/domain/reminders.ts). */
+  'no_response',
 ] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
@@ -24,6 +27,7 @@ export const FINAL_REQUEST_STATUSES: readonly RequestStatus[] = [
   'failed',
   'completed',
   'superseded',
+  'no_response',
 ];
 
 /** Delivery reports arrive out of order; a request only moves forward along this ranking. */
@@ -37,6 +41,8 @@ const RANK: Record<RequestStatus, number> = {
   failed: 5,
   completed: 6,
   superseded: 6,
+  // Late delivery reports (an "open" of the last reminder) do not reopen a request that ran out.
+  no_response: 5,
 };
 export const isProgress = (from: RequestStatus, to: RequestStatus): boolean => RANK[to] > RANK[from];
 
@@ -45,9 +51,18 @@ export type RequestEffect =
   | { type: 'request.queued'; requestId: string; requestedBy: string }
   | { type: 'request.sent'; requestId: string; sentTo: string; at: Date }
   | { type: 'request.failed'; requestId: string; code: RelinkErrorCode; message: string | null }
-  | { type: 'request.bounced'; requestId: string; sentTo: string }
+  /** `reason`: SendGrid's, its addresses masked (suppression.ts); absent on entries older than it. */
+  | { type: 'request.bounced'; requestId: string; sentTo: string; reason?: string | null }
+  /** The customer marked the email as spam or unsubscribed: relink never emails them on its own again. */
+  | { type: 'request.suppressed'; requestId: string; sentTo: string; reason: SuppressionReason }
   /** SendGrid may or may not have taken the email, and has not said: a person decides (Send again). */
-  | { type: 'request.unconfirmed'; requestId: string; sentTo: string };
+  | { type: 'request.unconfirmed'; requestId: string; sentTo: string }
+  /** Reminder `number` (from 1) went out to the customer (src/reauth/reminders.ts). */
+  | { type: 'request.reminded'; requestId: string; sentTo: string; at: Date; number: number }
+  /** Every reminder went out and the customer still has not relinked. */
+  | { type: 'request.no_response'; requestId: string; reminders: number }
+  /** Someone clicked Stop reminders (a Slack user id). */
+  | { type: 'request.reminders_stopped'; requestId: string; stoppedBy: string };
 
 export type OutboxEffect = Effect | RequestEffect;
 

@@ -22,11 +22,16 @@ export const OutboxId = {
   requestQueued: (requestId: string): string => `request:${requestId}:queued`,
   requestSent: (requestId: string): string => `request:${requestId}:sent`,
   requestBounced: (requestId: string): string => `request:${requestId}:bounced`,
+  requestSuppressed: (requestId: string): string => `request:${requestId}:suppressed`,
   /** One per failed attempt series: a Retry that fails again says so again. */
   requestFailed: (requestId: string, attempt: number): string => `request:${requestId}:failed:${attempt}`,
   /** One per unconfirmed attempt: a Send again that cannot be confirmed either says so again. */
   requestUnconfirmed: (requestId: string, attempt: number): string =>
     `request:${requestId}:unconfirmed:${attempt}`,
+  /** One per reminder of a request. */
+  requestReminded: (requestId: string, number: number): string => `request:${requestId}:reminder:${number}`,
+  requestNoResponse: (requestId: string): string => `request:${requestId}:no_response`,
+  requestRemindersStopped: (requestId: string): string => `request:${requestId}:reminders_stopped`,
   /** The entry of a request's effect; `attempt` is the send attempt a failure ends. */
   requestEffect: (effect: RequestEffect, attempt: number): string => {
     switch (effect.type) {
@@ -36,10 +41,18 @@ export const OutboxId = {
         return OutboxId.requestSent(effect.requestId);
       case 'request.bounced':
         return OutboxId.requestBounced(effect.requestId);
+      case 'request.suppressed':
+        return OutboxId.requestSuppressed(effect.requestId);
       case 'request.failed':
         return OutboxId.requestFailed(effect.requestId, attempt);
       case 'request.unconfirmed':
         return OutboxId.requestUnconfirmed(effect.requestId, attempt);
+      case 'request.reminded':
+        return OutboxId.requestReminded(effect.requestId, effect.number);
+      case 'request.no_response':
+        return OutboxId.requestNoResponse(effect.requestId);
+      case 'request.reminders_stopped':
+        return OutboxId.requestRemindersStopped(effect.requestId);
     }
   },
 } as const;
@@ -63,6 +76,8 @@ export const SendAttemptId = {
 export const SendSubject = {
   /** The reauth request's email. */
   request: (requestId: string): string => requestId,
+  /** Reminder `number` of a reauth request (src/reauth/reminders.ts). */
+  reminder: (requestId: string, number: number): string => `${requestId}:reminder:${number}`,
 } as const;
 
 /** Slack messages relink posts, claimed before posting so no message is posted twice. */
@@ -71,6 +86,8 @@ export const NoticeId = {
   own: (kind: 'incident' | 'warning', outboxId: string): string => `${kind}:${outboxId}`,
   /** The thread reply an outbox entry adds under its notice. */
   reply: (outboxId: string): string => `reply:${outboxId}`,
+  /** A digest message, named for the first incident that opened it (the oldest waiting entry). */
+  digest: (outboxId: string): string => `digest:${outboxId}`,
 } as const;
 
 /**

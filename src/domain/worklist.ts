@@ -1,5 +1,6 @@
 import type { AuthorizationState, AuthorizationStatus } from './authorization';
 import type { RequestStatus } from './reauth-request';
+import type { TriageSummary } from './triage';
 
 const DAY_MS = 86_400_000;
 
@@ -15,6 +16,8 @@ export const HOME_TABS = [
   'expired_declined',
   'expiring_soon',
   'awaiting_customer',
+  /** Incidents the viewer said "I'm on it" to (src/domain/triage.ts). */
+  'mine',
   'all',
 ] as const;
 export type HomeTab = (typeof HOME_TABS)[number];
@@ -24,11 +27,20 @@ export const HOME_TAB_LABELS: Record<HomeTab, string> = {
   expired_declined: 'Expired / Declined',
   expiring_soon: 'Expiring soon',
   awaiting_customer: 'Awaiting customer',
+  mine: 'Mine',
   all: 'All',
 };
 
 /** What `/reauth list <filter>` accepts: typed by people, so kebab-case words rather than tab ids. */
-export const WORKLIST_FILTERS = ['bad-logins', 'expired', 'declined', 'expiring', 'awaiting', 'all'] as const;
+export const WORKLIST_FILTERS = [
+  'bad-logins',
+  'expired',
+  'declined',
+  'expiring',
+  'awaiting',
+  'mine',
+  'all',
+] as const;
 export type WorklistFilter = (typeof WORKLIST_FILTERS)[number];
 
 export const WORKLIST_FILTER_LABELS: Record<WorklistFilter, string> = {
@@ -37,6 +49,7 @@ export const WORKLIST_FILTER_LABELS: Record<WorklistFilter, string> = {
   declined: 'Declined',
   expiring: 'Expiring soon',
   awaiting: 'Awaiting customer',
+  mine: 'Mine',
   all: 'All',
 };
 
@@ -55,6 +68,7 @@ const FILTER_SCOPES: Record<WorklistFilter, WorklistScope> = {
   declined: { tab: 'expired_declined', state: 'declined' },
   expiring: { tab: 'expiring_soon' },
   awaiting: { tab: 'awaiting_customer' },
+  mine: { tab: 'mine' },
   all: { tab: 'all' },
 };
 
@@ -83,6 +97,8 @@ export interface WorklistItem
   customer: { name: string | null; email: string | null };
   utility: string;
   incidentSince: Date | null;
+  /** Who is on the incident, a snooze, a dismissal; absent or null when nobody triaged it. */
+  triage?: TriageSummary | null;
 }
 
 /** The latest reauth request of an authorization, as lists render it (subset of the stored request). */
@@ -102,26 +118,46 @@ export interface WorklistFacts {
   incidentOpen: boolean;
   /** The status of the authorization's latest reauth request; null when none was ever made. */
   requestStatus: RequestStatus | null;
+  /** The incident's triage; null (or absent) when nobody triaged it. */
+  triage?: TriageSummary | null;
 }
+
+/** Dismissed, or snoozed past `now`: out of the work tabs (still in All, and found by a search). */
+const setAside = (triage: TriageSummary | null | undefined, now: number): boolean =>
+  !!triage &&
+  (triage.dismissedReason !== null || (triage.snoozedUntil !== null && triage.snoozedUntil.getTime() > now));
 
 /**
  * Whether a tab (or a `/reauth list` filter) lists an authorization. "Expiring soon" means active or
  * pending with an expiry after `now` and at most `expiringWithinDays` ahead, the last day included.
+ * Incidents dismissed or snoozed leave the incident tabs; "Mine" lists the open incidents `viewer`
+ * (a Slack user id) is on.
  */
 export function isListedIn(
   scope: HomeTab | WorklistScope,
   facts: WorklistFacts,
   now: number,
   expiringWithinDays: number,
+  viewer: string | null = null,
 ): boolean {
   // Called for every authorization in memory on each Home render: no allocation here.
   const tab = typeof scope === 'string' ? scope : scope.tab;
   if (typeof scope !== 'string' && scope.state && facts.state !== scope.state) return false;
   switch (tab) {
     case 'bad_logins':
-      return facts.state === 'bad_login';
+      return facts.state === 'bad_login' && !setAside(facts.triage, now);
     case 'expired_declined':
-      return facts.state === 'expired' || facts.state === 'declined' || facts.state === 'revoked';
+      return (
+        (facts.state === 'expired' || facts.state === 'declined' || facts.state === 'revoked') &&
+        !setAside(facts.triage, now)
+      );
+    case 'mine':
+      return (
+        viewer !== null &&
+        facts.incidentOpen &&
+        facts.triage?.assignee === viewer &&
+        !setAside(facts.triage, now)
+      );
     case 'expiring_soon':
       return (
         (facts.state === 'active' || facts.state === 'pending') &&
@@ -133,6 +169,7 @@ export function isListedIn(
       // A newer request that is queued, failed or bounced means nobody is simply waiting any more.
       return (
         facts.incidentOpen &&
+        !setAside(facts.triage, now) &&
         facts.requestStatus !== null &&
         AWAITING_REQUEST_STATUSES.includes(facts.requestStatus)
       );

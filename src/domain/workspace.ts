@@ -1,3 +1,5 @@
+import { DEFAULT_REMINDER_SETTINGS, type ReminderSettings } from './reminders';
+
 /**
  * A workspace: one Slack installation (a team) and everything it owns (DESIGN.md, "Workspace"). Every
  * authorization, request, notice, outbox entry and audit event belongs to exactly one workspace, and
@@ -27,6 +29,8 @@ export interface WorkspaceSettings {
   cooldownHours: number;
   /** Days before expiry when a warning is posted, largest first. */
   expiryWarningDays: number[];
+  /** Reminders after the email (src/domain/reminders.ts); absent means the defaults. */
+  reminders?: ReminderSettings;
 }
 
 export const DEFAULT_WHO_MAY_ACT: WhoMayAct = { kind: 'everyone_but_guests' };
@@ -40,4 +44,10 @@ export const effectiveSettings = (
   whoMayAct: chosen?.whoMayAct ?? defaults.whoMayAct,
   cooldownHours: chosen?.cooldownHours ?? defaults.cooldownHours,
   expiryWarningDays: chosen?.expiryWarningDays ?? defaults.expiryWarningDays,
+  // Only when chosen: a workspace that never chose follows the defaults, even as they change.
+  ...(chosen?.reminders || defaults.reminders ? { reminders: chosen?.reminders ?? defaults.reminders } : {}),
 });
+
+/** The reminder setting in effect. */
+export const remindersOf = (settings: Pick<WorkspaceSettings, 'reminders'>): ReminderSettings =>
+  settings.reminders ?? DEFAULT_REMINDER_SETTINGS;

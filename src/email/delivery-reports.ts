@@ -1,7 +1,9 @@
 import { isProgress } from '../domain/reauth-request';
+import { bounceReasonWords, type SuppressionReason, suppressionReasonOf } from '../domain/suppression';
 import { createSendOutcomes } from '../reauth/send-outcomes';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SendClaims } from '../store/send-claims';
+import type { SuppressionStore } from '../store/suppressions';
 import { deliveryStatusFor, type SendgridEvent, xMessageIdOf } from './event-webhook';
 
 /**
@@ -31,12 +33,19 @@ const attemptOf = (event: SendgridEvent): number | null => {
 };
 
 /**
- * Applies one SendGrid event to its reauth request. An event for a send whose outcome is unknown (no
+ * Applies one SendGrid event to its reauth request. A bounce or drop marks it bounced; a spam report or
+ * unsubscribe suppresses its address in the workspace (src/domain/suppression.ts). An event for a send whose outcome is unknown (no
  * answer came, or relink stopped mid-send) first records that send as done, with no second email.
  * Events arrive out of order, so a request only moves forward (an "open" after "delivered", never
  * "delivered" after "open"). Returns the inbox outcome.
  */
-export function createDeliveryReports(deps: { requests: RequestStore; claims: SendClaims }) {
+export function createDeliveryReports(deps: {
+  requests: RequestStore;
+  claims: SendClaims;
+  suppressions: SuppressionStore;
+  /** The workspace a suppression belongs to; null when the authorization is gone. */
+  workspaceOfAuthorization: (authorizationId: string) => Promise<string | null>;
+}) {
   const outcomes = createSendOutcomes(deps);
 
   async function findRequest(event: SendgridEvent): Promise<ReauthRequestDocument | null> {
@@ -57,26 +66,69 @@ export function createDeliveryReports(deps: { requests: RequestStore; claims: Se
 
   return async function applyDeliveryReport(event: SendgridEvent, now: Date): Promise<string> {
     const status = deliveryStatusFor(event.event);
+    const complaint = suppressionReasonOf(event.event);
     if (!status && !ACCEPTED_EVENTS.has(event.event)) return 'ignored_event';
     const request = await findRequest(event);
     if (!request) return 'request_not_found';
     const confirmed = await confirm(request, event, now);
+    if (complaint) return suppress(request, complaint, event, now);
     const current = confirmed
       ? { ...request, status: 'sent' as const, attempts: attemptOf(event) ?? request.attempts }
       : request;
     if (!status) return confirmed ? 'send_confirmed' : 'ignored_event';
     if (!isProgress(current.status, status)) return confirmed ? 'send_confirmed' : 'stale';
-    const undelivered = status === 'bounced' || status === 'failed';
-    const effect = undelivered
-      ? {
-          type: 'request.bounced' as const,
-          requestId: request._id.toHexString(),
-          sentTo: request.recipient.email,
-        }
-      : null;
-    await deps.requests.advance(current, status, effect, now);
+    if (status === 'bounced') {
+      await bounce(current, event, now);
+    } else {
+      await deps.requests.advance(current, status, null, now);
+    }
     return `status_${status}`;
   };
+
+  /**
+   * The email reached nobody: the request is bounced with SendGrid's reason (addresses in it masked),
+   * and the notice asks for a fixed address. Nothing is sent again on its own.
+   */
+  async function bounce(request: ReauthRequestDocument, event: SendgridEvent, now: Date) {
+    const reason = bounceReasonWords(event.reason);
+    const kind = event.event === 'bounce' && event.type === 'blocked' ? 'blocked' : event.event;
+    await deps.requests.advance(
+      request,
+      'bounced',
+      {
+        type: 'request.bounced',
+        requestId: request._id.toHexString(),
+        sentTo: request.recipient.email,
+        reason,
+      },
+      now,
+      // `message` is SendGrid's reason only: empty when it gave none.
+      { lastError: { code: kind, message: reason ?? '' } },
+    );
+  }
+
+  /** The customer marked the email as spam or unsubscribed: never email that address on its own again. */
+  async function suppress(
+    request: ReauthRequestDocument,
+    reason: SuppressionReason,
+    event: SendgridEvent,
+    now: Date,
+  ): Promise<string> {
+    const workspaceId = await deps.workspaceOfAuthorization(request.authorizationId.toHexString());
+    if (!workspaceId) return 'request_not_found';
+    const requestId = request._id.toHexString();
+    // The address the email went to: SendGrid's `email` is the same one, as SendGrid spells it.
+    const email = request.recipient.email;
+    const at = new Date(event.timestamp * 1000);
+    // Suppression first: if relink stops in between, SendGrid's retry finds it and records the entry.
+    await deps.suppressions.record({ workspaceId, email, reason, at, requestId, now });
+    const recorded = await deps.requests.recordEffect(
+      request,
+      { type: 'request.suppressed', requestId, sentTo: email, reason },
+      now,
+    );
+    return recorded ? `suppressed_${reason}` : 'stale';
+  }
 }
 
 export type ApplyDeliveryReport = ReturnType<typeof createDeliveryReports>;

@@ -104,11 +104,13 @@ export function parseSendgridEvents(raw: unknown): SendgridEvent[] {
 /** The X-Message-Id the mailer recorded: SendGrid's `sg_message_id` is that id plus `.` and a suffix. */
 export const xMessageIdOf = (sgMessageId: string): string => sgMessageId.split('.')[0] ?? sgMessageId;
 
-export type DeliveryStatus = 'delivered' | 'opened' | 'clicked' | 'bounced' | 'failed';
+export type DeliveryStatus = 'delivered' | 'opened' | 'clicked' | 'bounced';
 
 /**
  * What an event means for a reauth request. `processed` and `deferred` are steps on the way (SendGrid keeps
  * retrying a deferral for 72 hours) and spam reports or unsubscribes are not delivery facts: all null.
+ * A dropped email (SendGrid refused to try the address: an earlier bounce, an invalid address) reached
+ * nobody, as a bounced one did: the team's next step is the same, fix the address.
  */
 export function deliveryStatusFor(event: string): DeliveryStatus | null {
   switch (event) {
@@ -120,9 +122,8 @@ export function deliveryStatusFor(event: string): DeliveryStatus | null {
       return 'clicked';
     case 'bounce':
     case 'blocked':
-      return 'bounced';
     case 'dropped':
-      return 'failed';
+      return 'bounced';
     default:
       return null;
   }

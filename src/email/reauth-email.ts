@@ -20,6 +20,8 @@ export interface ReauthEmailData {
   senderName: string;
   /** The platform's reauthorization form; null in the preview, before the link exists. */
   reauthUrl: string | null;
+  /** Set for a reminder (src/reauth/reminders.ts): the same email, with words saying it follows up. */
+  reminder?: { number: number } | null;
 }
 
 export interface ReauthEmail {
@@ -36,10 +38,14 @@ export function renderReauthEmail(data: ReauthEmailData): ReauthEmail {
   const why = whyWords(data.reason, data.utility);
   const ask = `Please relink your ${data.utility} account using this secure link. It only takes a few minutes:`;
   const note = data.note?.trim() || null;
-  const subject = `Please relink your ${data.utility} account`;
+  const subject = data.reminder
+    ? `Reminder: please relink your ${data.utility} account`
+    : `Please relink your ${data.utility} account`;
+  const followUp = data.reminder ? reminderWords(data.utility) : null;
 
   const text = [
     `Hi ${data.customerName},`,
+    ...(followUp ? [followUp] : []),
     why,
     `${ask}\n${url ?? REAUTH_LINK_PENDING}`,
     ...(note ? [`A note from ${data.senderName}:\n${note}`] : []),
@@ -54,6 +60,7 @@ export function renderReauthEmail(data: ReauthEmailData): ReauthEmail {
     '<!doctype html>',
     '<html><body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.5;color:#222">',
     `<p>Hi ${escapeHtml(data.customerName)},</p>`,
+    ...(followUp ? [`<p>${escapeHtml(followUp)}</p>`] : []),
     `<p>${escapeHtml(why)}</p>`,
     `<p>${escapeHtml(ask)}</p>`,
     linkHtml,
@@ -72,6 +79,11 @@ export function renderReauthEmail(data: ReauthEmailData): ReauthEmail {
 
 const BUTTON_STYLE =
   'display:inline-block;padding:10px 18px;background:#1264a3;color:#fff;text-decoration:none;border-radius:4px';
+
+/** A reminder's opening: it follows up, and its link is new (the first one may have expired). */
+const reminderWords = (utility: string): string =>
+  `A quick reminder: we wrote to you recently and your ${utility} account is not relinked yet. ` +
+  'Here is a fresh link, in case the first one has expired.';
 
 /** Why the customer is asked, in their words: they know their utility account, not relink's states. */
 function whyWords(reason: ReauthEmailReason, utility: string): string {

@@ -1,4 +1,8 @@
+import type { Suppression } from '../domain/suppression';
 import { type HomeTab, normalizeSearch, type WorklistItem, type WorklistRequest } from '../domain/worklist';
+import type { BulkService } from '../reauth/bulk-service';
+import type { HomeBulk } from '../reauth/bulk-types';
+import type { ReminderSchedule } from '../reauth/reminder-data';
 import type { HomeState, HomeStateStore } from '../store/home-state';
 import type { Worklist } from '../worklist/worklist';
 
@@ -11,6 +15,20 @@ export interface HomeServiceDeps {
    * Settings button; false when absent. Never throws: unsure is false.
    */
   viewerIsAdmin?: (workspaceId: string, userId: string) => Promise<boolean>;
+  /** A first sync of the workspace's platform account running now, for its progress line; null when none. */
+  importProgress?: (workspaceId: string) => Promise<{ done: number; total: number } | null>;
+  /** The bulk ask's selection and progress (issue 13); without it the Home has no checkboxes. */
+  bulk?: Pick<BulkService, 'homeBulk'>;
+  /** Reminder schedules of the rows shown (src/reauth/reminders.ts); none when absent. */
+  reminders?: (
+    workspaceId: string,
+    authorizationIds: readonly string[],
+  ) => Promise<Map<string, ReminderSchedule>>;
+  /** Rows whose customer marked relink's email as spam or unsubscribed, keyed by authorization id. */
+  suppressions?: (
+    workspaceId: string,
+    customers: readonly { key: string; email: string | null }[],
+  ) => Promise<Map<string, Suppression>>;
 }
 
 /** What a click on the Home asks for. Tab and search start again at page 1. */
@@ -37,6 +55,14 @@ export interface HomeData {
   now: Date;
   /** Shows the Settings button (the Settings listeners check again when it is used). */
   viewerIsAdmin?: boolean;
+  /** "Importing: 4,000 of 10,000" while relink's first sync of the platform account runs. */
+  importing?: { done: number; total: number } | null;
+  /** What the user ticked in the list shown, and their latest bulk ask's progress. */
+  bulk?: HomeBulk;
+  /** The next reminder of each row's request, keyed by authorization id; absent means none is due. */
+  reminders?: ReadonlyMap<string, ReminderSchedule>;
+  /** The customer asked not to be emailed (spam report, unsubscribe), keyed by authorization id. */
+  suppressions?: ReadonlyMap<string, Suppression>;
 }
 
 export interface PreparedHome {
@@ -57,18 +83,40 @@ export function createHomeService(deps: HomeServiceDeps) {
       );
       const from = change?.shown ?? (await deps.homeState.get(workspaceId, userId));
       const wanted = applyChange(from, change);
-      const counts = await deps.worklist.counts(workspaceId, now);
+      const counts = await deps.worklist.counts(workspaceId, now, userId);
       const page = await deps.worklist.page(workspaceId, wanted.tab, {
         now,
         page: wanted.page,
         search: wanted.search,
+        viewer: userId,
       });
       const lastRequests = deps.worklist.lastRequestsFor(workspaceId, page.items);
       const state: HomeState = { ...wanted, page: page.page };
       // A plain opening changes nothing worth a write unless the remembered page no longer exists.
       if (change || state.page !== from.page) await deps.homeState.set(workspaceId, userId, state, now);
-      const data = { tab: state.tab, counts, page, search: state.search, lastRequests, now };
-      return { data: { ...data, viewerIsAdmin: await viewerIsAdmin }, state };
+      // A line on the Home, never a reason for the Home to fail.
+      const importing = deps.importProgress ? await deps.importProgress(workspaceId).catch(() => null) : null;
+      const pageIds = page.items.map((item) => item._id.toHexString());
+      const shown = { tab: state.tab, search: state.search, total: page.total, pageIds };
+      const bulk = await deps.bulk?.homeBulk(workspaceId, userId, shown);
+      const reminders = await deps.reminders?.(workspaceId, pageIds);
+      const customers = page.items.map((item) => ({
+        key: item._id.toHexString(),
+        email: item.customer.email,
+      }));
+      const suppressions = await deps.suppressions?.(workspaceId, customers);
+      const data = {
+        tab: state.tab,
+        counts,
+        page,
+        search: state.search,
+        lastRequests,
+        now,
+        importing,
+        bulk,
+        reminders,
+      };
+      return { data: { ...data, suppressions, viewerIsAdmin: await viewerIsAdmin }, state };
     },
   };
 }

@@ -1,10 +1,13 @@
+import type { Backlog } from '../metrics/backlogs';
 import type { Inbox } from '../store/inbox';
 import type { Outbox } from '../store/outbox';
 import type { RequestStore } from '../store/requests';
-import type { Gauge } from './metrics';
 
-/** The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet sent. */
-export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: RequestStore }): Gauge[] => [
+/**
+ * The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet
+ * sent. Counted by the backlog sampler on its timer, never per scrape (see src/metrics/backlogs.ts).
+ */
+export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: RequestStore }): Backlog[] => [
   {
     name: 'relink_inbox_pending',
     help: 'Webhook events stored but not yet processed.',

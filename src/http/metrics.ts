@@ -1,32 +1,18 @@
+import type { Registry } from 'prom-client';
 import type { Route } from './server';
 
-/** A gauge relink reports: a name, a help line, and how to read its current value. */
-export interface Gauge {
-  name: string;
-  help: string;
-  read: () => Promise<number>;
-}
-
 /**
- * `GET /metrics` in the Prometheus text format. Gauges are read on each scrape, so the numbers are
- * what the database holds now (the backlog that matters when Slack or SendGrid is down).
+ * `GET /metrics` in the Prometheus text format, straight from the registry built in src/main.ts.
+ * Every value is in memory (counters, histograms, and backlog gauges counted on a timer), so a
+ * scrape costs no database read however often it comes.
  */
-export function metricsRoute(deps: { gauges: Gauge[] }): Route {
+export function metricsRoute(deps: { registry: Registry }): Route {
   return {
     method: 'GET',
     path: '/metrics',
     handler: async (_req, res) => {
-      const lines: string[] = [];
-      for (const gauge of deps.gauges) {
-        const value = await gauge.read().catch(() => Number.NaN);
-        lines.push(
-          `# HELP ${gauge.name} ${gauge.help}`,
-          `# TYPE ${gauge.name} gauge`,
-          `${gauge.name} ${value}`,
-        );
-      }
-      const body = `${lines.join('\n')}\n`;
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' });
+      const body = await deps.registry.metrics();
+      res.writeHead(200, { 'content-type': deps.registry.contentType });
       res.end(body);
     },
   };

@@ -1,6 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from '../logger';
 import { HttpError, sendJson } from './body';
+
+const REQUEST_ID_HEADER = 'x-request-id';
+// A caller's id is kept only if it is short and plain, so it cannot forge log lines or carry data.
+const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// Scraped and probed every few seconds: logged at debug so they do not bury real requests.
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+const requestLogs = new WeakMap<IncomingMessage, Logger>();
+
+/** The request's own logger (bound to its `requestId`), for handlers that log. */
+export const requestLog = (req: IncomingMessage, fallback: Logger): Logger =>
+  requestLogs.get(req) ?? fallback;
+
+/** The caller's `X-Request-Id` when it is sane (a proxy's or load balancer's), else a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
+}
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -24,10 +42,25 @@ export function createHttpServer(options: { routes: Route[]; log: Logger }): Ser
     routes.get(`${method} ${path}`) ??
     prefixed.find((r) => r.method === method && path.startsWith(r.path) && path.length > r.path.length)
       ?.handler;
-  const log = options.log.child({ component: 'http' });
+  const baseLog = options.log.child({ component: 'http' });
 
   return createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const requestId = requestIdOf(req);
+    res.setHeader('X-Request-Id', requestId);
+    const log = baseLog.child({ requestId });
+    requestLogs.set(req, log);
+    const started = performance.now();
+    res.once('finish', () => {
+      const line = {
+        method: req.method,
+        path,
+        status: res.statusCode,
+        ms: Math.round(performance.now() - started),
+      };
+      if (QUIET_PATHS.has(path)) log.debug(line, 'request');
+      else log.info(line, 'request');
+    });
     const handler = find(req.method, path);
     if (!handler) {
       const status = knownPaths.has(path) ? 405 : 404;

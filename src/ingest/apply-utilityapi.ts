@@ -20,3 +20,33 @@ export function applyUtilityApiAuthorization(
     },
   );
 }
+
+/**
+ * Applies many freshly fetched authorizations of one workspace's account at once, with a few batched
+ * writes in all (AuthorizationStore.applyMany); results are in the order of `authorizations`.
+ */
+export function applyUtilityApiAuthorizations(
+  authorizations: AuthorizationStore,
+  fetched: { authorization: UtilityApiAuthorization; sourceEventId: string }[],
+  options: { workspaceId: string; now: Date },
+): Promise<ApplyResult[]> {
+  return authorizations.applyMany(
+    fetched.map(({ authorization, sourceEventId }) => {
+      const facts = toAuthorizationFacts(authorization);
+      return {
+        key: {
+          workspaceId: options.workspaceId,
+          source: 'utilityapi' as const,
+          externalId: facts.externalId,
+        },
+        options: {
+          event: { kind: 'observed' as const, at: options.now, ...facts },
+          customer: { ...facts.customer, utility: facts.utility },
+          actor: 'platform',
+          sourceEventId,
+          now: options.now,
+        },
+      };
+    }),
+  );
+}

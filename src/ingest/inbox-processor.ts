@@ -5,11 +5,11 @@ import { parseSendgridEvents } from '../email/event-webhook';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
-import type { AuthorizationStore } from '../store/authorizations';
+import type { ApplyResult, AuthorizationStore } from '../store/authorizations';
 import type { Inbox, InboxEventDocument } from '../store/inbox';
 import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
 
-import { applyUtilityApiAuthorization } from './apply-utilityapi';
+import { applyUtilityApiAuthorizations } from './apply-utilityapi';
 
 export interface InboxProcessorDeps {
   inbox: Inbox;
@@ -39,7 +39,9 @@ const authorizationUidOf = (event: InboxEventDocument): string | null => {
  */
 export function createInboxProcessor(deps: InboxProcessorDeps) {
   const log = deps.log.child({ component: 'inbox' });
-  const batchSize = deps.batchSize ?? 500;
+  // Large: on FerretDB each batch reads the authorizations it touches in one pass over the collection,
+  // so the fewer batches a backlog takes, the less that pass costs per event.
+  const batchSize = deps.batchSize ?? 10_000;
 
   async function fail(event: InboxEventDocument, err: unknown, now: Date) {
     const e = asRelinkError(err);
@@ -82,30 +84,29 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       for (const event of withUid) await fail(event, err, now);
       return;
     }
-    const applied = new Set<string>();
+    // The first event of each authorization carries its fresh state; later ones add nothing.
+    const firstOf = new Map<string, InboxEventDocument>();
+    const toApply: { authorization: UtilityApiAuthorization; sourceEventId: string }[] = [];
     for (const event of withUid) {
       const uid = authorizationUidOf(event) as string;
       const authorization = fetched.get(uid);
-      if (!authorization) {
-        settle(event, 'authorization_not_found');
-        continue;
+      if (!authorization) settle(event, 'authorization_not_found');
+      else if (firstOf.has(uid)) settle(event, 'coalesced');
+      else {
+        firstOf.set(uid, event);
+        toApply.push({ authorization, sourceEventId: event.eventId });
       }
-      if (applied.has(uid)) {
-        // The same fresh state was already applied in this batch.
-        settle(event, 'coalesced');
-        continue;
-      }
-      try {
-        const result = await applyUtilityApiAuthorization(deps.authorizations, authorization, {
-          workspaceId,
-          now,
-          sourceEventId: event.eventId,
-        });
-        applied.add(uid);
-        settle(event, result.changed ? 'applied' : 'unchanged');
-      } catch (err) {
-        await fail(event, err, now);
-      }
+    }
+    let results: ApplyResult[];
+    try {
+      results = await applyUtilityApiAuthorizations(deps.authorizations, toApply, { workspaceId, now });
+    } catch (err) {
+      // Nothing half-done stays wrong: the batch's markers are repaired, and a retry changes nothing twice.
+      for (const event of firstOf.values()) await fail(event, err, now);
+      return;
+    }
+    for (const [n, event] of [...firstOf.values()].entries()) {
+      settle(event, results[n]?.changed ? 'applied' : 'unchanged');
     }
   }
 
@@ -159,9 +160,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   async function runOnce(): Promise<number> {
     const now = deps.clock();
     const due = await deps.inbox.due(now, batchSize);
-    // Outcomes are written in one update per outcome at the end of the batch: on FerretDB an update
-    // costs ~6 ms, a batch update one scan of the inbox. A crash before the write only means the
-    // events are processed again, which changes nothing the second time.
+    // Outcomes are written in one insert per outcome at the end of the batch: on FerretDB an update
+    // costs ~6 ms. A crash before the write only means the events are processed again, which
+    // changes nothing the second time.
     const outcomes = new Map<string, InboxEventDocument['_id'][]>();
     const settle: Settle = (event, outcome) => {
       outcomes.set(outcome, [...(outcomes.get(outcome) ?? []), event._id]);
@@ -178,6 +179,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       settle(event, 'unknown_source');
     }
     for (const [outcome, ids] of outcomes) await deps.inbox.settle(ids, outcome, now);
+    // Every event is settled or waits in the retry queue: its delivery can go.
+    await deps.inbox.finish(due);
     return due.length;
   }
 
@@ -186,7 +189,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
    * (src/pipeline.ts) runs it as a coalesced step.
    */
   async function drain(): Promise<void> {
-    while ((await runOnce()) === batchSize);
+    // A batch takes whole deliveries, so it may hold more than batchSize events; none means done.
+    while ((await runOnce()) > 0);
   }
 
   return { runOnce, drain };

@@ -1,5 +1,6 @@
 import type { Agenda } from 'agenda';
 import type { ExpiryChecks } from '../ingest/expiry-checks';
+import type { Metrics } from '../metrics/metrics';
 import type { Pipeline, Step } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { Inbox } from '../store/inbox';
@@ -13,6 +14,7 @@ export const JobName = {
   warnExpiring: 'warn-expiring',
   reconcileUtilityApi: 'reconcile-utilityapi',
   pruneRetention: 'prune-old-records',
+  sendReminders: 'send-reminders',
 } as const;
 
 export interface JobDeps {
@@ -26,6 +28,10 @@ export interface JobDeps {
   /** null without UTILITYAPI_TOKEN: there is nothing to reconcile against. */
   reconcile: (() => Promise<unknown>) | null;
   clock: () => Date;
+  /** Reminders due, then their notices (src/reauth/reminders.ts); absent: no reminder job. */
+  sendReminders?: () => Promise<unknown>;
+  /** Times every job run (`relink_job_duration_seconds`). */
+  metrics?: Pick<Metrics, 'timeJob'>;
 }
 
 export interface JobIntervals {
@@ -35,6 +41,7 @@ export interface JobIntervals {
   expireDue: string;
   warnExpiring: string;
   reconcileUtilityApi: string;
+  sendReminders: string;
   /** Cron or interval; a fixed time of day, so restarts neither skip it nor run it at every start. */
   pruneRetention: string;
 }
@@ -46,6 +53,8 @@ export const DEFAULT_INTERVALS: JobIntervals = {
   expireDue: '1 minute',
   warnExpiring: '15 minutes',
   reconcileUtilityApi: '15 minutes',
+  // Reminders are days apart; each run reads only the small reminder queue.
+  sendReminders: '1 minute',
   // 03:30 server time, daily; on FerretDB each batch of a run reads its whole collection once.
   pruneRetention: '30 3 * * *',
 };
@@ -56,16 +65,17 @@ const REPAIR_AFTER_MS = 30_000;
 /** Defines every job and schedules the recurring ones (agenda keeps one document per name). */
 export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partial<JobIntervals> = {}) {
   const intervals = { ...DEFAULT_INTERVALS, ...overrides };
-  agenda.define(JobName.processInbox, async () => {
+  const timed = timeJobs(agenda, deps.metrics);
+  timed.define(JobName.processInbox, async () => {
     await deps.authorizations.repairUnapplied(new Date(deps.clock().getTime() - REPAIR_AFTER_MS));
     // Events a cut-short store left unqueued: cheap to look for (a few marks), so every run does.
     await deps.inbox?.requeueOrphans();
     await deps.pipeline.run('processInbox');
   });
-  agenda.define(JobName.expireDue, async () => {
+  timed.define(JobName.expireDue, async () => {
     await deps.expiry.expireDue();
   });
-  agenda.define(JobName.warnExpiring, async () => {
+  timed.define(JobName.warnExpiring, async () => {
     await deps.expiry.warnExpiring();
   });
   // Slack's step is undefined in setup mode: effects wait in the outbox.
@@ -75,10 +85,10 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
     [JobName.reconcileUtilityApi, deps.reconcile, intervals.reconcileUtilityApi],
     [JobName.sendRequests, step('sendRequests'), intervals.sendRequests],
     [JobName.publishNotices, step('publishNotices'), intervals.publishNotices],
+    [JobName.sendReminders, deps.sendReminders ?? null, intervals.sendReminders],
   ] as const;
-  for (const [name, work] of optional) if (work) agenda.define(name, async () => void (await work()));
-  if (retention)
-    agenda.define(JobName.pruneRetention, async () => void (await retention.prune(deps.clock())));
+  for (const [name, work] of optional) if (work) timed.define(name, async () => void (await work()));
+  if (retention) timed.define(JobName.pruneRetention, async () => void (await retention.prune(deps.clock())));
 
   await agenda.start();
   await agenda.every(intervals.processInbox, JobName.processInbox);
@@ -90,3 +100,10 @@ export async function startJobs(agenda: Agenda, deps: JobDeps, overrides: Partia
     await agenda.every(intervals.pruneRetention, JobName.pruneRetention, undefined, { skipImmediate: true });
   }
 }
+
+/** `agenda.define`, with each run timed by `metrics` when given. */
+const timeJobs = (agenda: Agenda, metrics: JobDeps['metrics']) => ({
+  define(name: string, work: () => Promise<void>): void {
+    agenda.define(name, metrics ? () => metrics.timeJob(name, work) : work);
+  },
+});

@@ -4,15 +4,20 @@ import { RelinkError } from '../domain/errors';
 import { problemFactsOf } from '../domain/problem-words';
 import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
 import { activeCooldown, type Cooldown } from '../domain/reauth-request';
+import { emailEligibility } from '../domain/suppression';
 import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { AuthorizationDocument } from '../store/models';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
+import type { SuppressionStore } from '../store/suppressions';
+import { createEmailEligibility } from './email-eligibility';
 import type { PreparedForm } from './prepared-form';
 
 export interface ReauthServiceDeps {
   authorizations: AuthorizationStore;
   requests: RequestStore;
+  /** Addresses customers asked not to be emailed (spam report, unsubscribe). */
+  suppressions: Pick<SuppressionStore, 'find'>;
   /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings). */
   cooldownHours: (workspaceId: string) => Promise<number>;
   clock: () => Date;
@@ -53,15 +58,27 @@ export function createReauthService(deps: ReauthServiceDeps) {
     now: Date,
   ): Promise<Cooldown | null> {
     const last = await deps.requests.lastSentFor(authorizationId);
+    // A bounced email never reached the customer: fixing the address must not wait out a cooldown.
+    if (last?.status === 'bounced') return null;
     const lastSent = last?.sentAt ? { lastSentAt: last.sentAt, lastSentBy: last.requestedBy.userId } : null;
     return activeCooldown(lastSent, now, await deps.cooldownHours(workspaceId));
   }
 
+  const eligibility = createEmailEligibility(deps);
+
   return {
-    /** The prefilled form; two indexed reads, fast enough to run before `views.open`. */
+    /**
+     * Whether relink may email an address for this authorization now (src/domain/suppression.ts).
+     * Every way relink sends asks this: a person's request ("Send anyway" as `override`), reminders
+     * and bulk asks (`sender: 'automatic'`: never to a suppressed or bounced address).
+     */
+    emailEligibility: eligibility.check,
+
+    /** The prefilled form; a few indexed reads, fast enough to run before `views.open`. */
     async prepareForm(workspaceId: string, authorizationId: string): Promise<PreparedForm> {
       const now = deps.clock();
       const authorization = await loadActionable(workspaceId, authorizationId);
+      const email = authorization.customer.email;
       return {
         authorizationId,
         customerName: authorization.customer.name,
@@ -70,6 +87,8 @@ export function createReauthService(deps: ReauthServiceDeps) {
         problem: problemFactsOf(authorization),
         since: authorization.incidentSince ?? authorization.updatedAt,
         cooldown: await cooldownFor(workspaceId, authorizationId, now),
+        bounced: await eligibility.lastBounce(authorizationId),
+        suppression: email ? await deps.suppressions.find(workspaceId, email) : null,
       };
     },
 
@@ -102,6 +121,16 @@ export function createReauthService(deps: ReauthServiceDeps) {
       if (cooldown && !input.draft.sendAnyway) {
         throw new RelinkError('cooldown_active', `last request sent ${cooldown.lastSentAt.toISOString()}`);
       }
+      const suppression = await deps.suppressions.find(input.workspaceId, input.draft.customerEmail);
+      const allowed = emailEligibility({
+        suppression,
+        lastEmailBounced: false,
+        sender: 'person',
+        override: input.draft.sendAnyway,
+      });
+      if (!allowed.allowed) {
+        throw new RelinkError('email_suppressed', 'the customer asked not to be emailed at this address');
+      }
       const { request, created } = await deps.requests.create(
         {
           idempotencyKey: input.idempotencyKey,
@@ -111,7 +140,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
           problem: input.problem,
           note: input.draft.note,
           requestedBy: input.requestedBy,
-          sendAnyway: cooldown !== null,
+          sendAnyway: cooldown !== null || suppression !== null,
         },
         now,
       );
@@ -126,7 +155,11 @@ export function createReauthService(deps: ReauthServiceDeps) {
         authorization.customer.email !== input.draft.customerEmail;
       await deps.authorizations.applyById(input.authorizationId, {
         actor: auditActorOf(input.requestedBy),
-        record: cooldown ? 'request.created_during_cooldown' : 'request.created',
+        record: suppression
+          ? 'request.created_despite_suppression'
+          : cooldown
+            ? 'request.created_during_cooldown'
+            : 'request.created',
         sourceEventId: request._id.toHexString(),
         customerEdit: edited ? { name: input.draft.customerName, email: input.draft.customerEmail } : null,
         now,

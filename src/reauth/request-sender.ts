@@ -1,6 +1,7 @@
 import { asRelinkError, RelinkError } from '../domain/errors';
 import { maskEmail } from '../domain/mask-email';
 import { SendSubject } from '../domain/record-ids';
+import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
 import type { Mailer } from '../email/mailer';
 import { MailError } from '../email/mailer';
@@ -12,6 +13,7 @@ import type { AuthorizationStore } from '../store/authorizations';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SendClaims } from '../store/send-claims';
 import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
+import { createSendPacing, type SendPacingOptions, sendInBatches } from './bulk-rate';
 import { createInFlightSends } from './in-flight-sends';
 import { createSendOutcomes } from './send-outcomes';
 import { createWakeTimer } from './wake-timer';
@@ -33,6 +35,8 @@ export interface RequestSenderDeps {
   timings?: Partial<SendTimings>;
   /** Runs the send step again when an attempt reaches a deadline, rather than at the job's next tick. */
   pipeline?: Pick<Pipeline, 'run'>;
+  /** How fast a pass sends (see bulk-rate.ts): sends in flight at once, links asked per second. */
+  pacing?: SendPacingOptions;
 }
 
 /** 429/5xx/network: 10 s, 20 s, 40 s … capped at 15 minutes, unless the service says when. */
@@ -74,6 +78,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
     ...deps.timings,
   };
   const { claims, clock } = deps;
+  const { concurrency, formGate, sweep } = createSendPacing(deps.pacing);
   const outcomes = createSendOutcomes({ requests: deps.requests, claims });
   const wake = createWakeTimer(deps.pipeline ? () => deps.pipeline?.run('sendRequests') : null, clock);
   const inFlight = createInFlightSends({
@@ -91,6 +96,8 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
     if (!authorization)
       throw new RelinkError('authorization_not_found', 'the authorization no longer exists');
+    // `npm run demo`'s samples have no platform account behind them: their email gets a sample link.
+    if (isSampleId(authorization.externalId)) return SAMPLE_REAUTH_FORM;
     const utilityapi =
       authorization.source === 'utilityapi'
         ? await deps.utilityapi.clientFor(authorization.workspaceId)
@@ -98,6 +105,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
     if (!utilityapi) {
       throw new RelinkError('form_failed', 'relink cannot create a reauthorization link for this platform');
     }
+    await formGate.wait();
     // A revoked authorization cannot be renewed: the customer authorizes afresh on a new form.
     const form = await utilityapi.createForm({
       ...(authorization.state === 'revoked' ? {} : { authorization_uid: authorization.externalId }),
@@ -203,21 +211,21 @@ export function createRequestSender(deps: RequestSenderDeps) {
 
   return {
     /**
-     * Moves every in-flight send on (see in-flight-sends.ts), then sends every due request, one at a
-     * time. Safe to run in several places at once: every attempt is claimed.
+     * Moves every in-flight send on (see in-flight-sends.ts), then sends every due request, a few at
+     * a time. Safe to run in several places at once: every attempt is claimed.
      */
     async sendDue(limit = 50): Promise<number> {
       await inFlight.settleAll(limit);
-      const due = await deps.requests.dueForSending(clock(), limit);
-      for (const request of due) await sendOne(request);
-      return due.length;
+      const due = () => deps.requests.dueForSending(clock(), limit);
+      return sendInBatches({ due, limit, concurrency, send: sendOne, sweep });
     },
 
     /** Stops the deadline timer (relink is stopping). */
     stop: () => wake.stop(),
 
-    /** Marks open requests of relinked authorizations completed. */
+    /** Marks open requests of relinked authorizations completed (throttled while sends keep coming). */
     async completeResolved(): Promise<number> {
+      if (!sweep.shouldRun(clock().getTime())) return 0;
       let completed = 0;
       for (const request of await deps.requests.allOpen(500)) {
         const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());

@@ -4,6 +4,7 @@ import {
   type CodedError,
   type Context,
   type InstallationStore,
+  SocketModeReceiver,
   type StateStore,
 } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
@@ -11,6 +12,8 @@ import type { Config } from '../config';
 import { RelinkError } from '../domain/errors';
 import type { Route } from '../http/server';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics/metrics';
+import { timeAcks } from './ack-timer';
 import { boltLogger, safeError } from './bolt-logger';
 import { httpTransport, socketModeReceiver } from './receivers';
 
@@ -32,6 +35,8 @@ export interface SlackAppOptions {
   installationStore?: InstallationStore;
   /** Required when `config.oauth` is set: issues and checks the install's one-time `state`. */
   stateStore?: StateStore;
+  /** Ack latency of every interaction goes here (src/metrics/metrics.ts). */
+  metrics?: Pick<Metrics, 'observeAck'>;
 }
 
 export interface SlackApp {
@@ -41,6 +46,8 @@ export interface SlackApp {
   routes: Route[];
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Socket Mode: whether the socket is up now; HTTP mode: `configured` (Slack calls in, nothing to hold). */
+  status(): 'connected' | 'disconnected' | 'configured';
 }
 
 /**
@@ -93,6 +100,20 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     throw error;
   });
 
+  if (options.metrics) timeAcks(app, options.metrics);
+  // Socket Mode reconnects by itself after a drop; readiness (/readyz) follows the socket, not start().
+  let socketUp = false;
+  if (receiver instanceof SocketModeReceiver) {
+    receiver.client.on('connected', () => {
+      socketUp = true;
+    });
+    for (const down of ['disconnected', 'reconnecting']) {
+      receiver.client.on(down, () => {
+        socketUp = false;
+      });
+    }
+  }
+
   let connected = false;
   return {
     app,
@@ -105,6 +126,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
         log.info('connected to Slack over Socket Mode');
       }
     },
+    status: () => (config.appToken ? (socketUp ? 'connected' : 'disconnected') : 'configured'),
     async stop() {
       if (!connected) return;
       connected = false;

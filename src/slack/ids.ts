@@ -14,6 +14,10 @@ export const ActionId = {
   retrySend: 'retry_send',
   /** On a "could not confirm the email" reply: a person chooses to send it again. */
   sendAgain: 'send_again',
+  /** On a notice, its thread and the Home while reminders are scheduled: no more reminders (audited). */
+  stopReminders: 'stop_reminders',
+  /** Opens the next reminder email as the customer would read it. */
+  previewReminder: 'preview_reminder',
   customerName: 'customer_name',
   customerEmail: 'customer_email',
   utility: 'utility',
@@ -34,6 +38,25 @@ export const ActionId = {
   settingsExpiryWarningDays: 'settings_expiry_warning_days',
   settingsUtilityApiToken: 'settings_utilityapi_token',
   settingsUtilityApiWebhookSecret: 'settings_utilityapi_webhook_secret',
+  settingsReminderAfterDays: 'settings_reminder_after_days',
+  settingsMaxReminders: 'settings_max_reminders',
+  /** Triage (src/domain/triage.ts): "I'm on it", Unassign, Wake up and Reopen buttons; the value says which. */
+  triage: 'triage',
+  /** The "Snooze…" menu: 1, 3 or 7 days. */
+  triageSnooze: 'triage_snooze',
+  /** The "Dismiss…" menu: the reason. */
+  triageDismiss: 'triage_dismiss',
+  /** History on a notice or a list row: opens the authorization's timeline. */
+  openHistory: 'open_history',
+  historyPrevious: 'history_previous',
+  historyNext: 'history_next',
+  /** A Home row's "Select" checkbox, keyed by the authorization's id (`bulk_select.<id>`). */
+  bulkSelect: 'bulk_select',
+  bulkSelectAll: 'bulk_select_all',
+  bulkClearSelection: 'bulk_clear_selection',
+  /** "Ask N customers to reauthorize…": opens the bulk confirmation modal. */
+  bulkAsk: 'bulk_ask',
+  bulkNote: 'bulk_note',
 } as const;
 export type ActionIdValue = (typeof ActionId)[keyof typeof ActionId];
 
@@ -44,6 +67,8 @@ export const BlockId = {
   utility: 'utility',
   note: 'note',
   sendAnyway: 'send_anyway',
+  /** The reauth form's warning that the customer marked relink's email as spam or unsubscribed. */
+  suppressionNotice: 'suppression_notice',
   homeSearch: 'home_search',
   settingsAlertChannel: 'settings_alert_channel',
   settingsWhoMayAct: 'settings_who_may_act',
@@ -52,6 +77,9 @@ export const BlockId = {
   settingsExpiryWarningDays: 'settings_expiry_warning_days',
   settingsUtilityApiToken: 'settings_utilityapi_token',
   settingsUtilityApiWebhookSecret: 'settings_utilityapi_webhook_secret',
+  settingsReminderAfterDays: 'settings_reminder_after_days',
+  settingsMaxReminders: 'settings_max_reminders',
+  bulkNote: 'bulk_note',
 } as const;
 export type BlockIdValue = (typeof BlockId)[keyof typeof BlockId];
 
@@ -62,6 +90,8 @@ export const CallbackId = {
   reauthLoading: 'reauth_loading',
   reauthUnavailable: 'reauth_unavailable',
   requestQueued: 'request_queued',
+  /** The next reminder email, read-only. */
+  reminderPreview: 'reminder_preview',
   /** Why someone may not act here, and who can: shown instead of whatever they tried. */
   accessRefused: 'access_refused',
   /** The workspace's Settings modal (admins only). */
@@ -70,6 +100,12 @@ export const CallbackId = {
   settingsSaved: 'settings_saved',
   /** Settings refused to someone who is not an admin, or could not be saved. */
   settingsUnavailable: 'settings_unavailable',
+  /** An authorization's timeline (History), paged newest first. */
+  authorizationHistory: 'authorization_history',
+  /** The bulk ask's confirmation: who is asked, who is skipped and why, one email's preview. */
+  bulkConfirm: 'bulk_confirm',
+  /** After Send on the bulk confirmation, or why nothing could be asked. */
+  bulkStarted: 'bulk_started',
 } as const;
 export type CallbackIdValue = (typeof CallbackId)[keyof typeof CallbackId];
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { effectNoticeMessage, effectThreadReply } from '../../blocks/notice-effect-messages';
 import type { SlackMessage } from '../../blocks/slack-message';
 import { RelinkError } from '../domain/errors';
@@ -7,11 +7,14 @@ import { NoticeId } from '../domain/record-ids';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
 import { isDatabaseUnavailable } from '../store/database';
+import type { DigestStore } from '../store/digests';
 import type { OutboxEffectDocument } from '../store/models';
 import type { NoticeStore } from '../store/notices';
 import type { Outbox } from '../store/outbox';
 import { boltLogger } from './bolt-logger';
 import { createChannelPacer } from './channel-pacer';
+import { countedWebClient, type PublisherClientOptions } from './counted-client';
+import { createDigests, type DigestSettings, type Digests } from './digests';
 import { createPostOnce, type Posted } from './post-once';
 import { classifySlackFailure } from './slack-failures';
 
@@ -32,6 +35,13 @@ export interface NoticePublisherDeps {
   minPostIntervalMs?: number;
   /** How long a claim with no ts belongs to its publisher before it counts as died mid-post. */
   claimLeaseMs?: number;
+  /** Digests (many incidents of a channel as one message); without it every incident gets a notice. */
+  digest?: {
+    store: DigestStore;
+    settings?: Partial<DigestSettings>;
+    /** Whether an incident opened at `at` was the first sync's work: those go to one summary. */
+    fromFirstSync?: (workspaceId: string, at: Date) => Promise<boolean>;
+  };
 }
 
 export interface WorkspaceSlack {
@@ -55,8 +65,8 @@ export interface PublishResult {
  * The publisher's Web API client: no retries and no 429 queueing of its own. The publisher owns
  * waiting and retrying, and a client retrying on its own would hold a pass for minutes.
  */
-export const publisherClient = (token: string, options: { slackApiUrl: string; log: Logger }) =>
-  new WebClient(token, {
+export const publisherClient = (token: string, options: PublisherClientOptions) =>
+  countedWebClient(options.metrics, token, {
     slackApiUrl: options.slackApiUrl,
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
@@ -68,6 +78,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
   const { outbox, notices, clock, log } = deps;
   const paced = createChannelPacer({ intervalMs: deps.minPostIntervalMs ?? 1000, clock });
   const postOnce = createPostOnce({ notices, paced, clock, leaseMs: deps.claimLeaseMs ?? 120_000 });
+  const digests: Digests | null = deps.digest ? createDigests({ ...deps, ...deps.digest, postOnce }) : null;
 
   const update = (client: WebClient, notice: { channel: string; ts: string }, m: SlackMessage) =>
     client.chat.update({ channel: notice.channel, ts: notice.ts, text: m.text, blocks: m.blocks });
@@ -107,9 +118,18 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     const ownId = NoticeId.own(kind, entry._id);
     const replyId = NoticeId.reply(entry._id);
 
-    const target = await targetOf(authorizationId, ownId, replyId);
-    // Nothing was ever shown for this incident, so there is nothing to turn green.
-    if (effect.type === 'incident.resolved' && !target) return 'done';
+    if (effect.type === 'incident.resolved') await digests?.resolved(authorizationId, entry.createdAt);
+    let target = await targetOf(authorizationId, ownId, replyId);
+    if (target?.digestOf) {
+      // Counted in a digest: its own changes show there (resolved above; a change needs no message).
+      if (effect.type.startsWith('incident.')) return 'done';
+      // A request (or a warning) on it gets a notice of its own, so its progress shows in a thread
+      // where the Home row and `/reauth` say to look; later effects follow that notice.
+      target = null;
+    }
+    // Nothing was ever shown for this incident, so there is nothing to turn green (or to triage).
+    const aboutShownNotice = effect.type === 'incident.resolved' || effect.type === 'incident.triaged';
+    if (aboutShownNotice && !target) return 'done';
     let notice: Posted;
     let postedOwn = false;
     if (!target || target._id === ownId) {
@@ -193,19 +213,27 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
 
   return {
     /** One pass over the outbox, oldest first. Safe to run from several processes at once. */
-    async publishPending(limit = 100): Promise<PublishResult> {
+    async publishPending(limit = 2000): Promise<PublishResult> {
       const entries = await outbox.pending(limit, clock());
+      // Many incidents for one channel join its digest at once, before any is posted on its own.
+      const { joined, unwritten } = (await digests?.absorb(entries)) ?? {
+        joined: new Set(),
+        unwritten: new Set(),
+      };
+      // Shown before their outbox entries are marked: on FerretDB that write costs milliseconds per entry.
+      if (joined.size > 0) await digests?.refresh().then(() => digests.markJoined(joined));
       // Effects of one authorization must reach Slack in order: once one waits, its later ones wait too.
-      const held = new Set<string>();
-      let published = 0;
+      const held = new Set<string>(unwritten);
+      let published = joined.size;
       for (const entry of entries) {
         const authorizationId = entry.authorizationId.toHexString();
-        if (held.has(authorizationId)) continue;
+        if (held.has(authorizationId) || joined.has(entry._id)) continue;
         const outcome = await publishOne(entry);
         if (outcome === 'published') published += 1;
         else if (outcome === 'held') held.add(authorizationId);
         else break;
       }
+      await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
       return { published, deferred: entries.length - published };
     },
   };

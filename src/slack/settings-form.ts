@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { REMINDER_SETTINGS_WORDS } from '../../blocks/reminder-settings';
 import { SETTINGS_FIELD_MESSAGES as M } from '../../blocks/settings-outcomes';
+import { parseReminderSettings, type ReminderSettings } from '../domain/reminders';
 import { parseCooldownHours, parseExpiryWarningDays } from '../domain/settings-input';
 import { WHO_MAY_ACT_KINDS, type WhoMayAct } from '../domain/workspace';
 import type { SettingsChange } from '../workspaces/settings-service';
@@ -73,6 +75,8 @@ export function parseSettingsSubmission(stateValues: unknown): ParsedSettings {
     }[days.problem];
   }
 
+  const reminders = readReminders(text, errors);
+
   const secret = (block: BlockIdValue, action: string, message: string): string | null => {
     const value = text(block, action);
     if (value === '') return null;
@@ -92,10 +96,33 @@ export function parseSettingsSubmission(stateValues: unknown): ParsedSettings {
   return {
     ok: true,
     change: {
-      settings: { alertChannel, whoMayAct, cooldownHours: cooldown.hours, expiryWarningDays: days.days },
+      settings: {
+        alertChannel,
+        whoMayAct,
+        cooldownHours: cooldown.hours,
+        expiryWarningDays: days.days,
+        ...(reminders ? { reminders } : {}),
+      },
       utilityApi: { token, webhookSecret },
     },
   };
+}
+
+/** The reminder fields; absent from a modal opened before they existed, and then left as they are. */
+function readReminders(
+  text: (block: BlockIdValue, action: string) => string,
+  errors: Partial<Record<BlockIdValue, string>>,
+): ReminderSettings | undefined {
+  const afterDays = text(BlockId.settingsReminderAfterDays, ActionId.settingsReminderAfterDays);
+  const max = text(BlockId.settingsMaxReminders, ActionId.settingsMaxReminders);
+  if (afterDays === '' && max === '') return undefined;
+  const parsed = parseReminderSettings(afterDays, max);
+  if (parsed.ok) return parsed.settings;
+  if (parsed.problems.includes('after_days_out_of_range'))
+    errors[BlockId.settingsReminderAfterDays] = REMINDER_SETTINGS_WORDS.afterDaysInvalid;
+  if (parsed.problems.includes('max_out_of_range'))
+    errors[BlockId.settingsMaxReminders] = REMINDER_SETTINGS_WORDS.maxInvalid;
+  return undefined;
 }
 
 function readWhoMayAct(

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger';
 import type { WorkspaceDirectory } from '../workspaces/directory';
+import type { PublisherMetrics } from './counted-client';
 import { publisherClient, type WorkspaceSlack } from './notice-publisher';
 
 /**
@@ -11,6 +12,8 @@ export function workspaceSlack(deps: {
   directory: Pick<WorkspaceDirectory, 'botToken' | 'settings'>;
   slackApiUrl: string;
   log: Logger;
+  /** Counts the publisher's Slack calls: notices posted and updated, failures by method and error. */
+  metrics?: PublisherMetrics;
 }): (workspaceId: string) => Promise<WorkspaceSlack | null> {
   const clients = new Map<string, WebClient>();
   return async (workspaceId) => {
@@ -18,7 +21,11 @@ export function workspaceSlack(deps: {
     if (!token) return null;
     let client = clients.get(token);
     if (!client) {
-      client = publisherClient(token, { slackApiUrl: deps.slackApiUrl, log: deps.log });
+      client = publisherClient(token, {
+        slackApiUrl: deps.slackApiUrl,
+        log: deps.log,
+        metrics: deps.metrics,
+      });
       clients.set(token, client);
     }
     return { client, channel: (await deps.directory.settings(workspaceId)).alertChannel };

@@ -6,6 +6,9 @@ import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { AuthorizationDocument, AuthorizationKeyDocument, Models } from './models';
 
+/** Keys remembered per process; past this the memory starts again (a miss costs one read). */
+const KNOWN_KEYS = 200_000;
+
 /**
  * Authorizations by the key a platform knows them by (`source` and `externalId`). FerretDB indexes only
  * a bare `{ _id }` filter, so the key (which names the workspace too) is its own collection (see models.ts), and inserting a key is
@@ -13,6 +16,12 @@ import type { AuthorizationDocument, AuthorizationKeyDocument, Models } from './
  */
 export function createAuthorizationKeys(models: Models, listeners: StoreListeners) {
   const { Authorization, AuthorizationKey } = models;
+  // A key never changes its authorization, so what this process has seen may be remembered.
+  const known = new Map<string, Types.ObjectId>();
+  const remember = (keyId: string, authorizationId: Types.ObjectId) => {
+    if (known.size >= KNOWN_KEYS) known.clear();
+    known.set(keyId, authorizationId);
+  };
 
   async function claimKey(keyId: string): Promise<AuthorizationKeyDocument> {
     const existing = await AuthorizationKey.findById(keyId).lean();
@@ -30,6 +39,46 @@ export function createAuthorizationKeys(models: Models, listeners: StoreListener
   }
 
   return {
+    /**
+     * The authorization id of each key, claiming the unknown ones with one insert; `claimed` says which
+     * ids are new (no authorization exists under them yet).
+     */
+    /** Forgets a remembered key whose authorization was not found (deleted, e.g. demo samples). */
+    forget: (keyId: string) => known.delete(keyId),
+
+    async resolveMany(keyIds: string[]): Promise<{
+      ids: Map<string, Types.ObjectId>;
+      claimed: Set<string>;
+      remembered: Set<string>;
+    }> {
+      const ids = new Map<string, Types.ObjectId>();
+      const remembered = new Set<string>();
+      const candidates: AuthorizationKeyDocument[] = [];
+      for (const keyId of new Set(keyIds)) {
+        const id = known.get(keyId);
+        if (id) {
+          ids.set(keyId, id);
+          remembered.add(keyId);
+        } else candidates.push({ _id: keyId, authorizationId: new Types.ObjectId() });
+      }
+      const taken = new Set<number>();
+      await AuthorizationKey.insertMany(candidates, { ordered: false }).catch((err) => {
+        const writeErrors = (err as { writeErrors?: { index: number; code?: number }[] }).writeErrors;
+        if (!writeErrors?.every((w) => isDuplicateKey(w))) throw err;
+        for (const w of writeErrors) taken.add(w.index);
+      });
+      const claimed = new Set<string>();
+      for (const [index, candidate] of candidates.entries()) {
+        // Taken keys are read one by one: FerretDB indexes a bare `_id` filter, never `$in`.
+        const key = taken.has(index) ? await AuthorizationKey.findById(candidate._id).lean() : candidate;
+        if (!key) throw new RelinkError('store_inconsistent', `authorization key ${candidate._id} vanished`);
+        if (!taken.has(index)) claimed.add(key._id);
+        ids.set(key._id, key.authorizationId);
+        remember(key._id, key.authorizationId);
+      }
+      return { ids, claimed, remembered };
+    },
+
     async findByKey(platformKey: PlatformKey) {
       const key = await AuthorizationKey.findById(authorizationKeyId(platformKey)).lean();
       return key ? Authorization.findById(key.authorizationId).lean() : null;

@@ -1,20 +1,16 @@
 import { Types } from 'mongoose';
-import { auditActionOf, type RecordedAction } from '../domain/audit-action';
-import type { AuthorizationEvent, AuthorizationStatus, Effect, PlatformKey } from '../domain/authorization';
-import {
-  type CustomerEdit,
-  type CustomerFields,
-  mergeCustomer,
-  type ObservedCustomer,
-  sameCustomer,
-} from '../domain/customer';
+import type { RecordedAction } from '../domain/audit-action';
+import type { AuthorizationEvent, Effect, PlatformKey } from '../domain/authorization';
+import type { CustomerEdit, ObservedCustomer } from '../domain/customer';
 import { RelinkError } from '../domain/errors';
-import { auditEventId, OutboxId } from '../domain/record-ids';
-import { transition } from '../domain/transition';
+import { auditEventId } from '../domain/record-ids';
+import type { TriageCommand } from '../domain/triage';
+import { createBatchApply } from './authorization-batch';
 import { createAuthorizationKeys } from './authorization-keys';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
+import { createRevisionWriter, nextRevision, resultOf } from './revisions';
 
 export interface ApplyResult {
   authorizationId: string;
@@ -37,135 +33,51 @@ export interface ApplyOptions {
    * every request is audited in the same history as state changes.
    */
   record?: RecordedAction;
+  /** A person triages the incident (src/domain/triage.ts); audited as `triage.<kind>`. */
+  triage?: { command: TriageCommand; userId: string };
   now: Date;
 }
 
 const MAX_ATTEMPTS = 10;
-
-const statusOf = (doc: AuthorizationDocument): AuthorizationStatus => ({
-  state: doc.state,
-  reason: doc.reason ?? null,
-  expiresAt: doc.expiresAt ?? null,
-  declinedAt: doc.declinedAt ?? null,
-  revokedAt: doc.revokedAt ?? null,
-  lastEventAt: doc.lastEventAt ?? null,
-  incidentOpen: doc.incidentOpen,
-  warnedDays: [...doc.warnedDays],
-});
-
-const customerOf = (doc: AuthorizationDocument): CustomerFields => ({
-  name: doc.customer?.name ?? null,
-  email: doc.customer?.email ?? null,
-  editedInRelink: doc.customer?.editedInRelink ?? false,
-  utility: doc.utility,
-});
 
 /**
  * Authorizations and their history. Every change is a numbered revision: the writer inserts the
  * audit event `<id>:<version+1>` (the unique insert is the lock), then writes the outbox effects and
  * the authorization. A writer that loses the insert completes the winner's revision and retries on
  * top of it; a crash between the steps is completed by the next writer or by {@link repairUnapplied}.
+ * Batches of platform observations take the same steps with one write per step
+ * (authorization-batch.ts).
  */
 export function createAuthorizationStore(models: Models, listeners: StoreListeners = {}) {
-  const { Authorization, AuditEvent, OutboxEffect } = models;
+  const { Authorization, AuditEvent, RevisionMarker } = models;
   const keys = createAuthorizationKeys(models, listeners);
+  const applyRevision = createRevisionWriter(models, listeners);
 
-  async function applyRevision(audit: AuditEventDocument): Promise<void> {
-    if (audit.effects.length > 0) {
-      const effects = audit.effects.map((effect, n) => ({
-        _id: OutboxId.revisionEffect(audit._id, n),
-        authorizationId: audit.authorizationId,
-        version: audit.version,
-        effect,
-        createdAt: audit.at,
-      }));
-      await OutboxEffect.insertMany(effects, { ordered: false }).catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-    }
-    const incident = audit.effects.find(
-      (e) => e.type === 'incident.opened' || e.type === 'incident.resolved',
-    );
-    // Read, then write by _id alone: FerretDB only indexes a bare `{ _id }` filter (a version condition
-    // in the filter would scan the collection), and its update is not a compare-and-set anyway.
-    const current = await Authorization.findById(audit.authorizationId).lean();
-    if (!current || current.version >= audit.version) {
-      await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
-      return;
-    }
-    const fields: Partial<AuthorizationDocument> = {
-      ...audit.next,
-      ...(audit.customer
-        ? {
-            customer: {
-              name: audit.customer.name,
-              email: audit.customer.email,
-              editedInRelink: audit.customer.editedInRelink,
-            },
-            utility: audit.customer.utility,
-          }
-        : {}),
-      // Revisions written before effects carried `since` fall back to the revision's time.
-      ...(incident
-        ? { incidentSince: incident.type === 'incident.opened' ? (incident.since ?? audit.at) : null }
-        : {}),
-      version: audit.version,
-    };
-    await Authorization.updateOne({ _id: audit.authorizationId }, { $set: fields });
-    listeners.authorizationWritten?.({ ...current, ...fields });
-    await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
-  }
-
-  async function completePending(authorizationId: Types.ObjectId): Promise<void> {
-    const pending = await AuditEvent.find({ authorizationId, appliedAt: null }).sort({ version: 1 }).lean();
-    for (const audit of pending) await applyRevision(audit);
+  /** Completes the revision `version` another writer claimed; read by `_id`, never by a scan. */
+  async function completeClaimed(authorizationId: Types.ObjectId, version: number): Promise<void> {
+    const claimed = await AuditEvent.findById(auditEventId(authorizationId.toHexString(), version)).lean();
+    if (claimed) await applyRevision(claimed);
   }
 
   async function applyTo(start: AuthorizationDocument, options: ApplyOptions): Promise<ApplyResult> {
     let doc = start;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const current = statusOf(doc);
-      const { next, effects, changed } = options.event
-        ? transition(current, options.event, options.now)
-        : { next: current, effects: [], changed: false };
-      const customerBefore = customerOf(doc);
-      const customer = mergeCustomer(customerBefore, options.customer, options.customerEdit);
-      const customerChanged = !sameCustomer(customerBefore, customer);
-      const authorizationId = doc._id.toHexString();
-      if (!options.record && !customerChanged && !changed) {
-        return { authorizationId, version: doc.version, changed: false, effects: [] };
-      }
-
-      const version = doc.version + 1;
-      const audit: AuditEventDocument = {
-        _id: auditEventId(authorizationId, version),
-        authorizationId: doc._id,
-        version,
-        actor: options.actor,
-        action: auditActionOf({ record: options.record, from: current, next, effects, changed }),
-        from: current.state,
-        to: next.state,
-        sourceEventId: options.sourceEventId ?? null,
-        at: options.now,
-        next,
-        customer: customerChanged ? customer : null,
-        effects,
-        appliedAt: null,
-      };
+      const audit = nextRevision(doc, options, null);
+      if (!audit) return resultOf(doc, null);
       try {
         await AuditEvent.create(audit);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Another writer claimed this version: finish its revision, then try again on top of it.
-        await completePending(doc._id);
+        await completeClaimed(doc._id, audit.version);
         const reloaded = await Authorization.findById(doc._id).lean();
         if (!reloaded)
-          throw new RelinkError('store_inconsistent', `authorization ${authorizationId} vanished`);
+          throw new RelinkError('store_inconsistent', `authorization ${doc._id.toHexString()} vanished`);
         doc = reloaded;
         continue;
       }
       await applyRevision(audit);
-      return { authorizationId, version, changed: true, effects };
+      return resultOf(doc, audit);
     }
     throw new RelinkError(
       'store_contention',
@@ -173,12 +85,16 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
     );
   }
 
+  const applyByKey = async (key: PlatformKey, options: ApplyOptions) =>
+    applyTo(await keys.findOrCreate(key), options);
+  const applyMany = createBatchApply(models, listeners, { keys, applyRevision, applyByKey });
+
   return {
     /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */
-    async applyByKey(key: PlatformKey, options: ApplyOptions) {
-      const doc = await keys.findOrCreate(key);
-      return applyTo(doc, options);
-    },
+    applyByKey,
+
+    /** Applies one observation to each of many authorizations, with a few batched writes in all. */
+    applyMany,
 
     async applyById(id: string, options: ApplyOptions): Promise<ApplyResult> {
       const doc = await Authorization.findById(id).lean();
@@ -214,12 +130,34 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
 
     /** Completes revisions a crash left half-applied (audit written, outbox or authorization not). */
     async repairUnapplied(olderThan: Date): Promise<number> {
+      // Batches mark their revisions in a small collection while they apply them.
+      const marked = await RevisionMarker.find({ at: { $lt: olderThan } })
+        .limit(500)
+        .lean();
+      for (const marker of marked) {
+        const audit = await AuditEvent.findById(marker._id).lean();
+        if (audit) await applyRevision(audit, marker.create);
+        await RevisionMarker.deleteOne({ _id: marker._id });
+      }
+      // Single writes leave `appliedAt` unset until they are done. Not a hot path: a periodic job.
       const pending = await AuditEvent.find({ appliedAt: null, at: { $lt: olderThan } })
         .sort({ at: 1 })
         .limit(500)
         .lean();
       for (const audit of pending) await applyRevision(audit);
-      return pending.length;
+      return marked.length + pending.length;
+    },
+
+    /**
+     * Revisions `fromVersion..toVersion` of one authorization, newest first, read by their ids (the
+     * audit trail grows with history: never filter it by anything but `_id`).
+     */
+    async revisions(id: string, fromVersion: number, toVersion: number): Promise<AuditEventDocument[]> {
+      const ids: string[] = [];
+      for (let v = toVersion; v >= Math.max(1, fromVersion); v--) ids.push(auditEventId(id, v));
+      if (ids.length === 0) return [];
+      const found = await AuditEvent.find({ _id: { $in: ids } }).lean();
+      return found.sort((a, b) => b.version - a.version);
     },
 
     history: (id: string) =>

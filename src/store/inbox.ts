@@ -1,96 +1,28 @@
-import { type Connection, type Model, Schema, Types } from 'mongoose';
+import { type Connection, type Model, type Schema, Types } from 'mongoose';
 import { deleteExpired, objectIdAt } from './batched-delete';
 import { isDuplicateKey } from './duplicate-key';
-import { definition } from './models';
+import {
+  type ArchivedEvent,
+  archiveSchema,
+  type Delivery,
+  deliverySchema,
+  type InboxEventDocument,
+  type IncomingEvent,
+  type Outcome,
+  outcomeSchema,
+  queueSchema,
+  type StoreMark,
+  storeMarkSchema,
+} from './inbox-collections';
+import { createRecentKeys } from './recent-keys';
 
-export interface IncomingEvent {
-  /** The workspace whose account sent it; null for relink's own SendGrid events (they name their request). */
-  workspaceId: string | null;
-  source: string;
-  eventId: string;
-  type: string;
-  payload: unknown;
-}
-
-/** An event waiting to be processed (or retried). */
-export interface InboxEventDocument {
-  _id: Types.ObjectId;
-  /** Null on events stored before workspaces, which belong to the single workspace. */
-  workspaceId: string | null;
-  source: string;
-  eventId: string;
-  type: string;
-  payload: unknown;
-  receivedAt: Date;
-  attempts: number;
-  nextAttemptAt: Date;
-  lastError: string | null;
-  /** Gave up after too many attempts; kept for a person to look at, never blocks others. */
-  poisonedAt: Date | null;
-}
-
-interface ArchivedEvent extends IncomingEvent {
-  _id: Types.ObjectId;
-  receivedAt: Date;
-}
-
-interface Outcome {
-  _id: Types.ObjectId;
-  outcome: string;
-  processedAt: Date;
-}
-
-/*
- * Three collections, because on FerretDB 1.24 an update costs ~6 ms per document while batched inserts
- * and deletes cost ~0.1 ms: `inbox` keeps every event once (unique on source + eventId, never
- * updated), `inbox_queue` holds what is still to do (deleted in batches when done), and
- * `inbox_outcomes` records what became of each event (inserted in batches).
- */
-const eventFields = {
-  workspaceId: { type: String, default: null },
-  source: { type: String, required: true },
-  eventId: { type: String, required: true },
-  type: { type: String, required: true },
-  payload: { type: Schema.Types.Mixed, required: true },
-  receivedAt: { type: Date, required: true },
-};
-
-const archiveSchema = new Schema(definition(eventFields), { collection: 'inbox', versionKey: false });
-// Per workspace: one platform account's event id says nothing about another's.
-archiveSchema.index({ workspaceId: 1, source: 1, eventId: 1 }, { unique: true });
-
-const queueSchema = new Schema(
-  definition({
-    ...eventFields,
-    attempts: { type: Number, default: 0 },
-    nextAttemptAt: { type: Date, required: true },
-    lastError: { type: String, default: null },
-    poisonedAt: { type: Date, default: null },
-  }),
-  { collection: 'inbox_queue', versionKey: false },
-);
-queueSchema.index({ poisonedAt: 1, nextAttemptAt: 1 });
-
-const outcomeSchema = new Schema(
-  definition({ outcome: { type: String, required: true }, processedAt: { type: Date, required: true } }),
-  { collection: 'inbox_outcomes', versionKey: false },
-);
-
-/**
- * A delivery being stored: written before its events reach the archive, removed once they are queued.
- * A mark left behind is a store that was cut short (a crash, the database gone mid-request) and may
- * have left archived events unqueued. Reading these few marks is how orphans are found without
- * scanning the archive, which on FerretDB would read every event of the last 30 days.
- */
-const storeMarkSchema = new Schema(definition({ ids: { type: [Schema.Types.ObjectId], required: true } }), {
-  collection: 'inbox_store_marks',
-  versionKey: false,
-});
-
-type StoreMark = { _id: Types.ObjectId; ids: Types.ObjectId[] };
+export type { InboxEventDocument, IncomingEvent } from './inbox-collections';
 
 /** A mark younger than this may belong to a store still in progress (here or in another process). */
 const STORE_IN_PROGRESS_MS = 60_000;
+
+/** An event's unique key in the archive (workspace, source, event id). */
+const eventKey = (e: IncomingEvent) => `${e.workspaceId ?? ''}\u0000${e.source}\u0000${e.eventId}`;
 
 /** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
 const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
@@ -104,22 +36,59 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
     (connection.models[name] ?? connection.model(name, schema)) as unknown as Model<T>;
   const Archive = model<ArchivedEvent>('InboxEvent', archiveSchema);
   const Queue = model<InboxEventDocument>('InboxQueueEntry', queueSchema);
+  const Deliveries = model<Delivery>('InboxDelivery', deliverySchema);
   const Outcomes = model<Outcome>('InboxOutcome', outcomeSchema);
   const Marks = model<StoreMark>('InboxStoreMark', storeMarkSchema);
 
+  const recent = createRecentKeys();
+  const ignoreDuplicates = (err: { writeErrors?: { code?: number }[]; code?: number }) => {
+    if (err.writeErrors ? !err.writeErrors.every((w) => isDuplicateKey(w)) : !isDuplicateKey(err)) throw err;
+  };
+
   const enqueue = async (events: ArchivedEvent[]) => {
     if (events.length === 0) return;
-    const entries = events.map((e) => ({ ...e, attempts: 0, nextAttemptAt: e.receivedAt }));
-    await Queue.insertMany(entries, { ordered: false }).catch(
-      (err: { writeErrors?: { code?: number }[] }) => {
-        if (!(err.writeErrors ?? []).every((w) => isDuplicateKey(w))) throw err;
-      },
-    );
+    await Deliveries.insertMany([{ events, count: events.length }]);
   };
+
+  /** Every event id still to do: in a delivery or in the retry queue (a scan of both; not for hot paths). */
+  const queuedIds = async (): Promise<Types.ObjectId[]> => [
+    ...(await Queue.find({}, { _id: 1 }).lean()).map((q) => q._id),
+    ...(await Deliveries.find({}, { 'events._id': 1 }).lean<Pick<Delivery, 'events'>[]>()).flatMap((d) =>
+      d.events.map((e) => e._id),
+    ),
+  ];
+
+  /** Up to about `limit` events of the oldest deliveries, read in insertion order without a filter. */
+  /** How many deliveries the last batch took: where the next read starts. */
+  let deliveriesPerBatch = 4;
+
+  /**
+   * Up to about `limit` events of the oldest deliveries. Read with a bare limit (insertion order), the
+   * only read FerretDB stops early; too few deliveries read, it reads four times as many again.
+   */
+  async function fromDeliveries(limit: number): Promise<InboxEventDocument[]> {
+    for (let k = deliveriesPerBatch; ; k *= 4) {
+      const deliveries = await Deliveries.find({}).limit(k).lean<Delivery[]>();
+      const events: InboxEventDocument[] = [];
+      let taken = 0;
+      for (const delivery of deliveries) {
+        if (events.length >= limit) break;
+        taken++;
+        for (const e of delivery.events) {
+          const entry = { ...e, attempts: 0, nextAttemptAt: e.receivedAt, lastError: null, poisonedAt: null };
+          events.push({ ...entry, deliveryId: delivery._id });
+        }
+      }
+      if (events.length >= limit || deliveries.length < k) {
+        deliveriesPerBatch = Math.max(1, taken);
+        return events;
+      }
+    }
+  }
 
   return {
     async init() {
-      for (const m of [Archive, Queue, Outcomes, Marks] as unknown as Model<unknown>[]) {
+      for (const m of [Archive, Queue, Deliveries, Outcomes, Marks] as unknown as Model<unknown>[]) {
         await m.createCollection().catch((err: { code?: number }) => {
           if (err.code !== 48) throw err;
         });
@@ -129,12 +98,25 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
 
     /** Stores what is new and queues it; returns how many were new and how many were already there. */
     async store(events: IncomingEvent[], now: Date): Promise<{ stored: number; duplicates: number }> {
-      if (events.length === 0) return { stored: 0, duplicates: 0 };
-      const docs: ArchivedEvent[] = events.map((e) => ({ ...e, _id: new Types.ObjectId(), receivedAt: now }));
-      const [mark] = await Marks.insertMany([{ ids: docs.map((d) => d._id) }]);
+      // Repeats this process stored lately (or within this delivery) are known without a write: an
+      // insert with a duplicate in it costs FerretDB one transaction per document instead of one.
+      const fresh: ArchivedEvent[] = [];
+      const inThisDelivery = new Set<string>();
+      for (const e of events) {
+        const key = eventKey(e);
+        if (recent.has(key) || inThisDelivery.has(key)) continue;
+        inThisDelivery.add(key);
+        fresh.push({ ...e, _id: new Types.ObjectId(), receivedAt: now });
+      }
+      const known = events.length - fresh.length;
+      if (fresh.length === 0) return { stored: 0, duplicates: known };
+      // Queued before it is archived: a store cut short leaves nothing unqueued (at worst an event is
+      // processed although its delivery was refused, which changes nothing the platform's retry would not).
+      const delivery = { _id: new Types.ObjectId(), events: fresh, count: fresh.length };
+      await Deliveries.insertMany([delivery]);
       let duplicates = new Set<number>();
       try {
-        await Archive.insertMany(docs, { ordered: false });
+        await Archive.insertMany(fresh, { ordered: false });
       } catch (err) {
         const writeErrors = (
           err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }
@@ -142,52 +124,78 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
         if (!writeErrors?.every((w) => isDuplicateKey(w) || isDuplicateKey(w.err))) throw err;
         duplicates = new Set(writeErrors.map((w) => w.index));
       }
-      // Cut short between the two inserts, the mark stays behind and requeueOrphans() finds the events.
-      await enqueue(docs.filter((_, i) => !duplicates.has(i)));
-      await Marks.deleteOne({ _id: mark?._id });
-      return { stored: docs.length - duplicates.size, duplicates: duplicates.size };
+      for (const e of fresh) recent.add(eventKey(e));
+      // A delivery seen before in full is not processed again. One partly seen before is processed
+      // whole: its old events change nothing, and rewriting the delivery would cost more than they do.
+      if (duplicates.size === fresh.length) await Deliveries.deleteOne({ _id: delivery._id });
+      return { stored: fresh.length - duplicates.size, duplicates: known + duplicates.size };
     },
 
-    /** Events due for (another) processing attempt, oldest first. */
-    due: (now: Date, limit: number): Promise<InboxEventDocument[]> =>
-      Queue.find({ poisonedAt: null, nextAttemptAt: { $lte: now } })
+    /**
+     * Events due for (another) processing attempt: retries first (a small collection), then the oldest
+     * deliveries, whole, until about `limit` events. Done deliveries go with {@link finish}.
+     */
+    async due(now: Date, limit: number): Promise<InboxEventDocument[]> {
+      const retries = await Queue.find({ poisonedAt: null, nextAttemptAt: { $lte: now } })
         .sort({ receivedAt: 1, _id: 1 })
         .limit(limit)
-        .lean(),
+        .lean();
+      if (retries.length >= limit) return retries;
+      return [...retries, ...(await fromDeliveries(limit - retries.length))];
+    },
 
-    /** Records what became of processed events and takes them off the queue, in two batched writes. */
+    /** Records what became of processed events and takes retried ones off the queue. */
     async settle(ids: Types.ObjectId[], outcome: string, now: Date): Promise<void> {
       if (ids.length === 0) return;
       await Outcomes.insertMany(
         ids.map((_id) => ({ _id, outcome, processedAt: now })),
         { ordered: false },
-      ).catch((err: { writeErrors?: { code?: number }[] }) => {
-        if (!(err.writeErrors ?? []).every((w) => isDuplicateKey(w))) throw err;
-      });
+      ).catch(ignoreDuplicates);
       await Queue.deleteMany({ _id: { $in: ids } });
+    },
+
+    /**
+     * Deletes the deliveries `events` came from, once each of their events is settled or waits in the
+     * retry queue. One delete for the batch: on FerretDB any delete reads the whole backlog (even by
+     * `_id`, whose index it does not use), so one read per batch beats one per delivery.
+     */
+    async finish(events: InboxEventDocument[]): Promise<void> {
+      const ids = new Map(
+        events.flatMap((e) => (e.deliveryId ? [[e.deliveryId.toHexString(), e.deliveryId]] : [])),
+      );
+      if (ids.size > 0) await Deliveries.deleteMany({ _id: { $in: [...ids.values()] } });
     },
 
     /** Records a failure; after `maxAttempts` the event is poisoned and no longer retried. */
     async markFailed(event: InboxEventDocument, now: Date, error: string): Promise<'retry' | 'poisoned'> {
       const attempts = event.attempts + 1;
       const poisoned = attempts >= options.maxAttempts;
-      await Queue.updateOne(
-        { _id: event._id },
-        {
-          $set: {
-            attempts,
-            lastError: error.slice(0, 500),
-            nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
-            ...(poisoned ? { poisonedAt: now } : {}),
+      const fields = {
+        attempts,
+        lastError: error.slice(0, 500),
+        nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
+        ...(poisoned ? { poisonedAt: now } : {}),
+      };
+      if (event.deliveryId) {
+        // First failure: the event moves from its delivery to the retry queue (before finish deletes it).
+        const { deliveryId: _, ...entry } = event;
+        const inserted = await Queue.insertMany([{ ...entry, ...fields }]).then(
+          () => true,
+          (err) => {
+            ignoreDuplicates(err);
+            return false;
           },
-        },
-      );
+        );
+        if (inserted) return poisoned ? 'poisoned' : 'retry';
+      }
+      await Queue.updateOne({ _id: event._id }, { $set: fields });
       return poisoned ? 'poisoned' : 'retry';
     },
 
     /**
      * Queues archived events a cut-short store left unqueued (no queue entry, no outcome), found through
-     * the marks such stores leave; cheap enough to run every few minutes. Returns how many were queued.
+     * the marks such stores leave (stores now queue before they archive and leave none; marks come from
+     * earlier versions or tests); cheap enough to run every few minutes. Returns how many were queued.
      */
     async requeueOrphans(options: { inProgressMs?: number } = {}): Promise<number> {
       // Real time, not a test clock: what matters is how long a store has really been running.
@@ -195,11 +203,10 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
       const marks = await Marks.find({ _id: { $lt: olderThan } }).lean();
       if (marks.length === 0) return 0;
       const ids = marks.flatMap((m) => m.ids);
-      // Queue first, outcomes second: settle() writes the outcome before it deletes the queue entry.
-      const known = new Set<string>();
-      for (const m of [Queue, Outcomes] as unknown as Model<{ _id: Types.ObjectId }>[]) {
-        for (const { _id } of await m.find({ _id: { $in: ids } }, { _id: 1 }).lean())
-          known.add(_id.toHexString());
+      // Queued first, outcomes second: an event is settled before its delivery is deleted.
+      const known = new Set((await queuedIds()).map((id) => id.toHexString()));
+      for (const _id of ids) {
+        if (await Outcomes.exists({ _id })) known.add(_id.toHexString());
       }
       const orphans = (await Archive.find({ _id: { $in: ids } }).lean()).filter(
         (a) => !known.has(a._id.toHexString()),
@@ -211,16 +218,19 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
 
     /** Retention: archived events (raw payloads) received before `before`, except those still queued. */
     async pruneArchive(before: Date, maxBatches?: number) {
-      const queued = (await Queue.find({}, { _id: 1 }).lean()).map((q) => q._id);
-      const ageField = '_id';
-      return deleteExpired(Archive, { ageField, before: objectIdAt(before), keepIds: queued, maxBatches });
+      const keepIds = await queuedIds();
+      return deleteExpired(Archive, { ageField: '_id', before: objectIdAt(before), keepIds, maxBatches });
     },
 
     /** Retention: outcomes of events received before `before` (an outcome shares its event's `_id`). */
     pruneOutcomes: (before: Date, maxBatches?: number) =>
       deleteExpired(Outcomes, { ageField: '_id', before: objectIdAt(before), maxBatches }),
 
-    pendingCount: () => Queue.countDocuments({ poisonedAt: null }),
+    async pendingCount(): Promise<number> {
+      const deliveries = await Deliveries.find({}, { count: 1 }).lean();
+      const retries = await Queue.countDocuments({ poisonedAt: null });
+      return retries + deliveries.reduce((sum, d) => sum + d.count, 0);
+    },
     poisonedCount: () => Queue.countDocuments({ poisonedAt: { $ne: null } }),
     storedCount: (filter: { source?: string } = {}) => Archive.countDocuments(filter),
 

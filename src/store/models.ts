@@ -6,9 +6,11 @@ import {
   type AuthorizationStatus,
   BAD_LOGIN_REASONS,
   type Effect,
+  type PlatformKey,
 } from '../domain/authorization';
 import type { CustomerFields } from '../domain/customer';
 import type { OutboxEffect } from '../domain/reauth-request';
+import type { Triage } from '../domain/triage';
 
 // Document shapes are written out rather than inferred from the schemas: mongoose's inference is
 // slow enough to exhaust the type checker's memory on these.
@@ -22,6 +24,8 @@ export interface AuthorizationDocument extends AuthorizationStatus {
   customer: { name: string | null; email: string | null; editedInRelink: boolean };
   utility: string;
   incidentSince: Date | null;
+  /** The current incident's triage (src/domain/triage.ts); absent on authorizations never triaged. */
+  triage?: Triage | null;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -55,6 +59,8 @@ const authorizationSchema = new Schema(
     /** When the current incident's problem began (the effect's `since`): "since" in notices and lists. */
     incidentSince: { type: Date, default: null },
     warnedDays: { type: [Number], default: [] },
+    /** Who is on the current incident, a snooze, a dismissal (src/domain/triage.ts). */
+    triage: { type: Schema.Types.Mixed, default: null },
     /** The number of the last revision (audit event) applied; see authorizations.ts. */
     version: { type: Number, default: 0 },
   }),
@@ -84,6 +90,8 @@ const auditEventSchema = new Schema(
     at: { type: Date, required: true },
     next: { type: Schema.Types.Mixed, required: true },
     customer: { type: Schema.Types.Mixed, default: null },
+    /** The triage after this revision, when it changed (src/domain/triage.ts). */
+    triage: { type: Schema.Types.Mixed, default: null },
     effects: { type: Array, default: [] },
     /** Set once the authorization and the outbox reflect this revision. */
     appliedAt: { type: Date, default: null },
@@ -132,6 +140,26 @@ const outboxEffectSchema = new Schema(
 );
 outboxEffectSchema.index({ publishedAt: 1, createdAt: 1 });
 
+/**
+ * A revision a batch is applying (authorization-batch.ts): written before its audit event, deleted
+ * once the outbox and the authorization reflect it, so it stays a small collection that repair reads
+ * instead of scanning the audit trail. `create` names the key of an authorization the revision creates.
+ */
+const revisionMarkerSchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    at: { type: Date, required: true },
+    create: { type: Schema.Types.Mixed, default: null },
+  }),
+  { collection: 'revision_markers', versionKey: false },
+);
+
+export interface RevisionMarkerDocument {
+  _id: string;
+  at: Date;
+  create: PlatformKey | null;
+}
+
 export interface AuditEventDocument {
   _id: string;
   authorizationId: Types.ObjectId;
@@ -144,6 +172,8 @@ export interface AuditEventDocument {
   at: Date;
   next: AuthorizationStatus;
   customer: CustomerFields | null;
+  /** The triage after this revision; null (or absent) when the revision left it as it was. */
+  triage?: Triage | null;
   effects: Effect[];
   appliedAt: Date | null;
 }
@@ -166,6 +196,7 @@ export interface Models {
   AuthorizationKey: Model<AuthorizationKeyDocument>;
   AuditEvent: Model<AuditEventDocument>;
   OutboxEffect: Model<OutboxEffectDocument>;
+  RevisionMarker: Model<RevisionMarkerDocument>;
 }
 
 /** Registers relink's models on one connection (never mongoose's global one). */
@@ -178,6 +209,7 @@ export function createModels(connection: Connection): Models {
     AuthorizationKey: model('AuthorizationKey', authorizationKeySchema) as Model<AuthorizationKeyDocument>,
     AuditEvent: model('AuditEvent', auditEventSchema) as Model<AuditEventDocument>,
     OutboxEffect: model('OutboxEffect', outboxEffectSchema) as Model<OutboxEffectDocument>,
+    RevisionMarker: model('RevisionMarker', revisionMarkerSchema) as Model<RevisionMarkerDocument>,
   };
 }
 

@@ -2,10 +2,11 @@ import { type Connection, type Model, Schema, type SchemaDefinition, Types } fro
 import { isDuplicateKey } from './duplicate-key';
 
 /**
- * `incident`: the one top-level message of an incident. `warning`: a top-level expiry warning posted
- * while no incident was open. `reply`: one thread reply, kept only so it is posted once.
+ * `incident`: the one top-level message of an incident, or its place in a digest (`digestOf` set).
+ * `warning`: a top-level expiry warning posted while no incident was open. `reply`: one thread reply,
+ * kept only so it is posted once. `digest`: the message standing for many incidents (store/digests.ts).
  */
-export type NoticeKind = 'incident' | 'warning' | 'reply';
+export type NoticeKind = 'incident' | 'warning' | 'reply' | 'digest';
 
 /**
  * One Slack message relink posts, claimed before it is posted. `_id` is derived from the outbox entry
@@ -21,6 +22,8 @@ export interface NoticeDocument {
   ts: string | null;
   /** For a reply: the `_id` of the notice it was posted under. */
   threadOf: string | null;
+  /** For an incident shown in a digest instead of a notice of its own: the digest's `_id`. */
+  digestOf?: string | null;
   openedAt: Date;
   /** When the current owner claimed the post; a null `ts` older than the publisher's lease means it died. */
   claimedAt: Date;
@@ -48,10 +51,11 @@ const noticeSchema = new Schema(
   definition({
     _id: { type: String, required: true },
     authorizationId: { type: Schema.Types.ObjectId, required: true },
-    kind: { type: String, enum: ['incident', 'warning', 'reply'], required: true },
+    kind: { type: String, enum: ['incident', 'warning', 'reply', 'digest'], required: true },
     channel: { type: String, required: true },
     ts: { type: String, default: null },
     threadOf: { type: String, default: null },
+    digestOf: { type: String, default: null },
     openedAt: { type: Date, required: true },
     claimedAt: { type: Date, required: true },
     resolvedAt: { type: Date, default: null },
@@ -116,6 +120,33 @@ export function createNoticeStore(connection: Connection) {
     },
 
     /**
+     * Records incidents shown in digest `digestOf` instead of notices of their own, in one write: they
+     * are their authorizations' open incident notices from now on (a member already recorded stays).
+     */
+    async claimDigestMembers(
+      digestOf: string,
+      members: { id: string; authorizationId: string; channel: string }[],
+      now: Date,
+    ): Promise<void> {
+      if (members.length === 0) return;
+      const docs = members.map((m) => ({
+        _id: m.id,
+        authorizationId: new Types.ObjectId(m.authorizationId),
+        kind: 'incident',
+        channel: m.channel,
+        ts: null,
+        threadOf: null,
+        digestOf,
+        openedAt: now,
+        claimedAt: now,
+        resolvedAt: null,
+      }));
+      await Notice.insertMany(docs, { ordered: false }).catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+      });
+    },
+
+    /**
      * Takes over a claim whose owner died between claiming and learning the ts. Exactly one caller per
      * claim generation (`claimedAt`) wins; the winner's own lease starts now.
      */
@@ -148,6 +179,15 @@ export function createNoticeStore(connection: Connection) {
             .sort({ openedAt: -1, _id: -1 })
             .lean()
         : Promise.resolve(null),
+
+    /** The authorization's open place in a digest, if its incident is counted in one. */
+    openDigestMembership: (authorizationId: string): Promise<NoticeDocument | null> =>
+      Notice.findOne({
+        authorizationId: new Types.ObjectId(authorizationId),
+        kind: 'incident',
+        resolvedAt: null,
+        digestOf: { $ne: null },
+      }).lean(),
 
     markResolved: (id: string, at: Date) =>
       Notice.updateOne({ _id: id, resolvedAt: null }, { $set: { resolvedAt: at } }).then(() => undefined),

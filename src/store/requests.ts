@@ -5,6 +5,7 @@ import { OutboxId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { Outbox } from './outbox';
+import { createReminderQueue } from './reminder-queue';
 
 export interface ReauthRequestDocument {
   _id: Types.ObjectId;
@@ -32,6 +33,11 @@ export interface ReauthRequestDocument {
   confirmBy: Date | null;
   lastError: { code: string; message: string } | null;
   sentAt: Date | null;
+  /** Reminders sent after the first email (src/reauth/reminders.ts); absent on older requests. */
+  remindersSent?: number;
+  /** The Slack user who clicked Stop reminders, and when; absent or null while reminders run. */
+  remindersStoppedBy?: string | null;
+  remindersStoppedAt?: Date | null;
   createdAt: Date;
   /** Set by mongoose on every write: what the worklist re-reads when other processes write too. */
   updatedAt: Date;
@@ -68,6 +74,9 @@ const definition = {
   confirmBy: { type: Date, default: null },
   lastError: { type: Schema.Types.Mixed, default: null },
   sentAt: { type: Date, default: null },
+  remindersSent: { type: Number, default: 0 },
+  remindersStoppedBy: { type: String, default: null },
+  remindersStoppedAt: { type: Date, default: null },
   createdAt: { type: Date, required: true },
 } as SchemaDefinition;
 
@@ -92,6 +101,8 @@ export const requestModel = (connection: Connection): Model<ReauthRequestDocumen
 /** Reauth requests; a request's status and the outbox entry that reports it are written together here. */
 export function createRequestStore(connection: Connection, outbox: Outbox, listeners: StoreListeners = {}) {
   const Request = requestModel(connection);
+  // Requests waiting for their customer, for the reminder job: started here, where a request is sent.
+  const reminderQueue = createReminderQueue(connection);
 
   /** Returns false when the entry was already there (a repeated step). */
   const recordEffect = (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> =>
@@ -108,6 +119,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
         if (err.code !== 48) throw err;
       });
       await Request.createIndexes();
+      await reminderQueue.init();
     },
 
     /** Creates the request, or returns the one already created with this idempotency key. */
@@ -200,12 +212,19 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       extra: RequestFields = {},
     ): Promise<void> {
       if (effect) await recordEffect(request, effect, now);
+      // Before the status, like the entry: a repeat of the step finds the series already started.
+      if (effect?.type === 'request.sent') {
+        await reminderQueue.start(request.authorizationId.toHexString(), request._id.toHexString(), now);
+      }
       await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
       listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
     },
 
     /** Records an effect that moves no status: `request.queued`, whose status `create` wrote. */
     recordEffect,
+
+    /** The requests waiting for their customer, each with its reminder series. */
+    reminderQueue,
 
     countByStatus: (status: RequestStatus) => Request.countDocuments({ status }),
   };

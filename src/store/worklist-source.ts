@@ -17,6 +17,7 @@ export type WorklistAuthorizationRow = Pick<
   | 'revokedAt'
   | 'incidentOpen'
   | 'incidentSince'
+  | 'triage'
 >;
 
 export type WorklistRequestRow = Pick<
@@ -36,6 +37,7 @@ const AUTHORIZATION_FIELDS = {
   revokedAt: 1,
   incidentOpen: 1,
   incidentSince: 1,
+  triage: 1,
 } as const;
 const REQUEST_FIELDS = { authorizationId: 1, createdAt: 1, status: 1, statusAt: 1 } as const;
 // Small batches: on FerretDB the time per document is the same whatever the batch size, and a batch

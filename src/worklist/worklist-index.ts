@@ -1,6 +1,7 @@
 // Longer than 250 lines because the columns, the order and the search buckets change together on every write.
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import type { RequestStatus } from '../domain/reauth-request';
+import type { TriageSummary } from '../domain/triage';
 import {
   HOME_TABS,
   type HomeTab,
@@ -31,6 +32,8 @@ export interface IndexedAuthorization {
   revokedAt: number | null;
   incidentOpen: boolean;
   incidentSince: number | null;
+  /** Who is on the incident, a snooze, a dismissal; null (or absent) when nobody triaged it. */
+  triage?: TriageSummary | null;
 }
 
 /** A reauth request as the index keeps it: only the latest one per authorization matters to lists. */
@@ -100,6 +103,8 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
   const incidentSinces: number[] = [];
   /** The latest request of each row that has one. */
   const requests = new Map<number, IndexedRequest>();
+  /** The triage of each row that has one: few incidents are triaged, so a map rather than a column. */
+  const triages = new Map<number, TriageSummary>();
   /** Row by its latest request's id, for status changes that name only the request. */
   const rowOfRequest = new Map<string, number>();
   /** Requests seen before their authorization (a load reads requests after authorizations). */
@@ -126,16 +131,18 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
     expiresAt: null,
     incidentOpen: false,
     requestStatus: null,
+    triage: null,
   };
   const factsOf = (row: number): WorklistFacts => {
     facts.state = states[row] as AuthorizationState;
     facts.expiresAt = fromColumn(expiresAts[row] as number);
     facts.incidentOpen = incidentOpens[row] as boolean;
     facts.requestStatus = requests.get(row)?.status ?? null;
+    facts.triage = triages.get(row) ?? null;
     return facts;
   };
-  const listed = (scope: HomeTab | WorklistScope, row: number, now: number) =>
-    isListedIn(scope, factsOf(row), now, options.expiringWithinDays);
+  const listed = (scope: HomeTab | WorklistScope, row: number, now: number, viewer: string | null = null) =>
+    isListedIn(scope, factsOf(row), now, options.expiringWithinDays, viewer);
 
   const termsOf = (row: number) => searchTermsOf({ name: names[row] ?? null, email: emails[row] ?? null });
 
@@ -174,6 +181,8 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
     revokedAts[row] = toColumn(a.revokedAt);
     incidentOpens[row] = a.incidentOpen;
     incidentSinces[row] = toColumn(a.incidentSince);
+    if (a.triage) triages.set(row, a.triage);
+    else triages.delete(row);
   }
 
   const entryAt = (row: number): IndexedEntry => {
@@ -191,6 +200,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       revokedAt: fromColumn(revokedAts[row] as number),
       incidentOpen: incidentOpens[row] as boolean,
       incidentSince: fromColumn(incidentSinces[row] as number),
+      triage: triages.get(row) ?? null,
       request: requests.get(row) ?? null,
     };
   };
@@ -302,12 +312,16 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       return row === undefined || workspaceIds[row] !== workspaceId ? undefined : entryAt(row);
     },
 
-    /** How many of a workspace's authorizations each tab lists at `now`. */
-    counts(workspaceId: string, now: number): Record<HomeTab, number> {
+    /** How many of a workspace's authorizations each tab lists at `now` (`viewer`: whose "Mine"). */
+    counts(workspaceId: string, now: number, viewer: string | null = null): Record<HomeTab, number> {
       const counts = Object.fromEntries(HOME_TABS.map((tab) => [tab, 0])) as Record<HomeTab, number>;
       for (let row = 0; row < ids.length; row++) {
         if (workspaceIds[row] !== workspaceId) continue;
-        for (const tab of HOME_TABS) if (listed(tab, row, now)) counts[tab] += 1;
+        // One read of the row's facts for every tab: six reads of its request and triage cost more.
+        const rowFacts = factsOf(row);
+        for (const tab of HOME_TABS) {
+          if (isListedIn(tab, rowFacts, now, options.expiringWithinDays, viewer)) counts[tab] += 1;
+        }
       }
       return counts;
     },
@@ -316,11 +330,14 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
     page(
       workspaceId: string,
       scope: HomeTab | WorklistScope,
-      query: { now: number; page: number; pageSize: number; search?: string | null },
+      query: { now: number; page: number; pageSize: number; search?: string | null; viewer?: string | null },
     ): IndexPage {
       const search = parseSearch(query.search);
       const pool = search ? candidates(search) : ordered();
-      const all = pool.filter((row) => workspaceIds[row] === workspaceId && listed(scope, row, query.now));
+      const viewer = query.viewer ?? null;
+      const all = pool.filter(
+        (row) => workspaceIds[row] === workspaceId && listed(scope, row, query.now, viewer),
+      );
       const pageSize = Math.max(1, Math.floor(query.pageSize));
       const pages = Math.max(1, Math.ceil(all.length / pageSize));
       const page = Math.min(Math.max(1, Math.floor(query.page) || 1), pages);

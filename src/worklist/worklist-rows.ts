@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { triageOf, triageSummaryOf } from '../domain/triage';
 import type { WorklistItem } from '../domain/worklist';
 import type { WorklistAuthorizationRow } from '../store/worklist-source';
 import type { IndexedAuthorization, IndexedEntry } from './worklist-index';
@@ -25,6 +26,8 @@ export const indexed = (row: WorklistAuthorizationRow): IndexedAuthorization => 
   revokedAt: time(row.revokedAt),
   incidentOpen: row.incidentOpen ?? false,
   incidentSince: time(row.incidentSince),
+  // Rows read straight from the driver carry stored dates; triageOf keeps them as they are.
+  triage: row.triage ? triageSummaryOf(triageOf(row.triage)) : null,
 });
 
 export const itemOf = (entry: IndexedEntry): WorklistItem => ({
@@ -38,4 +41,5 @@ export const itemOf = (entry: IndexedEntry): WorklistItem => ({
   revokedAt: date(entry.revokedAt),
   incidentOpen: entry.incidentOpen,
   incidentSince: date(entry.incidentSince),
+  triage: entry.triage,
 });

@@ -8,7 +8,7 @@ import {
 import type { Logger } from '../logger';
 import type { StoreListeners } from '../store/listeners';
 import type { WorklistRequestRow, WorklistSource } from '../store/worklist-source';
-import { createWorklistIndex } from './worklist-index';
+import { createWorklistIndex, type IndexedEntry } from './worklist-index';
 import { indexed, itemOf } from './worklist-rows';
 
 export interface WorklistPage {
@@ -26,6 +26,8 @@ export interface PageOptions {
   pageSize?: number;
   /** An email, an authorization id or the start of name words; narrows the tab. */
   search?: string | null;
+  /** Whose "Mine" tab (a Slack user id); "Mine" lists nothing without one. */
+  viewer?: string | null;
 }
 
 export interface WorklistDeps {
@@ -185,9 +187,9 @@ export function createWorklist(deps: WorklistDeps) {
     refresh,
 
     /** Every tab's count in a workspace, for the Home header and `/reauth help`. */
-    async counts(workspaceId: string, now: Date): Promise<Record<HomeTab, number>> {
+    async counts(workspaceId: string, now: Date, viewer: string | null = null) {
       await ready();
-      return index.counts(workspaceId, now.getTime());
+      return index.counts(workspaceId, now.getTime(), viewer);
     },
 
     /** One page of a workspace's tab, newest problem first. Pages are 1-based. */
@@ -202,6 +204,7 @@ export function createWorklist(deps: WorklistDeps) {
         page: options.page,
         pageSize: options.pageSize ?? HOME_PAGE_SIZE,
         search: options.search,
+        viewer: options.viewer ?? null,
       });
       return { ...page, items: page.items.map(itemOf) };
     },
@@ -215,6 +218,20 @@ export function createWorklist(deps: WorklistDeps) {
       await ready();
       const found = index.find(workspaceId, query, limit);
       return { items: found.items.map(itemOf), total: found.total };
+    },
+
+    /**
+     * What the index holds of these authorizations of a workspace, and their latest requests, keyed by
+     * hex id; ids of another workspace or unknown are left out (the bulk ask reads its selection here).
+     */
+    async entries(workspaceId: string, ids: readonly string[]): Promise<Map<string, IndexedEntry>> {
+      await ready();
+      const found = new Map<string, IndexedEntry>();
+      for (const id of ids) {
+        const entry = index.get(workspaceId, id);
+        if (entry) found.set(id, entry);
+      }
+      return found;
     },
 
     /** The latest request of each authorization shown, keyed by hex id, for rendering a page. */

@@ -1,4 +1,4 @@
-import type { WorkspaceSettings } from '../domain/workspace';
+import { remindersOf, type WorkspaceSettings } from '../domain/workspace';
 import { WORKSPACE_UTILITYAPI_WEBHOOK_PREFIX } from '../http/webhooks';
 import type { Logger } from '../logger';
 import type { WorkspaceStore } from '../store/workspaces';
@@ -56,7 +56,13 @@ export type SaveOutcome =
   /** Nothing was written. */
   | { saved: false; problem: SettingsProblem };
 
-const SETTING_KEYS = ['alertChannel', 'whoMayAct', 'cooldownHours', 'expiryWarningDays'] as const;
+const SETTING_KEYS = [
+  'alertChannel',
+  'whoMayAct',
+  'cooldownHours',
+  'expiryWarningDays',
+  'reminders',
+] as const;
 
 /**
  * Each workspace's Settings (DESIGN.md, "Workspace"): what the modal shows, and saving what an admin
@@ -122,7 +128,11 @@ export function createSettingsService(deps: SettingsServiceDeps) {
         return { saved: false, problem: 'webhook_secret_needed' };
       }
 
-      const changed = SETTING_KEYS.filter((key) => !sameValue(current[key], change.settings[key]));
+      const changed = SETTING_KEYS.filter((key) =>
+        key === 'reminders'
+          ? !sameReminders(current, change.settings)
+          : !sameValue(current[key], change.settings[key]),
+      );
       if (changed.length > 0) {
         const patch = Object.fromEntries(changed.map((key) => [key, change.settings[key]]));
         await deps.store.updateSettings(workspaceId, patch as Partial<WorkspaceSettings>);
@@ -146,6 +156,13 @@ export function createSettingsService(deps: SettingsServiceDeps) {
 }
 
 export type SettingsService = ReturnType<typeof createSettingsService>;
+
+/** A change that leaves reminders out (an older modal) keeps them; otherwise compared with what is in effect. */
+function sameReminders(current: WorkspaceSettings, chosen: WorkspaceSettings): boolean {
+  if (!chosen.reminders) return true;
+  const inEffect = remindersOf(current);
+  return inEffect.afterDays === chosen.reminders.afterDays && inEffect.max === chosen.reminders.max;
+}
 
 /** Equal settings values: whoMayAct by kind and group (stored documents may order keys otherwise). */
 function sameValue<K extends keyof WorkspaceSettings>(

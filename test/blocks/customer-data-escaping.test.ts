@@ -201,7 +201,14 @@ describe.each(customers)('customer data carrying $label', (c) => {
     const lastRequests = new Map(
       items.map((i) => [i._id.toHexString(), { status: 'bounced' as const, statusAt: hoursAgo(1) }]),
     );
-    const counts = { bad_logins: 20, expired_declined: 0, expiring_soon: 0, awaiting_customer: 0, all: 20 };
+    const counts = {
+      bad_logins: 20,
+      expired_declined: 0,
+      expiring_soon: 0,
+      awaiting_customer: 0,
+      mine: 0,
+      all: 20,
+    };
     const page = { items, total: 20, page: 1, pages: 1, pageSize: HOME_PAGE_SIZE };
     expectSafeView(homeView({ tab: 'bad_logins', counts, page, search: null, lastRequests, now }));
     // homeView bounds the search itself (254 characters), as a typed one arrives.

@@ -37,6 +37,7 @@ const counts: Record<HomeTab, number> = {
   expired_declined: 40,
   expiring_soon: 3,
   awaiting_customer: 5,
+  mine: 0,
   all: 1234,
 };
 
@@ -122,6 +123,7 @@ describe('homeView', () => {
       'Expired / Declined',
       'Expiring soon',
       'Awaiting customer',
+      'Mine',
       'All',
     ]);
     expect(tabs.map((t) => t.value)).toEqual([...HOME_TABS]);
@@ -207,6 +209,50 @@ describe('homeView', () => {
   });
 });
 
+describe('a row whose latest email bounced', () => {
+  it('says so and offers to fix the email and send again, opening the same form', () => {
+    const bounced = item({}, 'bad_login');
+    const requests = new Map([
+      [bounced._id.toHexString(), { status: 'bounced' as const, statusAt: hoursAgo(1) }],
+    ]);
+    const home = view([bounced, item({}, 'bad_login')], {}, requests);
+    const buttons = elementsWithActionIds(home.blocks).filter((e) =>
+      actionIdPattern(ActionId.askReauth).test(e.action_id),
+    ) as unknown as Button[];
+    expect(buttons.map((b) => b.text.text)).toEqual(['Fix the email and send again', ASK_REAUTH_LABEL]);
+    expect(askReauthValue.decode(buttons[0]?.value)).toEqual({
+      v: 1,
+      authorizationId: bounced._id.toHexString(),
+    });
+    expect(allText(home.blocks)).toContain('Email bounced 1 hour ago');
+    expect(validateView(home)).toEqual([]);
+  });
+});
+
+describe('a row whose customer asked not to be emailed', () => {
+  it('says so beside the request status, without another block', () => {
+    const suppressed = item({}, 'bad_login');
+    const data = (suppressions?: Map<string, { reason: 'unsubscribe'; at: Date }>) =>
+      homeView({
+        tab: 'bad_logins',
+        counts,
+        page: { items: [suppressed], total: 1, page: 1, pages: 1, pageSize: HOME_PAGE_SIZE },
+        search: null,
+        lastRequests: new Map(),
+        now,
+        ...(suppressions ? { suppressions } : {}),
+      });
+    const plain = data();
+    const home = data(new Map([[suppressed._id.toHexString(), { reason: 'unsubscribe', at: hoursAgo(3) }]]));
+    expect(allText(home.blocks)).toContain(
+      "This customer unsubscribed from our email 3 hours ago: relink won't email this address on its own again.",
+    );
+    expect(allText(plain.blocks)).not.toContain('unsubscribed');
+    expect(home.blocks).toHaveLength(plain.blocks.length);
+    expect(validateView(home)).toEqual([]);
+  });
+});
+
 describe('requestStatusWords', () => {
   it.each([
     ['queued', 'Reauthorization requested 2 hours ago; sending the email'],
@@ -257,5 +303,26 @@ describe('the Settings button', () => {
     const home = homeView(data(true, rows));
     expect(validateView(home)).toEqual([]);
     expect(home.blocks.length).toBeLessThanOrEqual(100);
+  });
+});
+
+describe('homeView while a first sync imports the account', () => {
+  const base = {
+    tab: 'bad_logins' as const,
+    counts,
+    page: { items: [item()], total: 1, page: 1, pages: 1, pageSize: HOME_PAGE_SIZE },
+    search: null,
+    lastRequests: new Map<string, WorklistRequest>(),
+    now,
+  };
+
+  it('shows how far the import has come', () => {
+    const home = homeView({ ...base, importing: { done: 4000, total: 10000 } });
+    expect(allText(home.blocks)).toContain('Importing: 4,000 of 10,000');
+    expect(validateView(home)).toEqual([]);
+  });
+
+  it('says nothing about importing once it is done', () => {
+    expect(allText(homeView({ ...base, importing: null }).blocks)).not.toContain('Importing');
   });
 });

@@ -42,6 +42,8 @@ const everyEffect: OutboxEffect[] = [
   { type: 'request.queued', requestId: 'r1', requestedBy: 'U9' },
   { type: 'request.sent', requestId: 'r1', sentTo: 'jane@example.com', at: now },
   { type: 'request.bounced', requestId: 'r1', sentTo: 'jane@example.com' },
+  { type: 'request.bounced', requestId: 'r1', sentTo: 'jane@example.com', reason: '550 no such user' },
+  { type: 'request.suppressed', requestId: 'r1', sentTo: 'jane@example.com', reason: 'unsubscribe' },
   { type: 'request.failed', requestId: 'r1', code: 'form_failed', message: null },
   { type: 'request.unconfirmed', requestId: 'r1', sentTo: 'jane@example.com' },
 ];

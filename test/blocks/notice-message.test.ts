@@ -107,7 +107,7 @@ describe('noticeMessage', () => {
     ['delivered', 'Email delivered to j***@e***.com', 'requested by <@U123>'],
     ['opened', 'The customer opened the email', '10:42 UTC'],
     ['clicked', 'opened the reauthorization link', '10:42 UTC'],
-    ['bounced', 'Email bounced: check the address', 'j***@e***.com'],
+    ['bounced', 'Email to j***@e***.com bounced at', '10:42 UTC'],
     ['failed', 'could not be sent', 'retry'],
   ] as const)('shows the last request when %s', (status, words, more) => {
     const message = noticeMessage(
@@ -117,6 +117,39 @@ describe('noticeMessage', () => {
     expect(allText(message.blocks)).toContain(words);
     expect(allText(message.blocks)).toContain(more);
     expect(findButton(message.blocks, ActionId.askReauth)).toBeDefined();
+  });
+
+  it('says in its headline that the email bounced, and offers to fix the email and send again', () => {
+    const lastRequest = {
+      status: 'bounced' as const,
+      requestedBy: 'U123',
+      at: minutesAgo(3),
+      sentTo: 'jane@example.com',
+      bounceReason: '550 5.1.1 <j***@e***.com>: no such user',
+    };
+    const message = noticeMessage(notice({ lastRequest }), now);
+    const headline = (message.blocks[0] as SectionBlock).text?.text;
+    expect(headline).toContain("The reauthorization email bounced: Username and password didn't work");
+    expect(message.text).toContain('The reauthorization email bounced');
+    expect(allText(message.blocks)).toContain('no such user');
+    const button = findButton(message.blocks, ActionId.askReauth);
+    expect(button?.text.text).toBe('Fix the email and send again');
+    expect(askReauthValue.decode(button?.value)).toEqual({ v: 1, authorizationId: 'auth-42' });
+    expect(JSON.stringify(message)).not.toContain('jane@');
+    expect(messageProblems(message)).toEqual([]);
+  });
+
+  it.each([
+    ['spamreport', 'This customer marked our email as spam 2 hours ago'],
+    ['unsubscribe', 'This customer unsubscribed from our email 2 hours ago'],
+  ] as const)('says the customer asked not to be emailed (%s), keeping the button', (reason, words) => {
+    const message = noticeMessage(notice({ suppression: { reason, at: minutesAgo(120) } }), now);
+    expect(allText(message.blocks)).toContain(words);
+    expect(allText(message.blocks)).toContain("relink won't email this address on its own again");
+    expect(findButton(message.blocks, ActionId.askReauth)?.text.text).toBe(
+      'Ask the utility customer to reauthorize',
+    );
+    expect(messageProblems(message)).toEqual([]);
   });
 
   it('escapes customer data so it cannot mention or link', () => {
@@ -163,9 +196,28 @@ describe('noticeThreadReply', () => {
     expect(JSON.stringify(reply)).not.toContain('jane@');
   });
 
-  it('asks to check the address after a bounce', () => {
-    const reply = noticeThreadReply({ kind: 'request_bounced', sentTo: 'jane@example.com' }, now);
-    expect(allText(reply.blocks)).toContain('check the address');
+  it('asks to fix the address after a bounce, with the reason, and promises no retry on its own', () => {
+    const reply = noticeThreadReply(
+      { kind: 'request_bounced', sentTo: 'jane@example.com', reason: 'Bounced Address' },
+      now,
+    );
+    const text = allText(reply.blocks);
+    expect(text).toContain('Email to j***@e***.com bounced (Bounced Address)');
+    expect(text).toContain("relink won't send to it again on its own");
+    expect(text).toContain('Fix the email and send again');
+    expect(JSON.stringify(reply)).not.toContain('jane@');
+    expect(messageProblems(reply)).toEqual([]);
+  });
+
+  it('says when the customer marked the email as spam, masked', () => {
+    const reply = noticeThreadReply(
+      { kind: 'request_suppressed', sentTo: 'jane@example.com', reason: 'spamreport' },
+      now,
+    );
+    expect(reply.text).toBe(
+      "The customer marked our email as spam: relink won't email j***@e***.com on its own again",
+    );
+    expect(allText(reply.blocks)).toContain('Send anyway');
     expect(JSON.stringify(reply)).not.toContain('jane@');
   });
 

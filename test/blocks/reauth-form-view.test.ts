@@ -110,6 +110,50 @@ describe('reauthFormView', () => {
     expect(element<Checkboxes>(view, BlockId.sendAnyway).initial_options).toHaveLength(1);
   });
 
+  it('flags the email field when the last email to that address bounced, keeping it to fix', () => {
+    const view = reauthFormView(
+      form({ bounced: { sentTo: 'Jane@Example.com', reason: '550 5.1.1 no such user' } }),
+      now,
+    );
+    const input = findInput(view.blocks, BlockId.customerEmail);
+    expect(input?.label.text).toBe('Email address: the last email bounced');
+    expect(input?.hint?.text).toBe(
+      'The last email to this address bounced (550 5.1.1 no such user). Fix the address, or enter another one, then send again.',
+    );
+    expect(element<EmailInput>(view, BlockId.customerEmail).initial_value).toBe('jane@example.com');
+    expect(viewProblems(view)).toEqual([]);
+  });
+
+  it('does not flag an address that differs from the one that bounced', () => {
+    const view = reauthFormView(form({ bounced: { sentTo: 'jane@exmaple.com', reason: null } }), now);
+    expect(findInput(view.blocks, BlockId.customerEmail)?.hint).toBeUndefined();
+  });
+
+  it.each([
+    ['spamreport', 'marked our email as spam', 'Send anyway: this customer marked our email as spam'],
+    ['unsubscribe', 'unsubscribed from our email', 'Send anyway: this customer unsubscribed from our email'],
+  ] as const)('warns about a %s and asks for an explicit Send anyway', (reason, words, option) => {
+    const view = reauthFormView(form({ suppression: { reason, at: hoursAgo(5) } }), now);
+    expect(allText(view.blocks)).toContain(`This customer ${words} 5 hours ago`);
+    expect(view.blocks.some((b) => b.block_id === BlockId.suppressionNotice)).toBe(true);
+    const box = element<Checkboxes>(view, BlockId.sendAnyway);
+    expect(box.options.map((o) => o.text.text)).toEqual([option]);
+    expect(box.initial_options).toBeUndefined();
+    expect(viewProblems(view)).toEqual([]);
+  });
+
+  it('has one Send anyway box for a cooldown and a suppression together, naming the suppression', () => {
+    const cooldown = { lastSentAt: hoursAgo(2), lastSentBy: 'U0BOB' };
+    const view = reauthFormView(
+      form({ cooldown, suppression: { reason: 'spamreport', at: hoursAgo(1) } }),
+      now,
+    );
+    expect(view.blocks.filter((b) => b.block_id === BlockId.sendAnyway)).toHaveLength(1);
+    expect(allText(view.blocks)).toContain('Last request sent 2 hours ago');
+    expect(element<Checkboxes>(view, BlockId.sendAnyway).options[0]?.text.text).toContain('spam');
+    expect(viewProblems(view)).toEqual([]);
+  });
+
   it('carries the authorization and problem in its metadata', () => {
     const view = reauthFormView(form(), now);
     expect(reauthFormMeta.decode(view.private_metadata)).toEqual({

@@ -38,6 +38,7 @@ const counts: Record<HomeTab, number> = {
   expired_declined: 40,
   expiring_soon: 3,
   awaiting_customer: 5,
+  mine: 0,
   all: 1234,
 };
 

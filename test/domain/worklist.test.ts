@@ -20,6 +20,7 @@ describe('the worklist vocabulary', () => {
       'Expired / Declined',
       'Expiring soon',
       'Awaiting customer',
+      'Mine',
       'All',
     ]);
   });
@@ -31,6 +32,7 @@ describe('the worklist vocabulary', () => {
       'expired_declined',
       'expiring_soon',
       'awaiting_customer',
+      'mine',
       'all',
     ]);
     expect(scopeOfFilter('expired')).toEqual({ tab: 'expired_declined', state: 'expired' });

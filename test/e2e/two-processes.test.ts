@@ -1,5 +1,7 @@
 import type { StartOptions } from '../../src/main';
 import { ActionId } from '../../src/slack/ids';
+import { viewText } from '../slack/listeners/harness';
+import { eventually } from '../support/eventually';
 import { killAllRelinkProcesses, type RelinkProcess } from '../support/relink-process';
 import { relinkWorld } from '../support/relink-world';
 import type { PostedMessage } from '../support/slack-standin';
@@ -23,6 +25,15 @@ const INVALID_ADDRESS = {
   errors: [{ message: 'Does not contain a valid address.', field: 'personalizations.0.to', help: null }],
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** README "Scale out": a process's worklist re-reads what other processes wrote every 30 s. */
+const STATED_FRESHNESS_MS = 30_000;
+/** Customer names of the worklist rows in a Home or a /reauth list, top to bottom. */
+const rowNames = (view: { blocks?: readonly unknown[] }) =>
+  ((view.blocks ?? []) as { type: string; text?: { text?: string } }[]).flatMap((b) =>
+    b.type === 'section' ? (/^\*(.+?)\* · /.exec(b.text?.text ?? '')?.slice(1, 2) ?? []) : [],
+  );
+/** The tab counts of a Home ("Bad logins *3*" …), which name every list's size. */
+const tabCounts = (view: { blocks: readonly unknown[] }) => viewText(view).match(/^.+ \*\d+\*$/gm) ?? [];
 
 describe('two relink processes on one database', () => {
   const world = relinkWorld('two-processes', OPTIONS);
@@ -78,6 +89,47 @@ describe('two relink processes on one database', () => {
     await sleep(1_200);
     for (const p of people) expect(world.emailsTo(p.email)).toHaveLength(1);
   });
+
+  it('serve the same Home and /reauth from both, the other process within the stated freshness', async () => {
+    const lin = customer('Lin Fresh');
+    // Only process a hears of the bad login (the load balancer sent it the webhook).
+    await world.badLogin(a, lin.name, lin.email);
+    const storedAt = Date.now();
+    expect(rowNames(await world.openHome(a))).toContain(lin.name);
+
+    // b hears of it at its worklist's next look at the database.
+    await eventually(
+      async () => {
+        if (rowNames(await world.openHome(b)).includes(lin.name)) return true;
+        await sleep(1_000);
+        return false;
+      },
+      `process b's Home to list ${lin.name}`,
+      STATED_FRESHNESS_MS + 15_000,
+    );
+    expect(Date.now() - storedAt).toBeLessThanOrEqual(STATED_FRESHNESS_MS + 5_000);
+    const badLogins = await world.reauth(b, 'list bad-logins');
+    expect(badLogins.problems).toEqual([]);
+    expect(rowNames(badLogins.body)).toContain(lin.name);
+
+    // Both answer the same: the Home's rows and counts, and /reauth's list. Writes from the tests above
+    // reach each process within the same freshness, so wait for them to agree, no longer.
+    const sameFromBoth = async () => {
+      const [homeA, homeB] = [await world.openHome(a), await world.openHome(b)];
+      const [listA, listB] = [await world.reauth(a, 'list all'), await world.reauth(b, 'list all')];
+      const home = { rows: rowNames(homeA), counts: tabCounts(homeA) };
+      const list = { text: listA.body.text, rows: rowNames(listA.body) };
+      const same =
+        JSON.stringify(home) === JSON.stringify({ rows: rowNames(homeB), counts: tabCounts(homeB) }) &&
+        JSON.stringify(list) === JSON.stringify({ text: listB.body.text, rows: rowNames(listB.body) });
+      if (!same) await sleep(1_000);
+      return same && { home, list };
+    };
+    const agreed = await eventually(sameFromBoth, 'both processes to agree', STATED_FRESHNESS_MS + 5_000);
+    expect(agreed.home.rows).toContain(lin.name);
+    expect(agreed.home.counts.length).toBeGreaterThan(0);
+    expect(agreed.list.rows).toContain(lin.name);
+  }, 120_000);
 
   it('send one email for the same Retry clicked in both, twice', async () => {
     const katherine = customer('Katherine Retry');

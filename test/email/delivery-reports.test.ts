@@ -4,6 +4,7 @@ import type { SendgridEvent } from '../../src/email/event-webhook';
 import type { Outbox } from '../../src/store/outbox';
 import type { RequestStore } from '../../src/store/requests';
 import { createSendClaims } from '../../src/store/send-claims';
+import { createSuppressionStore, type SuppressionStore } from '../../src/store/suppressions';
 import { useTestDatabase } from '../support/database';
 import { newRequest, requestStoreWithOutbox } from '../support/requests';
 
@@ -14,19 +15,33 @@ describe('applying SendGrid delivery reports to reauth requests', () => {
   let outbox: Outbox;
   let requests: RequestStore;
   let apply: ReturnType<typeof createDeliveryReports>;
+  let suppressions: SuppressionStore;
+  const WORKSPACE = 'T0REPORTS';
   let n = 0;
 
   beforeAll(async () => {
     ({ outbox, requests } = await requestStoreWithOutbox(db.connection));
     const claims = createSendClaims(db.connection);
     await claims.init();
-    apply = createDeliveryReports({ requests, claims });
+    suppressions = createSuppressionStore(db.connection);
+    await suppressions.init();
+    // Every request here belongs to one workspace; the store's own lookup is main.ts's.
+    apply = createDeliveryReports({
+      requests,
+      claims,
+      suppressions,
+      workspaceOfAuthorization: async () => WORKSPACE,
+    });
   });
 
   /** A request whose email went out, as the sender leaves it. */
-  const sentRequest = async () => {
+  const sentRequest = async (email = 'jane@example.com') => {
     const authorizationId = new Types.ObjectId().toHexString();
-    const { request } = await requests.create(newRequest(authorizationId, `report-${++n}`), sentAt);
+    const recipient = { name: 'Jane Roe', email };
+    const { request } = await requests.create(
+      newRequest(authorizationId, `report-${++n}`, { recipient }),
+      sentAt,
+    );
     const messageId = `msg${n}`;
     await requests.advance(request, 'sent', null, sentAt, { sentAt, sendgridMessageId: messageId });
     return {
@@ -65,15 +80,51 @@ describe('applying SendGrid delivery reports to reauth requests', () => {
     expect(await apply(event('bounce', { relink_request_id: sent.id }), now)).toBe('stale');
     expect((await requests.findById(sent.id))?.status).toBe('bounced');
     expect(await entriesOf(sent.authorizationId)).toEqual([
-      { type: 'request.bounced', requestId: sent.id, sentTo: 'jane@example.com' },
+      { type: 'request.bounced', requestId: sent.id, sentTo: 'jane@example.com', reason: null },
     ]);
   });
 
-  it('reports a dropped email as a bounce in the notice', async () => {
+  it("keeps SendGrid's bounce reason with the address in it masked", async () => {
     const sent = await sentRequest();
-    expect(await apply(event('dropped', { relink_request_id: sent.id }), now)).toBe('status_failed');
-    expect((await requests.findById(sent.id))?.status).toBe('failed');
+    const reason = '550 5.1.1 <jane@example.com>: Recipient address rejected';
+    await apply(event('bounce', { relink_request_id: sent.id, reason, type: 'bounce' }), now);
+    const masked = '550 5.1.1 <j***@e***.com>: Recipient address rejected';
+    expect((await requests.findById(sent.id))?.lastError).toEqual({ code: 'bounce', message: masked });
+    expect(await entriesOf(sent.authorizationId)).toEqual([
+      { type: 'request.bounced', requestId: sent.id, sentTo: 'jane@example.com', reason: masked },
+    ]);
+  });
+
+  it('marks a dropped email bounced, as the same next step (fix the address) follows', async () => {
+    const sent = await sentRequest();
+    const reason = 'Bounced Address';
+    expect(await apply(event('dropped', { relink_request_id: sent.id, reason }), now)).toBe('status_bounced');
+    expect(await requests.findById(sent.id)).toMatchObject({
+      status: 'bounced',
+      lastError: { code: 'dropped', message: reason },
+    });
     expect((await entriesOf(sent.authorizationId)).map((e) => e.type)).toEqual(['request.bounced']);
+  });
+
+  it.each([
+    ['spamreport', 'spamreport'],
+    ['unsubscribe', 'unsubscribe'],
+    ['group_unsubscribe', 'unsubscribe'],
+  ] as const)('suppresses the address in the workspace on %s, once', async (name, reason) => {
+    const email = `${name}.customer@example.com`;
+    const sent = await sentRequest(email);
+    expect(await apply(event(name, { relink_request_id: sent.id, email }), now)).toBe(`suppressed_${reason}`);
+    expect(await apply(event(name, { relink_request_id: sent.id, email }), now)).toBe('stale');
+    expect(await suppressions.find(WORKSPACE, email.toUpperCase())).toEqual({
+      reason,
+      at: new Date(Math.floor(now.getTime() / 1000) * 1000),
+    });
+    expect(await suppressions.find('T0ANOTHER', email)).toBeNull();
+    // The request itself is untouched: the email did arrive.
+    expect((await requests.findById(sent.id))?.status).toBe('sent');
+    expect(await entriesOf(sent.authorizationId)).toEqual([
+      { type: 'request.suppressed', requestId: sent.id, sentTo: email, reason },
+    ]);
   });
 
   it('ignores a report older than what the request already reached', async () => {

@@ -179,7 +179,7 @@ describe('deliveryStatusFor', () => {
     ['click', 'clicked'],
     ['bounce', 'bounced'],
     ['blocked', 'bounced'],
-    ['dropped', 'failed'],
+    ['dropped', 'bounced'],
     ['processed', null],
     ['deferred', null],
     ['spamreport', null],

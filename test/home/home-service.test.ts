@@ -9,6 +9,7 @@ import { askReauthValue, homeMeta } from '../../src/slack/metadata';
 import type { AuthorizationStore } from '../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../src/store/home-state';
 import type { RequestStore } from '../../src/store/requests';
+import { createSuppressionStore } from '../../src/store/suppressions';
 import { allText, elementsWithActionIds } from '../support/block-kit';
 import { validateView } from '../support/block-kit-validator';
 import { useTestDatabase } from '../support/database';
@@ -79,7 +80,7 @@ describe('the Home service', () => {
     expect(state).toEqual({ tab: 'bad_logins', page: 1, search: null });
     expect(metaOf(view)).toEqual({ v: 1, tab: 'bad_logins', page: 1, search: null });
     expect(allText(view.blocks)).toContain(
-      'Bad logins *45*  ·  Expired / Declined *2*  ·  Expiring soon *1*  ·  Awaiting customer *0*  ·  All *48*',
+      'Bad logins *45*  ·  Expired / Declined *2*  ·  Expiring soon *1*  ·  Awaiting customer *0*  ·  Mine *0*  ·  All *48*',
     );
     expect(rowIds(view)).toEqual(badLogins.slice(0, HOME_PAGE_SIZE));
     expect(allText(view.blocks)).toContain('1–20 of 45');
@@ -96,6 +97,7 @@ describe('the Home service', () => {
       expired_declined: 2,
       expiring_soon: 1,
       awaiting_customer: 0,
+      mine: 0,
       all: 48,
     });
     expect(data.page).toMatchObject({ total: 2, page: 1, pages: 1 });
@@ -212,5 +214,35 @@ describe('the Home service', () => {
       throw new Error('Slack is down');
     });
     expect(await settingsButton(broken, 'U-admin')).toBe(false);
+  });
+
+  it("says on a row that the customer marked relink's email as spam, reading only that page's customers", async () => {
+    const suppressions = createSuppressionStore(db.connection);
+    await suppressions.init();
+    // "Bad Login 0" is the newest bad login: the first row of the first page.
+    await suppressions.record({
+      workspaceId: TEAM,
+      email: 'bad.login.0@example.com',
+      reason: 'spamreport',
+      at: new Date(now.getTime() - 2 * 60 * MINUTE),
+      requestId: 'r-spam',
+      now,
+    });
+    const asked: number[] = [];
+    const service = createHomeService({
+      worklist,
+      homeState,
+      clock: () => now,
+      suppressions: (workspaceId, customers) => {
+        asked.push(customers.length);
+        return suppressions.among(workspaceId, customers);
+      },
+    });
+    const { data } = await service.prepare(TEAM, 'U-spam');
+    expect(data.suppressions?.get(badLogins[0] ?? '')).toMatchObject({ reason: 'spamreport' });
+    expect(asked).toEqual([20]);
+    const text = allText(homeView(data).blocks);
+    expect(text).toContain('This customer marked our email as spam 2 hours ago');
+    expect(text.split('marked our email as spam')).toHaveLength(2);
   });
 });

@@ -5,6 +5,7 @@ import { type AuthorizationStore, createAuthorizationStore } from '../../src/sto
 import { createModels, ensureIndexes } from '../../src/store/models';
 import { createOutbox } from '../../src/store/outbox';
 import { createRequestStore, type RequestStore } from '../../src/store/requests';
+import { createSuppressionStore, type SuppressionStore } from '../../src/store/suppressions';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 
@@ -16,6 +17,7 @@ describe('the data a notice shows', () => {
   let authorizations: AuthorizationStore;
   let requests: RequestStore;
   let noticeData: ReturnType<typeof createNoticeData>;
+  let suppressions: SuppressionStore;
   let n = 0;
 
   beforeAll(async () => {
@@ -24,7 +26,9 @@ describe('the data a notice shows', () => {
     authorizations = createAuthorizationStore(models);
     requests = createRequestStore(db.connection, createOutbox(models));
     await requests.init();
-    noticeData = createNoticeData({ authorizations, requests });
+    suppressions = createSuppressionStore(db.connection);
+    await suppressions.init();
+    noticeData = createNoticeData({ authorizations, requests, suppressions });
   });
 
   const observe = async (externalId: string, event: ReturnType<typeof observedEvent>) =>
@@ -61,6 +65,8 @@ describe('the data a notice shows', () => {
       // The problem began when the customer revoked, not when relink heard of it.
       since: at(-60),
       lastRequest: null,
+      suppression: null,
+      triage: null,
     });
   });
 
@@ -86,6 +92,41 @@ describe('the data a notice shows', () => {
       at: at(5),
       sentTo: 'jane@example.com',
     });
+  });
+
+  it("says why the latest email bounced, and whether the customer's address is suppressed", async () => {
+    const id = await observe(`notice-data-${++n}`, observedEvent('bad_login', at(0)));
+    const { request } = await requests.create(
+      {
+        idempotencyKey: `notice-data-request-${n}`,
+        authorizationId: id,
+        recipient: { name: 'Jane Doe', email: 'jane@example.com' },
+        utility: 'PG&E',
+        problem: { state: 'bad_login', reason: 'invalid_credentials' },
+        note: null,
+        requestedBy: { teamId: 'T1', userId: 'U0ALICE' },
+        sendAnyway: false,
+      },
+      at(5),
+    );
+    await requests.advance(request, 'bounced', null, at(6), {
+      lastError: { code: 'bounce', message: '550 no such user' },
+    });
+    expect((await noticeData(id))?.lastRequest).toMatchObject({
+      status: 'bounced',
+      bounceReason: '550 no such user',
+    });
+    expect((await noticeData(id))?.suppression).toBeNull();
+
+    await suppressions.record({
+      workspaceId: SINGLE_WORKSPACE_ID,
+      email: 'JANE@example.com',
+      reason: 'unsubscribe',
+      at: at(7),
+      requestId: request._id.toHexString(),
+      now: at(7),
+    });
+    expect((await noticeData(id))?.suppression).toEqual({ reason: 'unsubscribe', at: at(7) });
   });
 
   it('answers null for an authorization that does not exist', async () => {

@@ -3,6 +3,7 @@ import { createReauthService } from '../../src/reauth/reauth-service';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import type { Outbox } from '../../src/store/outbox';
 import type { RequestStore } from '../../src/store/requests';
+import { createSuppressionStore, type SuppressionStore } from '../../src/store/suppressions';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { ALICE, DRAFT, newRequest, requestStoreWithOutbox } from '../support/requests';
@@ -15,6 +16,8 @@ describe('recording reauth requests', () => {
   let requests: RequestStore;
   let outbox: Outbox;
   let service: ReturnType<typeof createReauthService>;
+  let suppressions: SuppressionStore;
+  let history: (authorizationId: string) => Promise<{ action: string }[]>;
   let woken = 0;
   let seed: () => Promise<string>;
   let n = 0;
@@ -23,9 +26,13 @@ describe('recording reauth requests', () => {
     const stores = await requestStoreWithOutbox(db.connection);
     ({ outbox, requests } = stores);
     const authorizations = createAuthorizationStore(stores.models);
+    history = async (id) => authorizations.history(id);
+    suppressions = createSuppressionStore(db.connection);
+    await suppressions.init();
     service = createReauthService({
       authorizations,
       requests,
+      suppressions,
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
@@ -110,5 +117,77 @@ describe('recording reauth requests', () => {
       lastError: null,
     });
     expect(woken).toBe(1);
+  });
+
+  describe('addresses the customer asked not to be emailed, and bounced ones', () => {
+    const suppress = (email: string, reason: 'spamreport' | 'unsubscribe' = 'spamreport') =>
+      suppressions.record({ workspaceId: SINGLE_WORKSPACE_ID, email, reason, at: now, requestId: 'r0', now });
+
+    it('refuses a request to a suppressed address without Send anyway, whatever its case', async () => {
+      const authorizationId = await seed();
+      await suppress('spam.refused@example.com');
+      const draft = { ...DRAFT, customerEmail: 'Spam.Refused@Example.com' };
+      await expect(submit(authorizationId, 'view-s1', draft)).rejects.toMatchObject({
+        code: 'email_suppressed',
+      });
+      expect(await entriesOf(authorizationId)).toEqual(['incident.opened']);
+      expect(woken).toBe(0);
+    });
+
+    it('sends with Send anyway, once, and audits the override', async () => {
+      const authorizationId = await seed();
+      await suppress('spam.override@example.com', 'unsubscribe');
+      const draft = { ...DRAFT, customerEmail: 'spam.override@example.com', sendAnyway: true };
+      const { request, created } = await submit(authorizationId, 'view-s2', draft);
+      expect(created).toBe(true);
+      expect(request.sendAnyway).toBe(true);
+      expect((await history(authorizationId)).map((e) => e.action)).toContain(
+        'request.created_despite_suppression',
+      );
+      expect(woken).toBe(1);
+    });
+
+    it('never lets an automatic send through to a suppressed address, override or not', async () => {
+      const authorizationId = await seed();
+      await suppress('spam.auto@example.com');
+      const ask = (sender: 'automatic' | 'person', override: boolean) =>
+        service.emailEligibility({
+          workspaceId: SINGLE_WORKSPACE_ID,
+          authorizationId,
+          email: 'spam.auto@example.com',
+          sender,
+          override,
+        });
+      expect(await ask('automatic', true)).toMatchObject({ allowed: false, because: 'suppressed' });
+      expect(await ask('person', false)).toMatchObject({ allowed: false, because: 'suppressed' });
+      expect(await ask('person', true)).toEqual({ allowed: true });
+      // Another workspace's customer with the same address is not theirs to refuse.
+      const elsewhere = await service.emailEligibility({
+        workspaceId: 'T0OTHER',
+        authorizationId,
+        email: 'spam.auto@example.com',
+        sender: 'automatic',
+      });
+      expect(elsewhere).toEqual({ allowed: true });
+    });
+
+    it('flags the bounced address in the form and keeps automatic sends off it', async () => {
+      const authorizationId = await seed();
+      const { request } = await submit(authorizationId, 'view-b1');
+      await requests.advance(request, 'bounced', null, now, {
+        lastError: { code: 'bounce', message: '550 mailbox unavailable' },
+      });
+      const form = await service.prepareForm(SINGLE_WORKSPACE_ID, authorizationId);
+      expect(form.bounced).toEqual({ sentTo: DRAFT.customerEmail, reason: '550 mailbox unavailable' });
+      const eligibility = (email: string) =>
+        service.emailEligibility({
+          workspaceId: SINGLE_WORKSPACE_ID,
+          authorizationId,
+          email,
+          sender: 'automatic',
+        });
+      expect(await eligibility(DRAFT.customerEmail)).toEqual({ allowed: false, because: 'bounced' });
+      expect(await eligibility('fixed@example.com')).toEqual({ allowed: true });
+    });
   });
 });

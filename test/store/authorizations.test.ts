@@ -101,7 +101,9 @@ describe('the authorization store', () => {
         },
       },
     }));
-    await inbox.store(events, now);
+    // Two deliveries: a batch takes whole deliveries.
+    await inbox.store(events.slice(0, 2), now);
+    await inbox.store(events.slice(2), now);
     const processor = (batchSize: number) =>
       createInboxProcessor({
         inbox,

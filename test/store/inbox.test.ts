@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { createInbox, type Inbox } from '../../src/store/inbox';
+import { createInbox, type Inbox, type InboxEventDocument } from '../../src/store/inbox';
 import { useTestDatabase } from '../support/database';
 
 const DAY = 86_400_000;
@@ -20,13 +20,14 @@ describe('the inbox: orphans and retention', () => {
   const marks = () => db.connection.collection('inbox_store_marks');
   const outcomes = () => db.connection.collection('inbox_outcomes');
   const queue = () => db.connection.collection('inbox_queue');
+  const deliveries = () => db.connection.collection('inbox_deliveries');
 
   beforeAll(async () => {
     inbox = createInbox(db.connection);
     await inbox.init();
   });
   beforeEach(async () => {
-    for (const c of [archive(), marks(), outcomes(), queue()]) await c.deleteMany({});
+    for (const c of [archive(), marks(), outcomes(), queue(), deliveries()]) await c.deleteMany({});
   });
 
   /** What a store cut short between the archive and the queue leaves: the event, and its mark. */
@@ -72,6 +73,35 @@ describe('the inbox: orphans and retention', () => {
     expect(await inbox.requeueOrphans()).toBe(0);
     expect(await queuedIds()).toEqual([]);
     expect(await marks().countDocuments()).toBe(0);
+  });
+
+  it('moves a failed event from its delivery to the retry queue, and drops the delivery once done', async () => {
+    const now = new Date();
+    await inbox.store([event('fails'), event('succeeds')], now);
+    const due = await inbox.due(now, 100);
+    expect(due.map((e) => e.eventId)).toEqual(['fails', 'succeeds']);
+    const [failing, succeeding] = due as [InboxEventDocument, InboxEventDocument];
+
+    expect(await inbox.markFailed(failing, now, 'utilityapi_unavailable: 503')).toBe('retry');
+    await inbox.settle([succeeding._id], 'applied', now);
+    await inbox.finish(due);
+
+    expect(await deliveries().countDocuments()).toBe(0);
+    expect(await inbox.pendingCount()).toBe(1);
+    expect(await inbox.due(now, 100)).toEqual([]); // backing off
+    const retry = await inbox.due(new Date(now.getTime() + 5_000), 100);
+    expect(retry.map((e) => [e.eventId, e.attempts, e.deliveryId])).toEqual([['fails', 1, undefined]]);
+
+    await inbox.settle([failing._id], 'applied', now);
+    expect(await inbox.pendingCount()).toBe(0);
+    expect(await inbox.outcomeOf('webhook', 'fails')).toBe('applied');
+  });
+
+  it('reads whole deliveries, oldest first, until a batch is full', async () => {
+    const now = new Date();
+    for (const n of [1, 2, 3]) await inbox.store([event(`d${n}-a`), event(`d${n}-b`)], now);
+    expect((await inbox.due(now, 3)).map((e) => e.eventId)).toEqual(['d1-a', 'd1-b', 'd2-a', 'd2-b']);
+    expect(await inbox.pendingCount()).toBe(6);
   });
 
   it('prunes archived payloads and outcomes by age, keeping events still queued whatever their age', async () => {

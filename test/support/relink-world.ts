@@ -2,8 +2,9 @@ import type { ViewOutput, ViewStateValue } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { WebClient } from '@slack/web-api';
 import type { StartOptions } from '../../src/main';
-import { ActionId } from '../../src/slack/ids';
+import { ActionId, Command } from '../../src/slack/ids';
 import { formValues } from '../slack/listeners/harness';
+import { createResponseUrls } from '../slack/listeners/response-urls';
 import { testDatabaseUri, uniqueDbName } from './database';
 import { eventually } from './eventually';
 import { createHoldingProxy } from './holding-proxy';
@@ -13,6 +14,7 @@ import {
   blockActionsPayload,
   interactiveBody,
   postToSlackEndpoint,
+  slashCommandBody,
   viewSubmissionPayload,
 } from './slack-signing';
 import { createSlackStandin, type PostedMessage } from './slack-standin';
@@ -36,6 +38,9 @@ export function relinkWorld(label: string, options: StartOptions) {
   const sendgrid = createSendgridStandin({ apiKey: SENDGRID_KEY });
   const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
   const platformProxy = { current: null as ReturnType<typeof createHoldingProxy> | null };
+  // Where Slack would post a slash command's answer (its response_url).
+  const responseUrls = createResponseUrls();
+  let commands = 0;
   const database = `${testDatabaseUri()}${uniqueDbName(label)}`;
   let env: Record<string, string> = {};
   let direct: WebClient;
@@ -75,6 +80,7 @@ export function relinkWorld(label: string, options: StartOptions) {
     },
     async start() {
       const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
+      await responseUrls.start();
       direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
       platformProxy.current = createHoldingProxy(u.url);
       const platformUrl = await platformProxy.current.start();
@@ -95,7 +101,13 @@ export function relinkWorld(label: string, options: StartOptions) {
       };
     },
     async stop() {
-      await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop(), platformProxy.current?.stop()]);
+      await Promise.all([
+        slack.stop(),
+        sendgrid.stop(),
+        utilityapi.stop(),
+        platformProxy.current?.stop(),
+        responseUrls.stop(),
+      ]);
     },
 
     /** A relink process on its own port; `start` it again after a kill for the same URL. */
@@ -184,6 +196,58 @@ export function relinkWorld(label: string, options: StartOptions) {
           source: { message },
         }),
       ),
+
+    /** Alice opens relink's App Home, answered by `process`: the Home it published. */
+    async openHome(process: RelinkProcess): Promise<ViewOutput> {
+      const before = slack.callsTo('views.publish').length;
+      const event = {
+        token: 'deprecated-verification-token',
+        team_id: TEAM,
+        api_app_id: 'A0RELINKAPP',
+        type: 'event_callback',
+        event_id: `Ev${++commands}${Date.now()}`,
+        event_time: Math.floor(Date.now() / 1000),
+        authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
+        event: {
+          type: 'app_home_opened',
+          user: ALICE.userId,
+          channel: 'D0RELINK42',
+          tab: 'home',
+          event_ts: (Date.now() / 1000).toFixed(6),
+        },
+      };
+      const answer = await postToSlackEndpoint(
+        `${process.url}/slack/events`,
+        JSON.stringify(event),
+        SIGNING_SECRET,
+        'application/json',
+      );
+      if (answer.status !== 200) throw new Error(`app_home_opened got ${answer.status}`);
+      const call = await eventually(
+        () => slack.callsTo('views.publish').find((c, i) => i >= before && c.status !== 0),
+        'views.publish',
+      );
+      if (call.error) throw new Error(`views.publish failed: ${call.error}`);
+      const home = slack.views.homeByUser.get(ALICE.userId);
+      if (!home) throw new Error('no Home published for Alice');
+      return home.output;
+    },
+
+    /** Alice types `/reauth <text>`, answered by `process`: the answer posted to the response_url. */
+    async reauth(process: RelinkProcess, text: string) {
+      const key = `command-${++commands}`;
+      const body = slashCommandBody({
+        actor: ALICE,
+        command: Command.reauth,
+        text,
+        channelId: CHANNEL,
+        triggerId: slack.issueTriggerId({ userId: ALICE.userId }),
+        responseUrl: responseUrls.url(key),
+      });
+      const answer = await postToSlackEndpoint(`${process.url}/slack/events`, body, SIGNING_SECRET);
+      if (answer.status !== 200) throw new Error(`/reauth got ${answer.status}`);
+      return eventually(() => responseUrls.posts.find((p) => p.key === key), `the answer to /reauth ${text}`);
+    },
 
     thread,
     /** The reply in the notice's thread whose text includes `words`, once there. */

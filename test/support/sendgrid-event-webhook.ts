@@ -8,7 +8,15 @@ import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
  * https://www.twilio.com/docs/sendgrid/for-developers/tracking-events/getting-started-event-webhook-security-features
  */
 
-export type SendgridEventName = 'processed' | 'delivered' | 'deferred' | 'bounce' | 'dropped' | 'open';
+export type SendgridEventName =
+  | 'processed'
+  | 'delivered'
+  | 'deferred'
+  | 'bounce'
+  | 'dropped'
+  | 'open'
+  | 'spamreport'
+  | 'unsubscribe';
 
 export interface SendgridEventTarget {
   /** Where the events go: relink's `POST /webhooks/sendgrid`. */

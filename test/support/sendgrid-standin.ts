@@ -81,8 +81,21 @@ export interface HeldSend {
   readonly settled: Promise<'accepted' | 'discarded'>;
 }
 
+/** A Single Sender identity, as `GET /v3/verified_senders` lists it. */
+export interface StandinSender {
+  email: string;
+  verified: boolean;
+}
+
 export interface SendgridStandinOptions {
   apiKey: string;
+  /** Single Sender identities (`GET /v3/verified_senders`). Default none. */
+  senders?: StandinSender[];
+  /**
+   * Whether the key may read sender identities; false answers that call 403 "access forbidden", as
+   * SendGrid does for a restricted key (a mail-send-only key is the usual one). Default true.
+   */
+  canReadSenders?: boolean;
   /** Clock in ms. Default Date.now. */
   now?: () => number;
 }
@@ -111,6 +124,8 @@ export interface SendgridStandin {
   readonly postedEvents: readonly PostedEventBatch[];
   /** Posts one event about an accepted message to the Event Webhook, once. */
   postEvent(name: SendgridEventName, message: AcceptedMessage): Promise<number>;
+  /** Replaces the Single Sender identities `GET /v3/verified_senders` lists. */
+  setSenders(senders: StandinSender[]): void;
   reset(): void;
 }
 
@@ -530,6 +545,47 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
     return true;
   };
 
+  let senders = [...(options.senders ?? [])];
+  const answerJson = (res: ServerResponse, record: RecordedRequest, body: object) => {
+    record.status = 200;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  /**
+   * The two reads an operator's tools make: `GET /v3/scopes` (what the key may do; any valid key may
+   * ask) and `GET /v3/verified_senders` (Single Sender identities; 403 for a key without that scope).
+   * https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access
+   * https://www.twilio.com/docs/sendgrid/api-reference/sender-verification/get-all-verified-senders
+   */
+  const answerRead = (req: IncomingMessage, res: ServerResponse, record: RecordedRequest, path: string) => {
+    const auth = req.headers.authorization;
+    if (!auth) return send(res, record, 401, errorBody('authorization required'));
+    if (auth !== `Bearer ${options.apiKey}`) {
+      return send(
+        res,
+        record,
+        401,
+        errorBody('The provided authorization grant is invalid, expired, or revoked'),
+      );
+    }
+    const canReadSenders = options.canReadSenders ?? true;
+    if (path === '/v3/scopes') {
+      const scopes = ['mail.send', ...(canReadSenders ? ['verified_senders'] : [])];
+      return answerJson(res, record, { scopes });
+    }
+    if (!canReadSenders) return send(res, record, 403, errorBody('access forbidden'));
+    const results = senders.map((sender, i) => ({
+      id: 1000 + i,
+      nickname: sender.email,
+      from_email: sender.email,
+      from_name: 'Sender',
+      reply_to: sender.email,
+      verified: sender.verified,
+      locked: false,
+    }));
+    return answerJson(res, record, { results });
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const { text, bytes } = await readBody(req);
     const path = (req.url ?? '').split('?')[0] ?? '';
@@ -554,6 +610,9 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
       return;
     }
     if (down === 'unavailable') return send(res, record, 503, errorBody('Service Unavailable'));
+    if (req.method === 'GET' && (path === '/v3/scopes' || path === '/v3/verified_senders')) {
+      return answerRead(req, res, record, path);
+    }
     if (req.method !== 'POST' || path !== '/v3/mail/send') {
       return send(res, record, 404, errorBody('resource not found'));
     }
@@ -653,6 +712,9 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
       return webhook.posted;
     },
     postEvent: (name, message) => webhook.postNow(name, subjectOf(message)),
+    setSenders(list) {
+      senders = [...list];
+    },
     reset() {
       messages = [];
       requests = [];

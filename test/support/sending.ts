@@ -8,6 +8,7 @@ import { createReauthService } from '../../src/reauth/reauth-service';
 import { createRequestSender, type RequestSenderDeps } from '../../src/reauth/request-sender';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createSendClaims } from '../../src/store/send-claims';
+import { createSuppressionStore } from '../../src/store/suppressions';
 import { observedEvent } from './events';
 import { ALICE, DRAFT, requestStoreWithOutbox } from './requests';
 import { type AcceptedMessage, createSendgridStandin } from './sendgrid-standin';
@@ -37,14 +38,17 @@ export function sendingFixture(database: { readonly connection: Connection }) {
     const claims = createSendClaims(connection);
     await claims.init();
     const authorizations = createAuthorizationStore(stores.models);
+    const suppressions = createSuppressionStore(connection);
+    await suppressions.init();
     const service = createReauthService({
       authorizations,
       requests: stores.requests,
+      suppressions,
       cooldownHours: async () => 0,
       clock,
       pipeline: { requestQueued: () => {} },
     });
-    return { ...stores, claims, authorizations, service };
+    return { ...stores, claims, authorizations, suppressions, service };
   }
   const get = () => {
     if (!parts) throw new Error('sendingFixture: call start() in beforeAll');
@@ -155,7 +159,10 @@ export function sendingFixture(database: { readonly connection: Connection }) {
         relink_request_id: message.customArgs.relink_request_id,
         relink_attempt: message.customArgs.relink_attempt,
       };
-      return createDeliveryReports({ requests: get().requests, claims: get().claims })(report, now);
+      const { requests, claims, suppressions, authorizations } = get();
+      const workspaceOfAuthorization = async (id: string) =>
+        (await authorizations.findById(id))?.workspaceId ?? null;
+      return createDeliveryReports({ requests, claims, suppressions, workspaceOfAuthorization })(report, now);
     },
   };
 }

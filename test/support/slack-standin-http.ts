@@ -122,6 +122,21 @@ const fail = (
     ...(messages.length ? { response_metadata: { messages } } : {}),
   });
 
+/**
+ * Slack's per-channel posting rate (https://docs.slack.dev/apis/web-api/rate-limits: chat.postMessage,
+ * about one message per second per channel): a post sooner than the interval after the channel's last
+ * accepted one is refused. The accepted post's arrival starts the next interval.
+ */
+function postsTooSoon(state: StandinState, method: string, args: Record<string, unknown>): boolean {
+  const interval = state.channelPostIntervalMs;
+  if (interval === null || method !== 'chat.postMessage' || typeof args.channel !== 'string') return false;
+  const now = state.now();
+  const last = state.lastPostAt.get(args.channel);
+  if (last !== undefined && now - last < interval) return true;
+  state.lastPostAt.set(args.channel, now);
+  return false;
+}
+
 /** Serves `/api/<method>`: records the call, applies outages and queued failures, checks the token. */
 export function webApiHandler(
   state: StandinState,
@@ -187,6 +202,9 @@ export function webApiHandler(
       ? (args) => tokenless(args, { authorization: req.headers.authorization })
       : ((token ? oauth?.forIssuedToken(method, token) : undefined) ?? methods[method]);
     if (!handler) return fail(res, call, 'unknown_method');
+    if (postsTooSoon(state, method, parsed.args)) {
+      return answer(res, call, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': '1' });
+    }
     try {
       // A tokenless method (oauth.v2.access) ignores the caller; every other call here has a valid token.
       answer(res, call, 200, {

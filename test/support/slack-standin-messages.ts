@@ -11,7 +11,7 @@ import {
 import type { StandinState } from './slack-standin-state';
 
 /*
- * The stand-in's message methods: auth.test, chat.postMessage / update / postEphemeral and
+ * The stand-in's message methods: auth.test, chat.postMessage / update / delete / postEphemeral and
  * conversations.info (users and memberships: slack-standin-people.ts). Source: https://docs.slack.dev/reference/methods
  */
 
@@ -121,6 +121,21 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
       if (blocks !== undefined) message.blocks = blocks.length > 0 ? blocks : undefined;
       message.updates += 1;
       return { channel, ts: message.ts, text: message.text ?? '', message: messageJson(message) };
+    },
+
+    // A bot token deletes only its own app's messages (cant_delete_message otherwise); a thread's
+    // replies stay when their parent goes, as in Slack.
+    'chat.delete': (args, caller) => {
+      const channel = state.findChannel(args.channel, caller.teamId).id;
+      const ts = optionalString(args, 'ts');
+      const messages = state.messagesByChannel.get(channel);
+      const message = ts === undefined ? undefined : messages?.get(ts);
+      if (!message || ts === undefined) throw new SlackApiError('message_not_found');
+      if (message.botId !== caller.botId) throw new SlackApiError('cant_delete_message');
+      messages?.delete(ts);
+      const parent = message.threadTs === undefined ? undefined : messages?.get(message.threadTs);
+      if (parent) parent.replies = parent.replies.filter((reply) => reply !== ts);
+      return { channel, ts };
     },
 
     'chat.postEphemeral': (args, caller) => {

@@ -63,6 +63,10 @@ export function createStandinState(options: SlackStandinOptions) {
     ephemeralMessages: [] as EphemeralMessage[],
     viewsById: new Map<string, OrderedView>(),
     homeByUser: new Map<string, OrderedView>(),
+    /** Slack's per-channel posting rate, when modelled (see `channelPostIntervalMs`). */
+    channelPostIntervalMs: options.channelPostIntervalMs ?? null,
+    /** When each channel last accepted a chat.postMessage, for the per-channel rate. */
+    lastPostAt: new Map<string, number>(),
 
     // Slack ts values are unique per channel and increase; keep them unique and increasing globally
     // even when a test freezes the clock.
@@ -159,6 +163,7 @@ export function createStandinState(options: SlackStandinOptions) {
       state.ephemeralMessages = [];
       state.viewsById = new Map();
       state.homeByUser = new Map();
+      state.lastPostAt = new Map();
     },
   };
   return state;

@@ -142,6 +142,19 @@ describe('Slack stand-in: messages', () => {
     expect((await slackError(missing)).error).toBe('message_not_found');
   });
 
+  it('deletes a message and a thread reply, and refuses to delete one that does not exist', async () => {
+    const root = String((await client.chat.postMessage(notice())).ts);
+    const reply = String(
+      (await client.chat.postMessage({ channel: ALERTS, text: 'Sent', thread_ts: root })).ts,
+    );
+    await client.chat.delete({ channel: ALERTS, ts: reply });
+    expect(standin.messages(ALERTS).get(root)?.replies).toEqual([]);
+    await client.chat.delete({ channel: ALERTS, ts: root });
+    expect(standin.messages(ALERTS).size).toBe(0);
+    const again = client.chat.delete({ channel: ALERTS, ts: root });
+    expect((await slackError(again)).error).toBe('message_not_found');
+  });
+
   it('posts an ephemeral message to a user', async () => {
     const result = await client.chat.postEphemeral({ channel: ALERTS, user: ALICE, text: 'Only you' });
     expect(result.message_ts).toEqual(expect.any(String));

@@ -166,6 +166,12 @@ export interface SlackStandinOptions {
   scopes?: readonly string[];
   /** The app's OAuth credentials: enables `GET /oauth/v2/authorize` and `oauth.v2.access`. */
   oauth?: StandinOAuthApp;
+  /**
+   * Slack's rate for chat.postMessage, about one message per second per channel: when set, a post
+   * (thread replies included) arriving sooner than this after the channel's last accepted post is
+   * answered 429 with Retry-After, as Slack does. Stricter than Slack, which allows short bursts.
+   */
+  channelPostIntervalMs?: number;
 }
 
 export interface SlackStandin {
@@ -175,6 +181,8 @@ export interface SlackStandin {
   readonly url: string;
   readonly calls: readonly RecordedCall[];
   callsTo(method: string): RecordedCall[];
+  /** Calls answered 429 because a channel's posting rate was exceeded (see `channelPostIntervalMs`). */
+  rateLimitedCalls(): RecordedCall[];
   /** A trigger_id as Slack puts in an interaction payload: usable once, within 3 s. */
   issueTriggerId(context?: TriggerContext): string;
   failNext(method: string, failure: SlackFailure, times?: number): void;
@@ -231,6 +239,7 @@ export function createSlackStandin(options: SlackStandinOptions): SlackStandin {
       return state.calls;
     },
     callsTo: (method) => state.calls.filter((c) => c.method === method),
+    rateLimitedCalls: () => state.calls.filter((c) => c.status === 429 && c.error === 'ratelimited'),
     issueTriggerId(context = {}) {
       const now = state.now();
       const id = `${Math.floor(now / 1000)}.${Math.floor(Math.random() * 1e12)}.${randomBytes(16).toString('hex')}`;

@@ -102,6 +102,18 @@ describe('the Settings service', () => {
     expect(again).toMatchObject({ saved: true, changed: [] });
   });
 
+  it('stores reminders only when they differ from the ones in effect (issue 12)', async () => {
+    const workspaceId = newWorkspace();
+    const same = await service().save(workspaceId, change({ reminders: { afterDays: 3, max: 2 } }), admin);
+    expect(same).toMatchObject({ saved: true, changed: [] });
+    const other = await service().save(workspaceId, change({ reminders: { afterDays: 5, max: 1 } }), admin);
+    expect(other).toMatchObject({ saved: true, changed: ['reminders'] });
+    expect((await directory.settings(workspaceId)).reminders).toEqual({ afterDays: 5, max: 1 });
+    // A change without reminders (a modal from before they existed) keeps them.
+    expect(await service().save(workspaceId, change(), admin)).toMatchObject({ changed: [] });
+    expect((await directory.settings(workspaceId)).reminders).toEqual({ afterDays: 5, max: 1 });
+  });
+
   it('connects UtilityAPI sealed, with a webhook URL under relink’s public address', async () => {
     const workspaceId = newWorkspace();
     const outcome = await service().save(

@@ -11,7 +11,10 @@ import type {
 } from '@slack/bolt';
 import type { HomeService } from '../../home/home-service';
 import type { Logger } from '../../logger';
+import type { HistoryService } from '../../reauth/history-service';
 import type { ReauthService } from '../../reauth/reauth-service';
+import type { Reminders } from '../../reauth/reminders';
+import type { TriageService } from '../../reauth/triage-service';
 import type { WorkspaceStore } from '../../store/workspaces';
 import type { Worklist } from '../../worklist/worklist';
 import type { SettingsService } from '../../workspaces/settings-service';
@@ -26,6 +29,12 @@ export interface ListenerDeps {
   /** Who may act: checked by the access guard before any listener runs (src/slack/access). */
   access: AccessDeps;
   reauth: ReauthService;
+  /** "I'm on it", Snooze, Dismiss (src/domain/triage.ts). */
+  triage: TriageService;
+  /** An authorization's timeline, from the audit trail. */
+  history: HistoryService;
+  /** Stop reminders and Preview reminder (issue 12); tests that click neither may leave it out. */
+  reminders?: Pick<Reminders, 'stop' | 'preview'>;
   /** Each user's App Home. */
   home: HomeService;
   /** The filters and search behind `/reauth`. */

@@ -16,7 +16,9 @@ import {
 import { createHomeService, type HomeService } from '../../../src/home/home-service';
 import { closeServer, createHttpServer, listen } from '../../../src/http/server';
 import { createLogger } from '../../../src/logger';
+import { createHistoryService } from '../../../src/reauth/history-service';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
+import { createTriageService } from '../../../src/reauth/triage-service';
 import { createSlackPeople } from '../../../src/slack/access/slack-people';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app';
 import { boltLogger } from '../../../src/slack/bolt-logger';
@@ -31,6 +33,7 @@ import { createHomeStateStore, type HomeStateStore } from '../../../src/store/ho
 import { createRefusalStore, type RefusalDocument } from '../../../src/store/refusals';
 import type { ReauthRequestDocument, RequestStore } from '../../../src/store/requests';
 import { createSecretBox } from '../../../src/store/secret-box';
+import { createSuppressionStore, type SuppressionStore } from '../../../src/store/suppressions';
 import { createWorkspaceStore, type WorkspaceStore } from '../../../src/store/workspaces';
 import type { Worklist } from '../../../src/worklist/worklist';
 import { createWorkspaceDirectory, type WorkspaceDirectory } from '../../../src/workspaces/directory';
@@ -184,6 +187,7 @@ export function useListenerHarness(label: string) {
   let authorizations: AuthorizationStore | undefined;
   let requests: RequestStore | undefined;
   let reauth: ReauthService | undefined;
+  let suppressions: SuppressionStore | undefined;
   let worklist: Worklist | undefined;
   let homeState: HomeStateStore | undefined;
   let home: HomeService | undefined;
@@ -202,9 +206,12 @@ export function useListenerHarness(label: string) {
     const wired = await storesWithWorklist(db.connection);
     authorizations = wired.authorizations;
     requests = wired.requests;
+    suppressions = createSuppressionStore(db.connection);
+    await suppressions.init();
     reauth = createReauthService({
       authorizations,
       requests,
+      suppressions,
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
@@ -287,6 +294,8 @@ export function useListenerHarness(label: string) {
         refusals: createRefusalStore(db.connection),
       },
       reauth,
+      triage: createTriageService({ authorizations, clock: () => now }),
+      history: createHistoryService({ authorizations }),
       home,
       worklist,
       sender: SENDER,
@@ -377,6 +386,10 @@ export function useListenerHarness(label: string) {
     standin,
     get authorizations() {
       return ready(authorizations);
+    },
+    /** Addresses customers asked not to be emailed, as the delivery reports record them. */
+    get suppressions() {
+      return ready(suppressions);
     },
     get requests() {
       return ready(requests);

@@ -82,7 +82,8 @@ async function findAnswer(
     const now = deps.clock();
     const { items, total } = await deps.worklist.find(workspaceId, query, COMMAND_LIST_LIMIT);
     const only = total === 1 ? items[0] : undefined;
-    if (only && customerMustAct(only.state)) {
+    // A dismissed incident is listed (with Reopen) rather than asked about again straight away.
+    if (only && customerMustAct(only.state) && !only.triage?.dismissedReason) {
       return { kind: 'form', form: await deps.reauth.prepareForm(workspaceId, only._id.toHexString()) };
     }
     const lastRequests = deps.worklist.lastRequestsFor(workspaceId, items);

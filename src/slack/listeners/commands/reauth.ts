@@ -7,6 +7,7 @@ import { parseReauthCommand, type ReauthCommand } from '../../reauth-command';
 import { explainFailure } from '../explain-failure';
 import type { CommandArgs, ListenerDeps } from '../types';
 import { findCustomer } from './reauth-find';
+import { historyQueryOf, reauthHistory } from './reauth-history';
 
 type Message = { text: string; blocks?: KnownBlock[] };
 
@@ -22,6 +23,12 @@ export const reauthCommand = (deps: ListenerDeps) => {
     // from the database just after a start, and opening the form reads the database (see reauth-find.ts).
     await ack();
     const workspaceId = deps.workspaceOf(context);
+    const historyQuery = historyQueryOf(command.text);
+    if (historyQuery !== null) {
+      const at = { workspaceId, query: historyQuery, triggerId: command.trigger_id, respond, client };
+      await reauthHistory(deps, log, at);
+      return;
+    }
     const request = parseReauthCommand(command.text);
     if (request.kind === 'find') {
       await findCustomer(deps, log, {
@@ -37,7 +44,7 @@ export const reauthCommand = (deps: ListenerDeps) => {
     try {
       message =
         request.kind === 'list'
-          ? await listMessage(deps, workspaceId, request.filter)
+          ? await listMessage(deps, workspaceId, request.filter, command.user_id)
           : await usage(deps, workspaceId, request);
     } catch (err) {
       const { words } = explainFailure(err, {
@@ -56,12 +63,15 @@ async function listMessage(
   deps: ListenerDeps,
   workspaceId: string,
   filter: WorklistFilter,
+  /** Whose "mine" (a Slack user id). */
+  viewer: string,
 ): Promise<Message> {
   const now = deps.clock();
   const page = await deps.worklist.page(workspaceId, scopeOfFilter(filter), {
     now,
     page: 1,
     pageSize: COMMAND_LIST_LIMIT,
+    viewer,
   });
   const lastRequests = deps.worklist.lastRequestsFor(workspaceId, page.items);
   return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, lastRequests, now });

@@ -1,7 +1,12 @@
 import type { ViewOutput, ViewResponseAction } from '@slack/bolt';
 import { STEP_FAILURE_WORDS } from '../../../../blocks/failure-words';
-import { reauthUnavailableView, sendAnywayNeededWords } from '../../../../blocks/reauth-form-view';
+import {
+  reauthUnavailableView,
+  sendAnywayNeededWords,
+  sendToSuppressedNeededWords,
+} from '../../../../blocks/reauth-form-view';
 import { reauthPreviewView } from '../../../../blocks/reauth-preview-view';
+import type { ReauthDraft } from '../../../domain/reauth-draft';
 import { BlockId, CallbackId } from '../../ids';
 import { parseReauthDraft, reauthFormMeta } from '../../metadata';
 import { explainFailure } from '../explain-failure';
@@ -42,6 +47,8 @@ async function answer(
       const form = await deps.reauth.prepareForm(workspaceId, meta.authorizationId);
       return { response_action: 'update', view: refilledForm(form, draft, deps.clock()) };
     }
+    const suppressed = await suppressedAnswer(deps, workspaceId, meta.authorizationId, draft, view);
+    if (suppressed) return suppressed;
     const { name: senderName, email: senderEmail } = deps.sender;
     const { authorizationId, problem } = meta;
     const preview = reauthPreviewView({ authorizationId, problem, draft, senderName, senderEmail });
@@ -56,5 +63,40 @@ async function answer(
   }
 }
 
-const hasSendAnyway = (view: ViewOutput): boolean =>
-  view.blocks.some((block) => block.block_id === BlockId.sendAnyway);
+/**
+ * A suppressed address (spam report, unsubscribe) goes on only with "Send anyway" ticked on a form that
+ * said why. A form that did not (the address was typed in, or reported since it opened) is shown again
+ * with the warning and the box unticked, so the tick is always a choice made knowing.
+ */
+async function suppressedAnswer(
+  deps: ListenerDeps,
+  workspaceId: string,
+  authorizationId: string,
+  draft: ReauthDraft,
+  view: ViewOutput,
+): Promise<ViewResponseAction | null> {
+  const warned = hasBlock(view, BlockId.suppressionNotice);
+  const eligibility = await deps.reauth.emailEligibility({
+    workspaceId,
+    authorizationId,
+    email: draft.customerEmail,
+    sender: 'person',
+    override: draft.sendAnyway && warned,
+  });
+  if (eligibility.allowed || eligibility.because !== 'suppressed') return null;
+  const { suppression } = eligibility;
+  if (warned && hasSendAnyway(view)) {
+    return {
+      response_action: 'errors',
+      errors: { [BlockId.sendAnyway]: sendToSuppressedNeededWords(suppression.reason) },
+    };
+  }
+  const form = await deps.reauth.prepareForm(workspaceId, authorizationId);
+  const warnedForm = { ...form, customerEmail: draft.customerEmail, suppression };
+  const refilled = refilledForm(warnedForm, { ...draft, sendAnyway: false }, deps.clock());
+  return { response_action: 'update', view: refilled };
+}
+
+const hasBlock = (view: ViewOutput, blockId: string): boolean =>
+  view.blocks.some((block) => block.block_id === blockId);
+const hasSendAnyway = (view: ViewOutput): boolean => hasBlock(view, BlockId.sendAnyway);

@@ -1,3 +1,4 @@
+import { SINGLE_WORKSPACE_ID } from '../../../../src/domain/workspace';
 import { BlockId, CallbackId } from '../../../../src/slack/ids';
 import { FIELD_MESSAGES, reauthPreviewMeta } from '../../../../src/slack/metadata';
 import { ada, formValues, initialValues, SENDER, useListenerHarness, viewText } from '../harness';
@@ -93,5 +94,82 @@ describe('submitting the reauth form ("Send Update Request")', () => {
     expect(h.logged().filter((line) => Number(line.level) >= 40)).toEqual([
       expect.objectContaining({ msg: 'reauth form not checked', code: 'metadata_invalid' }),
     ]);
+  });
+
+  describe('an address the customer asked not to be emailed', () => {
+    let n = 0;
+    /** A customer of their own per test, whose address reported relink's email as spam. */
+    async function reportedSpam() {
+      const customer = { ...ada, email: `ada.spam${++n}@example.com` };
+      await h.suppressions.record({
+        workspaceId: SINGLE_WORKSPACE_ID,
+        email: customer.email,
+        reason: 'spamreport',
+        at: h.now,
+        requestId: 'r-earlier',
+        now: h.now,
+      });
+      return customer;
+    }
+
+    it('is flagged in the form, and goes on to the preview only with Send anyway ticked', async () => {
+      const customer = await reportedSpam();
+      const form = await h.openForm(await h.postNotice(await h.seedBadLogin(customer)));
+      expect(viewText(form)).toContain('This customer marked our email as spam');
+
+      const unticked = await h.submit(form, formValues({ ...customer, sendAnyway: false }));
+      expect(unticked.json).toEqual({
+        response_action: 'errors',
+        errors: {
+          [BlockId.sendAnyway]:
+            'This customer marked our email as spam: tick Send anyway to send, or enter another address',
+        },
+      });
+      const ticked = await h.submit(form, formValues({ ...customer, sendAnyway: true }));
+      const preview = await h.applyUpdate(form.id, ticked);
+      expect(preview.callback_id).toBe(CallbackId.reauthPreview);
+      expect(reauthPreviewMeta.decode(preview.private_metadata).draft.sendAnyway).toBe(true);
+      expect(h.queuedCount).toBe(0);
+    });
+
+    it('shows the form again, warned and unticked, when a suppressed address is typed in', async () => {
+      const customer = await reportedSpam();
+      const form = await h.openForm(
+        await h.postNotice(await h.seedBadLogin({ ...ada, email: 'ada.ok@example.com' })),
+      );
+      expect(viewText(form)).not.toContain('marked our email as spam');
+
+      const answer = await h.submit(form, formValues({ ...customer, name: 'Ada King' }));
+
+      const again = await h.applyUpdate(form.id, answer);
+      expect(again.callback_id).toBe(CallbackId.reauthForm);
+      expect(viewText(again)).toContain('This customer marked our email as spam');
+      expect(initialValues(again)).toMatchObject({
+        [BlockId.customerName]: 'Ada King',
+        [BlockId.customerEmail]: customer.email,
+      });
+      const box = again.blocks.find((b) => b.block_id === BlockId.sendAnyway) as
+        | { element: { initial_options?: unknown[] } }
+        | undefined;
+      expect(box?.element).toBeDefined();
+      expect(box?.element.initial_options).toBeUndefined();
+    });
+  });
+
+  it('flags the email field after a bounce; a corrected address goes on to the preview', async () => {
+    // The seeded request went to the address on file, ada@example.com, and bounced.
+    const authorizationId = await h.seedBadLogin(ada);
+    const request = await h.seedRequest(authorizationId, `bounced:${authorizationId}`);
+    await h.requests.advance(request, 'bounced', null, h.now, {
+      lastError: { code: 'bounce', message: '550 no such domain' },
+    });
+    const form = await h.openForm(await h.postNotice(authorizationId));
+    expect(viewText(form)).toContain('The last email to this address bounced (550 no such domain)');
+
+    const answer = await h.submit(form, formValues({ ...ada, email: 'ada.fixed@example.com' }));
+
+    const preview = await h.applyUpdate(form.id, answer);
+    expect(preview.callback_id).toBe(CallbackId.reauthPreview);
+    expect(viewText(preview)).toContain('<ada.fixed@example.com>');
   });
 });

@@ -1,0 +1,97 @@
+import { SendSubject } from '../../src/domain/record-ids';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
+import { createMailer } from '../../src/email/mailer';
+import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
+import { createReminderSender } from '../../src/reauth/reminder-sender';
+import { useTestDatabase } from '../support/database';
+import { sendingFixture } from '../support/sending';
+import { silentLog } from '../support/silent-log';
+import { singleUtilityApiAccount } from '../support/utilityapi-accounts';
+
+const TIMINGS = { callWithinMs: 15_000, answerWithinMs: 12_000 };
+
+describe('sending one reminder', () => {
+  const db = useTestDatabase('reminder-sender');
+  const f = sendingFixture(db);
+  beforeAll(() => f.start());
+  afterAll(() => f.stop());
+
+  const platformUrl = () => {
+    const url = f.utilityapi.forms.at(-1)?.url ?? '';
+    return url.slice(0, url.indexOf('/forms/'));
+  };
+  const sender = () =>
+    createReminderSender({
+      claims: f.stores.claims,
+      mailer: createMailer({
+        config: {
+          apiKey: 'SG.sending-test-key',
+          fromEmail: 'team@solar.example',
+          fromName: 'Sunny Solar',
+          apiUrl: f.sendgrid.url,
+          templateId: null,
+        },
+        log: silentLog(),
+      }),
+      utilityapi: singleUtilityApiAccount(
+        SINGLE_WORKSPACE_ID,
+        createUtilityApiClient({
+          baseUrl: platformUrl(),
+          token: 'ua-token',
+          log: silentLog(),
+          retry: { maxAttempts: 1 },
+        }),
+      ),
+      senderName: 'Sunny Solar',
+      clock: f.clock,
+      log: silentLog(),
+      timings: TIMINGS,
+    });
+
+  /** A sent request, its authorization and its reminder series, as the reminder job reads them. */
+  async function due() {
+    const id = await f.queue();
+    await f.newSender().sendDue();
+    const request = await f.stores.requests.findById(id);
+    const authorization = await f.stores.authorizations.findById(
+      request?.authorizationId.toHexString() ?? '',
+    );
+    const entry = await f.stores.requests.reminderQueue.get(authorization?._id.toHexString() ?? '');
+    if (!request || !authorization || !entry) throw new Error('not sent');
+    return { id, input: { entry, request, authorization, number: 1, stillDue: async () => true } };
+  }
+
+  it('sends nothing when the request is no longer due after the claim, and abandons the attempt', async () => {
+    const { id, input } = await due();
+    expect(await sender().send({ ...input, stillDue: async () => false })).toEqual({ kind: 'skipped' });
+    expect(f.emailsFor(id)).toHaveLength(1);
+    expect(await f.stores.claims.findCall(SendSubject.reminder(id, 1), 1)).toEqual({ state: 'abandoned' });
+  });
+
+  it('leaves an attempt another sender holds alone, and abandons it once its time to call ran out', async () => {
+    const { id, input } = await due();
+    const subject = SendSubject.reminder(id, 1);
+    // Another sender claimed the attempt and died before calling SendGrid.
+    await f.stores.claims.claim(subject, 1, f.now, new Date(f.now.getTime() + TIMINGS.callWithinMs));
+    expect(await sender().send(input)).toEqual({ kind: 'skipped' });
+    f.advance(TIMINGS.callWithinMs);
+    expect(await sender().send(input)).toEqual({ kind: 'not_sent', code: 'abandoned' });
+    expect(f.emailsFor(id)).toHaveLength(1);
+    // The next attempt sends it.
+    const sent = await sender().send({ ...input, entry: { ...input.entry, attempt: 2 } });
+    expect(sent).toMatchObject({ kind: 'sent', confirmed: true });
+    expect(f.emailsFor(id)).toHaveLength(2);
+  });
+
+  it('counts a reminder whose call may have reached SendGrid as sent, and never sends a second', async () => {
+    const { id, input } = await due();
+    const subject = SendSubject.reminder(id, 1);
+    // Another sender called SendGrid and died before its answer was recorded.
+    await f.stores.claims.claim(subject, 1, f.now, new Date(f.now.getTime() + TIMINGS.callWithinMs));
+    await f.stores.claims.startCall(subject, 1, f.now, new Date(f.now.getTime() + TIMINGS.answerWithinMs));
+    expect(await sender().send(input)).toEqual({ kind: 'skipped' });
+    f.advance(TIMINGS.answerWithinMs);
+    expect(await sender().send(input)).toMatchObject({ kind: 'sent', confirmed: false });
+    expect(f.emailsFor(id)).toHaveLength(1);
+  });
+});
