@@ -77,7 +77,7 @@ export function createDigests(deps: DigestDeps) {
       const quiet = now.getTime() - open.lastJoinAt.getTime() >= settings.windowMs;
       if (many || !quiet) return open;
       await digests.close(open._id, now);
-      log.info({ digestId: open._id, members: open.members.length }, 'digest closed: notices resume');
+      log.info({ digestId: open._id, joins: open.chunks.length }, 'digest closed: notices resume');
     }
     if (!many) return null;
     const id = NoticeId.digest(first._id);
@@ -96,44 +96,45 @@ export function createDigests(deps: DigestDeps) {
       state: e.effect.state,
       reason: e.effect.reason,
     }));
-    // Members first, then their notices, then (markJoined) the outbox: a crash in between repeats
+    // Members first, then their notices and places, then (markJoined) the outbox: a crash in between repeats
     // idempotent steps.
     await digests.join(digest._id, members, now);
-    await notices.claimDigestMembers(
-      digest._id,
-      waiting.map((e) => ({
-        id: NoticeId.own('incident', e._id),
-        authorizationId: e.authorizationId.toHexString(),
-        channel: digest.channel,
-      })),
-      now,
+    const claimed = waiting.map((e) => ({
+      id: NoticeId.own('incident', e._id),
+      authorizationId: e.authorizationId.toHexString(),
+      channel: digest.channel,
+    }));
+    await notices.claimDigestMembers(digest._id, claimed, now);
+    await digests.place(
+      claimed.map((c) => ({ authorizationId: c.authorizationId, digestId: digest._id, noticeId: c.id })),
     );
     return waiting.map((e) => e._id);
   }
 
-  async function dataOf(d: DigestDocument): Promise<DigestData> {
+  async function dataOf(d: DigestDocument, members: DigestMember[]): Promise<DigestData> {
     const first = [];
-    for (const m of d.members.slice(0, DIGEST_NAMED)) {
+    for (const m of members.slice(0, DIGEST_NAMED)) {
       const data = await deps.noticeData(m.authorizationId);
       first.push({ customerName: data?.customerName ?? null, utility: data?.utility ?? '', ...m });
     }
     const resolved = new Set(d.resolved);
     return {
       kind: d.kind,
-      total: d.members.length,
-      resolved: d.members.filter((m) => resolved.has(m.authorizationId)).length,
-      problems: d.members,
+      total: members.length,
+      resolved: members.filter((m) => resolved.has(m.authorizationId)).length,
+      problems: members,
       first,
-      tab: digestTab(d.members),
+      tab: digestTab(members),
     };
   }
 
   /** Posts or updates one digest's message; false when it must wait (Slack busy or refusing). */
   async function show(d: DigestDocument): Promise<boolean> {
     const slack = await deps.slackFor(d.workspaceId);
-    const first = d.members[0];
+    const members = await digests.members(d);
+    const first = members[0];
     if (!slack || !first) return false;
-    const message = digestMessage(await dataOf(d));
+    const message = digestMessage(await dataOf(d, members));
     const claim = {
       id: d._id,
       authorizationId: first.authorizationId,
@@ -197,10 +198,12 @@ export function createDigests(deps: DigestDeps) {
 
     /** An incident resolved: if a digest counts it, the digest says so (its next update). */
     async resolved(authorizationId: string, at: Date): Promise<void> {
-      const place = await notices.openDigestMembership(authorizationId);
-      if (!place?.digestOf) return;
-      await notices.markResolved(place._id, at);
-      await digests.resolve(place.digestOf, authorizationId);
+      // By `_id`: most resolutions are of incidents no digest counts, and `notices` grows with history.
+      const place = await digests.placeOf(authorizationId);
+      if (!place) return;
+      await digests.resolve(place.digestId, authorizationId);
+      await notices.markResolved(place.noticeId, at);
+      await digests.unplace(authorizationId);
     },
 
     /** Posts new digests and updates changed ones, each at most once per `updateIntervalMs`. */

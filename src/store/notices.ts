@@ -180,15 +180,6 @@ export function createNoticeStore(connection: Connection) {
             .lean()
         : Promise.resolve(null),
 
-    /** The authorization's open place in a digest, if its incident is counted in one. */
-    openDigestMembership: (authorizationId: string): Promise<NoticeDocument | null> =>
-      Notice.findOne({
-        authorizationId: new Types.ObjectId(authorizationId),
-        kind: 'incident',
-        resolvedAt: null,
-        digestOf: { $ne: null },
-      }).lean(),
-
     markResolved: (id: string, at: Date) =>
       Notice.updateOne({ _id: id, resolvedAt: null }, { $set: { resolvedAt: at } }).then(() => undefined),
   };
