@@ -421,6 +421,12 @@ export async function startRelink(
     // A crash leaves agenda's lock on a job that was running for the lock's lifetime (10 minutes): the
     // sends it interrupted are looked at now instead, so they are settled within 60 s (issue 12).
     void pipeline.run('sendRequests');
+    // A bulk ask a stop cut short is queued on (same keys: nothing doubles); its sends then go as usual.
+    void services.bulk
+      .resumeUnfinished()
+      .catch((err: unknown) =>
+        log.error({ err }, 'interrupted bulk asks not resumed; the next start retries'),
+      );
     await slack?.start();
 
     const webhookDeps = { inbox: services.inbox, clock, log, pipeline, database };

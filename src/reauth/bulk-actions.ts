@@ -101,6 +101,12 @@ export function createBulkActionStore(connection: Connection) {
       }
     },
 
+    /**
+     * Plans Send started whose queuing never finished (the process stopped mid-way). A scan, but of a
+     * small collection (one document per confirmation opened), and only at startup, never on a hot path.
+     */
+    unfinished: () => Actions.find({ startedAt: { $ne: null }, queuedAt: null }).lean<BulkActionDocument[]>(),
+
     set: async (id: string, fields: Partial<Omit<BulkActionDocument, '_id'>>): Promise<void> => {
       await Actions.updateOne({ _id: id }, { $set: fields });
     },

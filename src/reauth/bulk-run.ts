@@ -53,7 +53,16 @@ export function createBulkRun(deps: BulkServiceDeps) {
     const suppressed = entry?.email
       ? ((await deps.isSuppressed?.(plan.workspaceId, entry.email)) ?? false)
       : false;
-    const reason = bulkSkipReason({ ...facts, suppressed }, deps.clock(), 0);
+    const idempotencyKey = `bulk:${plan._id}:${authorizationId}`;
+    // Queued again after a stop (resumeUnfinished), a customer's "already asked" may be this ask's own
+    // request: looked up only for a skip, so a first pass reads nothing more.
+    let reason = bulkSkipReason({ ...facts, suppressed }, deps.clock(), 0);
+    const own = reason && entry?.request ? await deps.requests.findById(entry.request.id) : null;
+    if (own?.idempotencyKey === idempotencyKey) {
+      // Still queued: requestSend's repeat finishes what the stop may have cut short. Else it is done.
+      if (own.status !== 'queued') return { ...none, requestId: own._id.toHexString() };
+      reason = null;
+    }
     if (reason || !entry) return { ...none, skipped: reason ?? 'not_allowed' };
     try {
       const { request } = await deps.reauth.requestSend({
@@ -62,7 +71,7 @@ export function createBulkRun(deps: BulkServiceDeps) {
         draft: bulkDraftOf(entry, plan.note),
         problem: { state: entry.state, reason: entry.reason },
         requestedBy: who,
-        idempotencyKey: `bulk:${plan._id}:${authorizationId}`,
+        idempotencyKey,
       });
       return { ...none, requestId: request._id.toHexString() };
     } catch (err) {
@@ -167,6 +176,19 @@ export function createBulkRun(deps: BulkServiceDeps) {
         done: !queuing && pending === 0,
         requestedBy: plan.requestedBy.userId,
       };
+    },
+
+    /**
+     * Continues queuing every bulk ask that Send started but a stop cut short (run at startup). The same
+     * idempotency keys mean customers already queued get their existing request, never a second one.
+     */
+    async resumeUnfinished(): Promise<number> {
+      const open = await deps.actions.unfinished();
+      for (const plan of open) {
+        log.info({ bulkId: plan._id, targets: plan.targets.length }, 'resuming an interrupted bulk ask');
+        await queueAll(plan, plan.requestedBy);
+      }
+      return open.length;
     },
 
     /** True once for a finished bulk ask: whoever gets it posts the summary. */

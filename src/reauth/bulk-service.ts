@@ -18,7 +18,7 @@ export interface BulkServiceDeps {
   homeState: Pick<HomeStateStore, 'getSelection' | 'setSelection'>;
   actions: BulkActionStore;
   reauth: Pick<ReauthService, 'requestSend'>;
-  requests: Pick<RequestStore, 'lastSentFor'>;
+  requests: Pick<RequestStore, 'lastSentFor' | 'findById'>;
   cooldownHours: (workspaceId: string) => Promise<number>;
   /**
    * Whether an address refuses email (bounce, spam report, unsubscribe). Absent until the suppression
