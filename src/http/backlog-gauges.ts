@@ -1,13 +1,13 @@
 import type { Backlog } from '../metrics/backlogs';
 import type { Inbox } from '../store/inbox';
 import type { Outbox } from '../store/outbox';
-import type { RequestStore } from '../store/requests';
+import type { Worklist } from '../worklist/worklist';
 
 /**
  * The backlogs worth alerting on: events not yet processed, effects not yet in Slack, emails not yet
  * sent. Counted by the backlog sampler on its timer, never per scrape (see src/metrics/backlogs.ts).
  */
-export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: RequestStore }): Backlog[] => [
+export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; worklist: Worklist }): Backlog[] => [
   {
     name: 'relink_inbox_pending',
     help: 'Webhook events stored but not yet processed.',
@@ -30,12 +30,13 @@ export const backlogGauges = (deps: { inbox: Inbox; outbox: Outbox; requests: Re
   },
   {
     name: 'relink_requests_queued',
-    help: 'Reauth requests waiting to be sent.',
-    read: () => deps.requests.countByStatus('queued'),
+    help: "Reauth requests waiting to be sent (each authorization's latest).",
+    // From the in-memory worklist: counting `requests` reads the whole collection on FerretDB.
+    read: () => deps.worklist.latestRequestsIn('queued'),
   },
   {
     name: 'relink_requests_failed',
-    help: 'Reauth requests that failed and wait for Retry.',
-    read: () => deps.requests.countByStatus('failed'),
+    help: "Reauth requests that failed and wait for Retry (each authorization's latest).",
+    read: () => deps.worklist.latestRequestsIn('failed'),
   },
 ];

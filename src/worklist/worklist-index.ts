@@ -297,6 +297,13 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       if (later !== held) setRequest(row, later);
     },
 
+    /** How many authorizations' latest requests are in `status`: the backlog gauges count here, not in the database. */
+    latestRequestsIn(status: RequestStatus): number {
+      let count = 0;
+      for (const request of requests.values()) if (request.status === status) count += 1;
+      return count;
+    },
+
     /** Orders everything now (after a load), so the first page asked for does not wait for it. */
     sort(): void {
       ordered();

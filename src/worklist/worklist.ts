@@ -1,3 +1,7 @@
+// Longer than 250 lines because it is the worklist's whole surface: loading, refreshing, and every read the
+// Home, /reauth, the bulk ask and the backlog gauges make.
+
+import type { RequestStatus } from '../domain/reauth-request';
 import {
   HOME_PAGE_SIZE,
   type HomeTab,
@@ -232,6 +236,12 @@ export function createWorklist(deps: WorklistDeps) {
         if (entry) found.set(id, entry);
       }
       return found;
+    },
+
+    /** How many authorizations' latest requests are in `status` (for the backlog gauges: no database read). */
+    async latestRequestsIn(status: RequestStatus): Promise<number> {
+      await ready();
+      return index.latestRequestsIn(status);
     },
 
     /** The latest request of each authorization shown, keyed by hex id, for rendering a page. */

@@ -4,12 +4,12 @@ import { backlogGauges } from '../../src/http/backlog-gauges';
 import { createNoticeData } from '../../src/reauth/notice-data';
 import { createNoticePublisher, publisherClient } from '../../src/slack/notice-publisher';
 import { PARK_AFTER_REFUSALS } from '../../src/store/outbox';
-import { openStores, type Stores } from '../../src/store/stores';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+import { storesWithWorklist } from '../support/worklist';
 
 /*
  * Dead letters: the alert channel is changed to one the bot cannot post in, so Slack refuses every new
@@ -28,7 +28,7 @@ describe('notices Slack refuses for good', () => {
   const db = useTestDatabase('dead_letters');
   // Only LIVE exists for the bot: chat.postMessage to DEAD answers channel_not_found.
   const standin = createSlackStandin({ botToken: BOT_TOKEN, channels: [{ id: LIVE }] });
-  let stores: Stores;
+  let stores: Awaited<ReturnType<typeof storesWithWorklist>>;
   let client: WebClient;
   let alertChannel = LIVE;
   // The publisher's clock: real time plus what the test skips ahead.
@@ -37,7 +37,7 @@ describe('notices Slack refuses for good', () => {
 
   beforeAll(async () => {
     const { apiUrl } = await standin.start();
-    stores = await openStores(db.connection);
+    stores = await storesWithWorklist(db.connection);
     client = publisherClient(BOT_TOKEN, { slackApiUrl: apiUrl, log: silentLog() });
   });
   afterAll(() => standin.stop());
