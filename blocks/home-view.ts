@@ -19,6 +19,7 @@ import { customerEmailWords } from './customer-email';
 import { FIX_EMAIL_LABEL, withSuppressionWords } from './delivery-words';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { reminderButtons, rowReminderWords } from './reminder-messages';
+import { withRowLinks } from './row-links';
 import { clip, escapeMrkdwn } from './text';
 import { triageElements } from './triage-controls';
 import { triageStatusWords } from './triage-words';
@@ -91,7 +92,8 @@ export function homeView(input: HomeData): HomeView {
     const ticked = input.bulk ? input.bulk.selectedOnPage.has(id) : undefined;
     const reminder = input.reminders?.get(id);
     const row = worklistRowBlocks(item, input.lastRequests.get(id), now, index, ticked, reminder);
-    blocks.push(...withSuppressionWords(row, input.suppressions?.get(id), now));
+    const linked = withRowLinks(row, input.noticeLinks?.get(id), input.dashboardLinks?.get(id));
+    blocks.push(...withSuppressionWords(linked, input.suppressions?.get(id), now));
   });
   blocks.push(...pagingBlocks(page, items.length));
 

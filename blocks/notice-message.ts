@@ -9,6 +9,7 @@ import { askReauthValue } from '../src/slack/metadata';
 import { customerEmailWords, maskedEmail } from './customer-email';
 import { EMAIL_BOUNCED_HEADLINE, FIX_EMAIL_LABEL, suppressionWords } from './delivery-words';
 import { noResponseLine, reminderButtons, reminderLine } from './reminder-messages';
+import { HOME_LINK_WORDS, mrkdwnLink } from './row-links';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
@@ -85,7 +86,10 @@ export function noticeMessage(n: NoticeCard, now: Date): SlackMessage {
   const incidentOpen = !resolved && n.status.incidentOpen;
   const triageControls = triageElements({ authorizationId: n.authorizationId, triage, incidentOpen, now });
   blocks.push({ type: 'actions', elements: triageControls });
-  blocks.push(context(`Authorization \`${escapeMrkdwn(clip(n.authorizationId, 200))}\``));
+  const home = n.homeUrl ? mrkdwnLink(n.homeUrl, HOME_LINK_WORDS) : null;
+  blocks.push(
+    context(`Authorization \`${escapeMrkdwn(clip(n.authorizationId, 200))}\`${home ? ` · ${home}` : ''}`),
+  );
   return { text: escapeMrkdwn(`${name} (${utility}): ${headline}`), blocks };
 }
 

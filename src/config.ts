@@ -124,6 +124,9 @@ const schema = z
       z.string().regex(/^[CG][A-Z0-9]{6,}$/, 'must be a channel id such as C0123456789, not a #name'),
     ),
     SLACK_API_URL: withDefault(url('the Slack Web API base URL'), 'https://slack.com/api/'),
+    SLACK_APP_ID: optional(
+      z.string().regex(/^A[A-Z0-9]+$/, 'must be the App ID from Basic Information, e.g. A0123ABC456'),
+    ),
 
     MONGODB_URI: optional(
       z.string().regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://'),
@@ -141,6 +144,11 @@ const schema = z
 
     UTILITYAPI_TOKEN: optional(z.string().min(8, 'must be a UtilityAPI API token')),
     UTILITYAPI_URL: withDefault(url('the UtilityAPI base URL'), 'https://utilityapi.com/api/v2'),
+    UTILITYAPI_DASHBOARD_URL: optional(
+      url('one authorization in the UtilityAPI dashboard').refine((u) => u.includes('{uid}'), {
+        message: 'must contain {uid}, where the authorization uid goes',
+      }),
+    ),
     UTILITYAPI_WEBHOOK_SECRET: optional(z.string().min(8, 'must be the webhook secret set in UtilityAPI')),
     WEBHOOK_SIGNING_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
 
@@ -278,6 +286,8 @@ const slackSection = (env: ParsedEnvironment) => {
       : null,
     alertChannel: env.SLACK_ALERT_CHANNEL ?? '',
     apiUrl: env.SLACK_API_URL,
+    // For the notices' link to the App Home; without it they have none.
+    ...(env.SLACK_APP_ID ? { appId: env.SLACK_APP_ID } : {}),
   };
 };
 
@@ -302,6 +312,8 @@ const toConfig = (env: ParsedEnvironment) => ({
     url: env.UTILITYAPI_URL.replace(/\/+$/, ''),
     reconcileEveryMinutes: env.RECONCILE_INTERVAL_MINUTES,
     webhookSecret: env.UTILITYAPI_WEBHOOK_SECRET ?? null,
+    /** Home rows link to the dashboard only with it (src/domain/dashboard-link.ts). */
+    dashboardUrl: env.UTILITYAPI_DASHBOARD_URL ?? null,
   },
   webhooks: { signingSecret: env.WEBHOOK_SIGNING_SECRET ?? null },
   reauth: { cooldownHours: env.REAUTH_COOLDOWN_HOURS },

@@ -1,9 +1,11 @@
 // Longer than 250 lines because it is the composition root: the whole build order, start to stop, reads in one file.
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
+import { appHomeUrl } from './domain/app-home-link';
 import type { SendTimings } from './domain/send-attempt';
 import { DEFAULT_WHO_MAY_ACT, remindersOf } from './domain/workspace';
 import { createDeliveryReports } from './email/delivery-reports';
 import { createMailer } from './email/mailer';
+import { createDashboardLinks } from './home/dashboard-links';
 import { createHomeService } from './home/home-service';
 import { backlogGauges } from './http/backlog-gauges';
 import { healthRoute, loadedOnce, readyRoute } from './http/health';
@@ -211,7 +213,9 @@ async function buildServices(
   const digests = createDigestStore(database.connection, stores.models);
   await digests.ensureIndexes();
   const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, syncStates, clock, log });
-  const noticeData = createNoticeData({ authorizations, requests, suppressions, reminderSchedule });
+  // Team ids are workspace ids with OAuth; the single workspace's team is not known here (no link).
+  const homeUrl = (workspaceId: string) => appHomeUrl(workspaceId, config.slack?.appId ?? null);
+  const noticeData = createNoticeData({ authorizations, requests, suppressions, reminderSchedule, homeUrl });
   // Settings (App Home): who is an admin is asked of Slack through the access guard's cached lookups.
   const people = createSlackPeople({ logger: boltLogger(log) });
   const settingsService = createSettingsService({
@@ -254,6 +258,8 @@ async function buildServices(
     importProgress: (workspaceId) => syncStates.importProgress(workspaceId, clock()),
     reminders: reminders.scheduleFor,
     suppressions: suppressions.among,
+    noticeLinks: stores.notices.permalinksOf,
+    dashboardLinks: createDashboardLinks({ authorizations, template: config.utilityapi.dashboardUrl }),
   });
   return {
     ...stores,

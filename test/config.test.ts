@@ -50,6 +50,20 @@ describe('loadConfig', () => {
     expect(loadConfig(env).slack).toMatchObject({ ...expected, alertChannel: 'C0123456789' });
   });
 
+  it('reads the optional link settings: the Slack App ID and the dashboard template (off by default)', () => {
+    expect(loadConfig(slackHttp).slack?.appId).toBeUndefined();
+    expect(loadConfig({}).utilityapi.dashboardUrl).toBeNull();
+    expect(loadConfig({ ...slackHttp, SLACK_APP_ID: 'A0123ABC456' }).slack?.appId).toBe('A0123ABC456');
+    const template = 'https://dash.example.com/auth/{uid}';
+    expect(loadConfig({ UTILITYAPI_DASHBOARD_URL: template }).utilityapi.dashboardUrl).toBe(template);
+    expect(problemsOf({ ...slackHttp, SLACK_APP_ID: 'relink' })).toEqual([
+      expect.stringMatching(/^SLACK_APP_ID must be the App ID/),
+    ]);
+    expect(problemsOf({ UTILITYAPI_DASHBOARD_URL: 'https://dash.example.com/auth/' })).toEqual([
+      expect.stringMatching(/^UTILITYAPI_DASHBOARD_URL must contain \{uid\}/),
+    ]);
+  });
+
   it('reads the digest threshold and window (defaults 10 incidents, 10 s)', () => {
     expect(loadConfig({}).digest).toEqual({ threshold: 10, windowMs: 10_000 });
     expect(loadConfig({ DIGEST_THRESHOLD: '25', DIGEST_WINDOW_SECONDS: '30' }).digest).toEqual({

@@ -29,6 +29,10 @@ export interface HomeServiceDeps {
     workspaceId: string,
     customers: readonly { key: string; email: string | null }[],
   ) => Promise<Map<string, Suppression>>;
+  /** The URL of each row's notice (or digest) message, keyed by authorization id (store/notices.ts). */
+  noticeLinks?: (authorizationIds: readonly string[]) => Promise<Map<string, string>>;
+  /** Each row's link to the platform's dashboard (src/home/dashboard-links.ts); none when absent. */
+  dashboardLinks?: (authorizationIds: readonly string[]) => Promise<Map<string, string>>;
 }
 
 /** What a click on the Home asks for. Tab and search start again at page 1. */
@@ -63,6 +67,10 @@ export interface HomeData {
   reminders?: ReadonlyMap<string, ReminderSchedule>;
   /** The customer asked not to be emailed (spam report, unsubscribe), keyed by authorization id. */
   suppressions?: ReadonlyMap<string, Suppression>;
+  /** Each row's notice message URL, keyed by authorization id; no link where absent. */
+  noticeLinks?: ReadonlyMap<string, string>;
+  /** Each row's link to the authorization in the platform's dashboard; no link where absent. */
+  dashboardLinks?: ReadonlyMap<string, string>;
 }
 
 export interface PreparedHome {
@@ -105,6 +113,9 @@ export function createHomeService(deps: HomeServiceDeps) {
         email: item.customer.email,
       }));
       const suppressions = await deps.suppressions?.(workspaceId, customers);
+      // A link on a row, never a reason for the Home to fail.
+      const noticeLinks = await deps.noticeLinks?.(pageIds).catch(() => undefined);
+      const dashboardLinks = await deps.dashboardLinks?.(pageIds).catch(() => undefined);
       const data = {
         tab: state.tab,
         counts,
@@ -115,6 +126,8 @@ export function createHomeService(deps: HomeServiceDeps) {
         importing,
         bulk,
         reminders,
+        noticeLinks,
+        dashboardLinks,
       };
       return { data: { ...data, suppressions, viewerIsAdmin: await viewerIsAdmin }, state };
     },

@@ -45,6 +45,8 @@ export interface NoticeData {
   suppression?: Suppression | null;
   /** Who is on the incident, a snooze, a dismissal (src/domain/triage.ts); null when nobody triaged it. */
   triage?: TriageSummary | null;
+  /** The link that opens relink's App Home (src/domain/app-home-link.ts); none when it cannot be known. */
+  homeUrl?: string | null;
 }
 
 /** Reads a notice's data fresh each time the notice is drawn; null when the authorization does not exist. */
@@ -55,6 +57,8 @@ export function createNoticeData(deps: {
   suppressions?: Pick<SuppressionStore, 'find'>;
   /** The authorization's reminder schedule (src/reauth/reminders.ts); none when absent. */
   reminderSchedule?: (workspaceId: string, authorizationId: string) => Promise<ReminderSchedule | null>;
+  /** The workspace's App Home link; none when absent. */
+  homeUrl?: (workspaceId: string) => string | null;
 }) {
   return async function noticeData(authorizationId: string): Promise<NoticeData | null> {
     const authorization = await deps.authorizations.findById(authorizationId);
@@ -98,6 +102,7 @@ export function createNoticeData(deps: {
         : null,
       suppression,
       triage: triageSummaryOf(triageOf(authorization.triage)),
+      homeUrl: deps.homeUrl?.(authorization.workspaceId) ?? null,
     };
   };
 }

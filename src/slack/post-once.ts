@@ -59,8 +59,25 @@ export function createPostOnce({ notices, paced, clock, leaseMs }: PostOnceDeps)
     }
     if (!ts) throw new RelinkError('slack_no_ts', 'chat.postMessage answered without a ts');
     await notices.setTs(claim.id, ts);
+    if (claim.kind !== 'reply') await rememberPermalink(client, claim, ts);
     return { id: claim.id, channel: claim.channel, ts, fresh: true };
   };
+
+  /**
+   * Asks Slack once for a posted top-level message's URL, which the Home rows link to. Slack's answer
+   * (workspace domain, archive path) is not ours to build; without it the row simply has no link, so a
+   * failure here never fails the post.
+   */
+  async function rememberPermalink(client: WebClient, claim: Omit<NoticeClaim, 'now'>, ts: string) {
+    const permalink = await client.chat
+      .getPermalink({ channel: claim.channel, message_ts: ts })
+      .then((res) => res.permalink ?? null)
+      .catch(() => null);
+    if (permalink) await notices.setPermalink(claim.id, permalink);
+    if (claim.kind === 'incident' || claim.kind === 'warning') {
+      await notices.linkLatest(String(claim.authorizationId), claim.id, permalink, clock());
+    }
+  }
 }
 
 export type PostOnce = ReturnType<typeof createPostOnce>;

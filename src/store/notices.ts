@@ -28,6 +28,19 @@ export interface NoticeDocument {
   /** When the current owner claimed the post; a null `ts` older than the publisher's lease means it died. */
   claimedAt: Date;
   resolvedAt: Date | null;
+  /** The message's URL (chat.getPermalink), for links to it; null until known, absent on old records. */
+  permalink?: string | null;
+}
+
+/**
+ * Where an authorization's latest top-level message is, keyed by the authorization's hex id so the
+ * Home reads its rows' links by `_id` alone: the notice (or digest) record, and its URL once known.
+ */
+export interface NoticeLinkDocument {
+  _id: string;
+  noticeId: string;
+  permalink: string | null;
+  at: Date;
 }
 
 export interface NoticeClaim {
@@ -59,6 +72,7 @@ const noticeSchema = new Schema(
     openedAt: { type: Date, required: true },
     claimedAt: { type: Date, required: true },
     resolvedAt: { type: Date, default: null },
+    permalink: { type: String, default: null },
   }),
   { collection: 'notices', versionKey: false },
 );
@@ -69,6 +83,16 @@ noticeSchema.index({ authorizationId: 1, kind: 1, resolvedAt: 1, openedAt: -1 })
 const retakeSchema = new Schema(
   definition({ _id: { type: String, required: true }, at: { type: Date, required: true } }),
   { collection: 'notice_retakes', versionKey: false },
+);
+
+const linkSchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    noticeId: { type: String, required: true },
+    permalink: { type: String, default: null },
+    at: { type: Date, required: true },
+  }),
+  { collection: 'notice_links', versionKey: false },
 );
 
 /**
@@ -82,11 +106,12 @@ export function createNoticeStore(connection: Connection) {
     connection.models[name] ?? connection.model(name, schema);
   const Notice = model('Notice', noticeSchema) as Model<NoticeDocument>;
   const Retake = model('NoticeRetake', retakeSchema) as Model<RetakeDocument>;
+  const Link = model('NoticeLink', linkSchema) as Model<NoticeLinkDocument>;
 
   return {
     /** Creates the collections and indexes; call once at startup beside models.ts' ensureIndexes. */
     async ensureIndexes(): Promise<void> {
-      const all = [Notice, Retake] as unknown as {
+      const all = [Notice, Retake, Link] as unknown as {
         createCollection(): Promise<unknown>;
         createIndexes(): Promise<unknown>;
       }[];
@@ -144,6 +169,17 @@ export function createNoticeStore(connection: Connection) {
       await Notice.insertMany(docs, { ordered: false }).catch((err: unknown) => {
         if (!isDuplicateKey(err)) throw err;
       });
+      // Their Home rows link to the digest message: its record gets its URL once it is posted.
+      await Link.bulkWrite(
+        members.map((m) => ({
+          updateOne: {
+            filter: { _id: m.authorizationId },
+            update: { $set: { noticeId: digestOf, permalink: null, at: now } },
+            upsert: true,
+          },
+        })),
+        { ordered: false },
+      );
     },
 
     /**
@@ -167,6 +203,32 @@ export function createNoticeStore(connection: Connection) {
     findById: (id: string): Promise<NoticeDocument | null> => Notice.findById(id).lean(),
 
     setTs: (id: string, ts: string) => Notice.updateOne({ _id: id }, { $set: { ts } }).then(() => undefined),
+
+    setPermalink: (id: string, permalink: string) =>
+      Notice.updateOne({ _id: id }, { $set: { permalink } }).then(() => undefined),
+
+    /** Makes `noticeId` the message the authorization's Home row links to. */
+    linkLatest: (authorizationId: string, noticeId: string, permalink: string | null, at: Date) =>
+      Link.updateOne({ _id: authorizationId }, { $set: { noticeId, permalink, at } }, { upsert: true }).then(
+        () => undefined,
+      ),
+
+    /**
+     * The URL of each authorization's latest message, keyed by hex id (absent when none is known).
+     * Reads by `_id` only, one per row and one per digest shared by rows: meant for a page of rows.
+     */
+    async permalinksOf(authorizationIds: readonly string[]): Promise<Map<string, string>> {
+      const links = await Promise.all(authorizationIds.map((id) => Link.findById(id).lean()));
+      const pending = [...new Set(links.filter((l) => l && !l.permalink).map((l) => l?.noticeId ?? ''))];
+      const found = await Promise.all(pending.map((id) => Notice.findById(id).lean()));
+      const byNotice = new Map(found.flatMap((n) => (n?.permalink ? [[n._id, n.permalink] as const] : [])));
+      const result = new Map<string, string>();
+      for (const link of links) {
+        const url = link?.permalink ?? (link ? byNotice.get(link.noticeId) : undefined);
+        if (link && url) result.set(link._id, url);
+      }
+      return result;
+    },
 
     /** The authorization's open incident notice, newest first; its `ts` is null while being posted. */
     openFor: (authorizationId: string): Promise<NoticeDocument | null> =>

@@ -304,6 +304,22 @@ describe('the Settings button', () => {
     expect(validateView(home)).toEqual([]);
     expect(home.blocks.length).toBeLessThanOrEqual(100);
   });
+
+  it('links each row to its notice without adding blocks, and rows without a notice have no link', () => {
+    const rows = Array.from({ length: HOME_PAGE_SIZE }, () => item());
+    const url = (i: number) => `https://relink-test.slack.com/archives/C0ALERTS/p17000000000001${i}`;
+    const noticeLinks = new Map(rows.slice(1).map((r, i) => [r._id.toHexString(), url(i)]));
+    const plain = homeView(data(true, rows));
+    const dashboard = (r: WorklistItem) => `https://dash.example.com/auth/${r._id.toHexString()}`;
+    const dashboardLinks = new Map(rows.map((r) => [r._id.toHexString(), dashboard(r)]));
+    const home = homeView({ ...data(true, rows), noticeLinks, dashboardLinks });
+    expect(validateView(home)).toEqual([]);
+    expect(home.blocks).toHaveLength(plain.blocks.length);
+    const text = allText(home.blocks);
+    expect(text).toContain(`<${url(0)}|View the notice>`);
+    expect(text.match(/\|View the notice>/g)).toHaveLength(HOME_PAGE_SIZE - 1);
+    expect(text).toContain(`<${dashboard(rows[0] as WorklistItem)}|Open in the UtilityAPI dashboard>`);
+  });
 });
 
 describe('homeView while a first sync imports the account', () => {

@@ -29,6 +29,17 @@ const notice = (over: Partial<NoticeCard> = {}, state: AuthorizationState = 'bad
   ...over,
 });
 
+describe('noticeMessage links', () => {
+  it('links back to the App Home when the link is known, in its last line', () => {
+    const homeUrl = 'slack://app?team=T0123ABC&id=A0RELINKAPP&tab=home';
+    const message = noticeMessage(notice({ homeUrl }), now);
+    expect(messageProblems(message)).toEqual([]);
+    expect(message.blocks).toHaveLength(noticeMessage(notice(), now).blocks.length);
+    expect(allText(message.blocks)).toContain(`<${homeUrl}|Open the worklist in relink>`);
+    expect(allText(noticeMessage(notice({ homeUrl: null }), now).blocks)).not.toContain('Open the worklist');
+  });
+});
+
 describe('noticeMessage', () => {
   it('says who, which utility, what went wrong and since when', () => {
     const message = noticeMessage(notice(), now);

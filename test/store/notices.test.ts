@@ -94,4 +94,29 @@ describe('the notice store', () => {
     if (!retaken) throw new Error('claim missing');
     expect(await notices.retake(retaken, at(10))).toBe(true);
   });
+
+  it('links each authorization to its latest message: its own notice, or the digest it was counted in', async () => {
+    const own = new Types.ObjectId();
+    const member = new Types.ObjectId();
+    await notices.claim(incident('incident:linked', own));
+    await notices.setPermalink('incident:linked', 'https://t.slack.com/archives/C0ALERTS/p1');
+    await notices.linkLatest(
+      own.toHexString(),
+      'incident:linked',
+      'https://t.slack.com/archives/C0ALERTS/p1',
+      t0,
+    );
+    const members = [{ id: 'incident:member', authorizationId: member.toHexString(), channel: 'C0ALERTS' }];
+    await notices.claimDigestMembers('digest:linked', members, t0);
+    const ids = [own.toHexString(), member.toHexString()];
+    // The digest is not posted yet: no link for its member.
+    expect(await notices.permalinksOf(ids)).toEqual(
+      new Map([[ids[0], 'https://t.slack.com/archives/C0ALERTS/p1']]),
+    );
+    await notices.claim({ ...incident('digest:linked', member), kind: 'digest' });
+    await notices.setPermalink('digest:linked', 'https://t.slack.com/archives/C0ALERTS/p2');
+    expect((await notices.permalinksOf(ids)).get(member.toHexString())).toBe(
+      'https://t.slack.com/archives/C0ALERTS/p2',
+    );
+  });
 });

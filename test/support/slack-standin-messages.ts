@@ -123,6 +123,17 @@ export function messageMethods(state: StandinState): Record<string, SlackMethod>
       return { channel, ts: message.ts, text: message.text ?? '', message: messageJson(message) };
     },
 
+    // As Slack answers: the message's URL in its workspace (a thread reply's carries thread_ts and cid).
+    'chat.getPermalink': (args, caller) => {
+      const channel = state.findChannel(args.channel, caller.teamId).id;
+      const ts = optionalString(args, 'message_ts');
+      const message = ts === undefined ? undefined : state.messagesByChannel.get(channel)?.get(ts);
+      if (!message || ts === undefined) throw new SlackApiError('message_not_found');
+      const base = `https://${state.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
+      const thread = message.threadTs ? `?thread_ts=${message.threadTs}&cid=${channel}` : '';
+      return { channel, permalink: `${base}${thread}` };
+    },
+
     // A bot token deletes only its own app's messages (cant_delete_message otherwise); a thread's
     // replies stay when their parent goes, as in Slack.
     'chat.delete': (args, caller) => {

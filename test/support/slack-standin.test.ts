@@ -103,6 +103,17 @@ describe('Slack stand-in: authentication', () => {
 });
 
 describe('Slack stand-in: messages', () => {
+  it('answers chat.getPermalink as Slack does, only for a message it has', async () => {
+    const { ts } = await client.chat.postMessage(notice());
+    const result = await client.chat.getPermalink({ channel: ALERTS, message_ts: String(ts) });
+    expect(result).toMatchObject({ ok: true, channel: ALERTS });
+    expect(result.permalink).toBe(
+      `https://relink-test.slack.com/archives/${ALERTS}/p${String(ts).replace('.', '')}`,
+    );
+    const missing = await slackError(client.chat.getPermalink({ channel: ALERTS, message_ts: '1.000001' }));
+    expect(missing.error).toBe('message_not_found');
+  });
+
   it('posts a notice and records its blocks parsed from the form body', async () => {
     const result = await client.chat.postMessage(notice());
     expect(result).toMatchObject({ ok: true, channel: ALERTS });
