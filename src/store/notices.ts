@@ -1,3 +1,5 @@
+// Longer than 250 lines because notice records, digest membership and the rows' links are claimed and
+// written together: splitting them would split each claim across files.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import { isDuplicateKey } from './duplicate-key';
 
@@ -169,17 +171,24 @@ export function createNoticeStore(connection: Connection) {
       await Notice.insertMany(docs, { ordered: false }).catch((err: unknown) => {
         if (!isDuplicateKey(err)) throw err;
       });
-      // Their Home rows link to the digest message: its record gets its URL once it is posted.
-      await Link.bulkWrite(
-        members.map((m) => ({
-          updateOne: {
-            filter: { _id: m.authorizationId },
-            update: { $set: { noticeId: digestOf, permalink: null, at: now } },
-            upsert: true,
-          },
-        })),
-        { ordered: false },
-      );
+      // Their Home rows link to the digest message: its record gets its URL once it is posted. Two
+      // publishers' upserts of one link can race; the loser's insert fails on the key, and its repeat
+      // then updates the winner's document.
+      const linkToDigest = () =>
+        Link.bulkWrite(
+          members.map((m) => ({
+            updateOne: {
+              filter: { _id: m.authorizationId },
+              update: { $set: { noticeId: digestOf, permalink: null, at: now } },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      await linkToDigest().catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
+        return linkToDigest();
+      });
     },
 
     /**

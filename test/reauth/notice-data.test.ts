@@ -67,6 +67,8 @@ describe('the data a notice shows', () => {
       lastRequest: null,
       suppression: null,
       triage: null,
+      // No App Home link without the app's id.
+      homeUrl: null,
     });
   });
 
