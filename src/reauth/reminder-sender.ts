@@ -4,13 +4,13 @@ import { SendSubject } from '../domain/record-ids';
 import type { SendTimings } from '../domain/send-attempt';
 import type { Mailer } from '../email/mailer';
 import { MailError } from '../email/mailer';
-import { renderReauthEmail } from '../email/reauth-email';
 import type { Logger } from '../logger';
 import type { AuthorizationDocument } from '../store/models';
 import type { ReminderQueueEntry } from '../store/reminder-queue';
 import type { ReauthRequestDocument } from '../store/requests';
 import type { SendClaims } from '../store/send-claims';
 import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
+import { requestEmail } from './request-email';
 
 export interface ReminderSenderDeps {
   claims: SendClaims;
@@ -102,18 +102,7 @@ export function createReminderSender(deps: ReminderSenderDeps) {
       try {
         if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
         const link = await freshLink(authorization, request);
-        const templateData = {
-          customerName: request.recipient.name,
-          utility: request.utility,
-          note: request.note,
-          reauthUrl: link.url,
-          senderName: deps.senderName,
-        };
-        const rendered = renderReauthEmail({
-          ...templateData,
-          reason: request.problem,
-          reminder: { number },
-        });
+        const { rendered, templateData } = requestEmail(request, link.url, deps.senderName, { number });
         const calledAt = clock();
         const answerBy = new Date(calledAt.getTime() + deps.timings.answerWithinMs);
         // Past its time to call, the attempt may already be abandoned by a sweep: then it must not call.

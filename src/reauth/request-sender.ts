@@ -5,7 +5,6 @@ import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
 import type { Mailer } from '../email/mailer';
 import { MailError } from '../email/mailer';
-import { renderReauthEmail } from '../email/reauth-email';
 import type { Logger } from '../logger';
 import type { Pipeline } from '../pipeline';
 import { UtilityApiError } from '../platforms/utilityapi/errors';
@@ -15,6 +14,7 @@ import type { SendClaims } from '../store/send-claims';
 import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
 import { createSendPacing, type SendPacingOptions, sendInBatches } from './bulk-rate';
 import { createInFlightSends } from './in-flight-sends';
+import { requestEmail } from './request-email';
 import { createSendOutcomes } from './send-outcomes';
 import { createWakeTimer } from './wake-timer';
 
@@ -160,14 +160,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
   ): Promise<{ messageId: string } | null> {
     if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
     const link = await reauthLink(request);
-    const templateData = {
-      customerName: request.recipient.name,
-      utility: request.utility,
-      note: request.note,
-      reauthUrl: link.url,
-      senderName: deps.senderName,
-    };
-    const rendered = renderReauthEmail({ ...templateData, reason: request.problem });
+    const { rendered, templateData } = requestEmail(request, link.url, deps.senderName);
     const calledAt = clock();
     const subject = SendSubject.request(request._id.toHexString());
     if (calledAt >= callBy) {
