@@ -51,6 +51,7 @@ import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
 import { workspaceSlack } from './slack/workspace-slack';
 import { type Database, openDatabase } from './store/database';
 import { createDigestStore } from './store/digests';
+import type { RestartPolicy } from './store/embedded-db';
 import { createRefusalStore } from './store/refusals';
 import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
@@ -77,6 +78,8 @@ export interface StartOptions {
   send?: { timings?: Partial<SendTimings>; mailTimeoutMs?: number; concurrency?: number };
   /** The embedded database could not be restarted; default: exit 1 for a supervisor (tests observe it). */
   onDatabaseLost?: (err: Error) => void;
+  /** The embedded database's restart policy; a test holds a restart back to watch the outage. */
+  databaseRestart?: Partial<RestartPolicy>;
   /** How often the backlog gauges are counted; default every minute (see src/metrics/backlogs.ts). */
   backlogSampleEveryMs?: number;
 }
@@ -389,6 +392,7 @@ export async function startRelink(
     dataDir: config.database.dataDir,
     log,
     onLost: options.onDatabaseLost ?? exitForSupervisor(log),
+    restart: options.databaseRestart,
   });
   // From here on, a failure (a port in use, Slack refusing the token, a store that cannot start) undoes
   // what was started, newest first, and is rethrown: nothing may keep a failed start's process alive.
@@ -399,6 +403,7 @@ export async function startRelink(
     const metrics = createMetrics();
     const services = await buildServices(config, log, database, pipeline, clock, options.send, metrics);
     undo.push('sender', () => services.sender.stop());
+    undo.push('pipeline', () => pipeline.stop());
     services.worklist.start();
     undo.push('worklist', () => services.worklist.stop());
     const worklistLoaded = loadedOnce(services.worklist.ready);
@@ -481,6 +486,8 @@ export async function startRelink(
       stopping ??= (async () => {
         await closeServer(server);
         services.sender.stop();
+        // A send or a post in flight finishes and is recorded: stopping is not a crash.
+        await services.pipeline.stop();
         await slack?.stop();
         await services.worklist.stop();
         // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).

@@ -39,10 +39,16 @@ export interface Pipeline {
   eventsStored(): void;
   /** A reauth request was queued (or queued again by Retry). */
   requestQueued(): void;
+  /**
+   * relink is stopping: no step starts any more, and this resolves once the runs in progress end, so
+   * a send in flight is recorded before the database closes (not left for the next start to doubt).
+   */
+  stop(): Promise<void>;
 }
 
 export function createPipeline(log: Logger): Pipeline {
-  const runners = new Map<Step, () => Promise<void>>();
+  const runners = new Map<Step, Coalesced>();
+  let stopped = false;
 
   function start(steps: readonly Step[]): void {
     for (const step of steps) void pipeline.run(step);
@@ -64,32 +70,49 @@ export function createPipeline(log: Logger): Pipeline {
       );
     },
     isDefined: (step) => runners.has(step),
-    run: (step) => runners.get(step)?.() ?? Promise.resolve(),
+    run: (step) => (stopped ? Promise.resolve() : (runners.get(step)?.run() ?? Promise.resolve())),
     eventsStored: () => start(STARTED_BY.eventsStored),
     requestQueued: () => start(STARTED_BY.requestQueued),
+    async stop() {
+      stopped = true;
+      await Promise.all([...runners.values()].map((runner) => runner.finish()));
+    },
   };
   return pipeline;
 }
 
+interface Coalesced {
+  run(): Promise<void>;
+  /** Drops a run still owed and resolves when the one in progress (if any) ends. */
+  finish(): Promise<void>;
+}
+
 /** Calls while `work` runs fold into one more run afterwards. */
-function coalesce(work: () => Promise<unknown>, onError: (err: unknown) => void): () => Promise<void> {
+function coalesce(work: () => Promise<unknown>, onError: (err: unknown) => void): Coalesced {
   let running: Promise<void> | null = null;
   let again = false;
-  return function run(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      try {
-        do {
-          again = false;
-          await work().catch(onError);
-        } while (again);
-      } finally {
-        running = null;
+  let finishing = false;
+  return {
+    run(): Promise<void> {
+      if (running) {
+        again = true;
+        return running;
       }
-    })();
-    return running;
+      running = (async () => {
+        try {
+          do {
+            again = false;
+            await work().catch(onError);
+          } while (again && !finishing);
+        } finally {
+          running = null;
+        }
+      })();
+      return running;
+    },
+    async finish(): Promise<void> {
+      finishing = true;
+      await running;
+    },
   };
 }

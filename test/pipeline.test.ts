@@ -75,4 +75,25 @@ describe('pipeline', () => {
     await pipeline.run('processInbox');
     expect(started).toEqual(['processInbox']);
   });
+
+  it('stops: the run in progress ends before stop resolves, and nothing starts afterwards', async () => {
+    const { pipeline, started, define, release } = recordingPipeline();
+    define('sendRequests', 'hold');
+    define('publishNotices');
+    void pipeline.run('sendRequests');
+    void pipeline.run('sendRequests'); // owed a second run, which stopping drops
+    await eventually(() => started.length === 1, 'the send to start');
+    let stopped = false;
+    const stopping = pipeline.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(20);
+    expect(stopped).toBe(false);
+    release('sendRequests');
+    await stopping;
+    pipeline.requestQueued();
+    await pipeline.run('publishNotices');
+    await sleep(20);
+    expect(started).toEqual(['sendRequests']);
+  });
 });

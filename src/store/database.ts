@@ -8,7 +8,13 @@ import {
 import mongoose, { type Connection } from 'mongoose';
 import type { RelinkError } from '../domain/errors';
 import type { Logger } from '../logger';
-import { type EmbeddedDb, ensureEmbeddedDbBinary, findProjectRoot, startEmbeddedDb } from './embedded-db';
+import {
+  type EmbeddedDb,
+  ensureEmbeddedDbBinary,
+  findProjectRoot,
+  type RestartPolicy,
+  startEmbeddedDb,
+} from './embedded-db';
 
 export interface Database {
   readonly connection: Connection;
@@ -32,6 +38,8 @@ export interface OpenDatabaseOptions {
    * on without it. With a URI the driver reconnects by itself for as long as it takes.
    */
   onLost?: (err: RelinkError) => void;
+  /** How the embedded database is restarted when it dies (embedded-db.ts has the defaults). */
+  restart?: Partial<RestartPolicy>;
 }
 
 /** The database named in the URI's path (`mongodb://host/name`), else `relink`. */
@@ -52,6 +60,7 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
       dataDir: options.dataDir,
       log: options.log,
       onGiveUp: options.onLost,
+      restart: options.restart,
     });
     uri = embedded.uri;
   }

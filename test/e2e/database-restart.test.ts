@@ -57,6 +57,8 @@ describe('the embedded database process dies under a running relink', () => {
         reconcileUtilityApi: '1 hour',
       },
       onDatabaseLost: (err) => lost.push(err),
+      // Held down 3 s before its restart, so the outage outlasts a health check on a busy machine.
+      databaseRestart: { delayMs: 3_000 },
     });
     base = `http://127.0.0.1:${relink.port}`;
     // agenda's first reconcile run talks to the stand-in; let it finish before failures are queued.
@@ -133,7 +135,7 @@ describe('the embedded database process dies under a running relink', () => {
 
     const killedAt = Date.now();
     process.kill(databasePid(), 'SIGKILL');
-    await eventually(async () => (await health()) === 503, '/healthz to say 503', 5_000);
+    await eventually(async () => (await health()) === 503, '/healthz to say 503', 3_000);
 
     // While it is down: refused with Retry-After, so UtilityAPI delivers it again later.
     const whileDown = await post('while-down', during.uid);
