@@ -12,6 +12,8 @@ export const OUTCOME_WORDS: Partial<Record<RelinkErrorCode, string>> = {
     'To send anyway, click the button on the notice again and tick Send anyway.',
   request_not_found: "relink can't find this request any more, so there is nothing to retry.",
   request_not_failed: 'This request is no longer failed; nothing to retry.',
+  request_replaced:
+    'A newer request for this customer replaced this one. To ask again, use the button on the notice.',
 };
 
 /** What a step says when it fails for a reason that is not an everyday outcome. */

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -61,6 +62,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "relink-db: %v\n", err)
 		os.Exit(1)
 	}
+
+	// Every find, update and delete by _id uses an index (see id_index.go).
+	go newIDIndexer(*dir, logger).run(ctx, time.Second)
 
 	// Run returns when ctx is cancelled (SIGINT/SIGTERM from relink on shutdown).
 	if err := f.Run(ctx); err != nil && ctx.Err() == nil {

@@ -29,6 +29,9 @@ const STARTED_BY = {
 
 export type Happening = keyof typeof STARTED_BY;
 
+/** How long stopping waits for running steps: a send in flight ends within its mailer's timeout. */
+const STOP_TIMEOUT_MS = 15_000;
+
 export interface Pipeline {
   /** Sets the work of a step; a step with no work (Slack not configured) does nothing when run. */
   define(step: Step, work: () => Promise<unknown>): void;
@@ -40,10 +43,11 @@ export interface Pipeline {
   /** A reauth request was queued (or queued again by Retry). */
   requestQueued(): void;
   /**
-   * relink is stopping: no step starts any more, and this resolves once the runs in progress end, so
-   * a send in flight is recorded before the database closes (not left for the next start to doubt).
+   * relink is stopping: no step starts any more, and this resolves once the runs in progress end (or
+   * `timeoutMs` passed), so a send in flight is recorded before the database closes rather than left
+   * for the next start to settle. A run that outlasts the timeout is cut short like a crash would be.
    */
-  stop(): Promise<void>;
+  stop(timeoutMs?: number): Promise<void>;
 }
 
 export function createPipeline(log: Logger): Pipeline {
@@ -73,9 +77,16 @@ export function createPipeline(log: Logger): Pipeline {
     run: (step) => (stopped ? Promise.resolve() : (runners.get(step)?.run() ?? Promise.resolve())),
     eventsStored: () => start(STARTED_BY.eventsStored),
     requestQueued: () => start(STARTED_BY.requestQueued),
-    async stop() {
+    async stop(timeoutMs = STOP_TIMEOUT_MS) {
       stopped = true;
-      await Promise.all([...runners.values()].map((runner) => runner.finish()));
+      const finished = Promise.all([...runners.values()].map((runner) => runner.finish()));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), timeoutMs);
+      });
+      if ((await Promise.race([finished, late])) === 'late')
+        log.warn({ timeoutMs }, 'stopping without waiting longer for running steps');
+      clearTimeout(timer);
     },
   };
   return pipeline;

@@ -96,4 +96,12 @@ describe('pipeline', () => {
     await sleep(20);
     expect(started).toEqual(['sendRequests']);
   });
+
+  it('stops waiting for a run that outlasts the timeout: stopping never hangs on one step', async () => {
+    const { pipeline, started, define } = recordingPipeline();
+    define('publishNotices', 'hold');
+    void pipeline.run('publishNotices');
+    await eventually(() => started.length === 1, 'the run to start');
+    await expect(pipeline.stop(50)).resolves.toBeUndefined();
+  });
 });

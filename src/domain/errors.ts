@@ -13,6 +13,7 @@ export type RelinkErrorCode =
   | 'email_suppressed'
   | 'request_not_found'
   | 'request_not_failed'
+  | 'request_replaced'
   // Sending a reauth request (src/reauth/request-sender.ts, src/email/reauth-email.ts).
   | 'form_failed'
   | 'email_not_configured'

@@ -30,6 +30,10 @@ export const FINAL_REQUEST_STATUSES: readonly RequestStatus[] = [
   'no_response',
 ];
 
+/** Open: something may still happen to it (its send, its delivery, its customer's relink). */
+export const isOpenRequestStatus = (status: RequestStatus): boolean =>
+  !FINAL_REQUEST_STATUSES.includes(status);
+
 /** Delivery reports arrive out of order; a request only moves forward along this ranking. */
 const RANK: Record<RequestStatus, number> = {
   queued: 0,

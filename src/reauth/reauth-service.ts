@@ -3,7 +3,7 @@ import { customerMustAct } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
 import { problemFactsOf } from '../domain/problem-words';
 import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
-import { activeCooldown, type Cooldown } from '../domain/reauth-request';
+import { activeCooldown, type Cooldown, isOpenRequestStatus } from '../domain/reauth-request';
 import { emailEligibility } from '../domain/suppression';
 import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
@@ -131,7 +131,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
       if (!allowed.allowed) {
         throw new RelinkError('email_suppressed', 'the customer asked not to be emailed at this address');
       }
-      const { request, created } = await deps.requests.create(
+      const { request, created, replaced } = await deps.requests.create(
         {
           idempotencyKey: input.idempotencyKey,
           authorizationId: input.authorizationId,
@@ -164,7 +164,9 @@ export function createReauthService(deps: ReauthServiceDeps) {
         customerEdit: edited ? { name: input.draft.customerName, email: input.draft.customerEmail } : null,
         now,
       });
-      await supersedeOthers(request, now);
+      // Only the newest request of an authorization is open: the one it replaces is closed.
+      if (replaced && isOpenRequestStatus(replaced.status))
+        await deps.requests.advance(replaced, 'superseded', null, now);
       await recordQueued(request, now);
       return { request, created };
     },
@@ -178,6 +180,10 @@ export function createReauthService(deps: ReauthServiceDeps) {
         throw new RelinkError('request_not_found', `no request ${requestId} in ${workspaceId}`);
       if (request.status !== 'failed')
         throw new RelinkError('request_not_failed', `request is ${request.status}`);
+      // Only the newest request may be open (see request-heads.ts): an older one is asked again anew.
+      const latest = await deps.requests.latestFor(request.authorizationId.toHexString());
+      if (latest && !latest._id.equals(request._id))
+        throw new RelinkError('request_replaced', `request ${requestId} was replaced by ${latest._id}`);
       await deps.requests.advance(request, 'queued', null, now, {
         nextAttemptAt: now,
         sendingSince: null,
@@ -209,12 +215,6 @@ export function createReauthService(deps: ReauthServiceDeps) {
       now,
     );
     if (recorded) deps.pipeline.requestQueued();
-  }
-
-  async function supersedeOthers(request: ReauthRequestDocument, now: Date) {
-    for (const other of await deps.requests.openFor(request.authorizationId)) {
-      if (!other._id.equals(request._id)) await deps.requests.advance(other, 'superseded', null, now);
-    }
   }
 }
 

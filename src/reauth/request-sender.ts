@@ -117,9 +117,12 @@ export function createRequestSender(deps: RequestSenderDeps) {
     return platformForm;
   }
 
+  // Set by stop(): sends in flight finish and are recorded, no new one starts.
+  let stopping = false;
+
   /** Claims the next attempt of a due request and, if it is still due, makes it. */
   async function sendOne(due: ReauthRequestDocument): Promise<void> {
-    if (!(await inFlight.mayStartNext(due))) return;
+    if (stopping || !(await inFlight.mayStartNext(due))) return;
     const id = due._id.toHexString();
     const subject = SendSubject.request(id);
     const attempt = due.attempts + 1;
@@ -209,12 +212,15 @@ export function createRequestSender(deps: RequestSenderDeps) {
      */
     async sendDue(limit = 50): Promise<number> {
       await inFlight.settleAll(limit);
-      const due = () => deps.requests.dueForSending(clock(), limit);
+      const due = async () => (stopping ? [] : deps.requests.dueForSending(clock(), limit));
       return sendInBatches({ due, limit, concurrency, send: sendOne, sweep });
     },
 
-    /** Stops the deadline timer (relink is stopping). */
-    stop: () => wake.stop(),
+    /** relink is stopping: no new send starts, and the deadline timer stops. */
+    stop: () => {
+      stopping = true;
+      wake.stop();
+    },
 
     /** Marks open requests of relinked authorizations completed (throttled while sends keep coming). */
     async completeResolved(): Promise<number> {

@@ -1,14 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { RelinkError } from '../domain/errors';
 import type { Logger } from '../logger';
 import { freePort, sleep, spawnReady, waitForExit } from './embedded-db-process';
-
-/** The Go program that embeds FerretDB lives here, with its own go.mod and go.sum. */
-const SOURCE_FILES = ['go.mod', 'go.sum', 'main.go'];
 
 export interface EmbeddedDb {
   readonly uri: string;
@@ -31,9 +28,14 @@ export function findProjectRoot(from = __dirname): string {
   return dir;
 }
 
+/** The files `go build` reads: the module's go.mod and go.sum, and its Go sources. */
 async function sourceHash(sourceDir: string): Promise<string> {
   const hash = createHash('sha256');
-  for (const file of SOURCE_FILES) hash.update(await readFile(join(sourceDir, file)));
+  const sources = (await readdir(sourceDir))
+    .filter((f) => f.endsWith('.go') && !f.endsWith('_test.go'))
+    .sort();
+  for (const file of ['go.mod', 'go.sum', ...sources])
+    hash.update(`${file}\n`).update(await readFile(join(sourceDir, file)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -59,7 +61,7 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
 
 /**
  * Returns the path of the embedded database binary, building it with `go build` when the sources
- * changed (the binary is keyed by a hash of go.mod, go.sum and main.go, so a rebuild is never stale).
+ * changed (the binary is keyed by a hash of go.mod, go.sum and the Go sources, so a rebuild is never stale).
  */
 export async function ensureEmbeddedDbBinary(options: {
   projectRoot: string;

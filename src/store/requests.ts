@@ -1,11 +1,17 @@
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
-import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
+import {
+  isOpenRequestStatus,
+  REQUEST_STATUSES,
+  type RequestEffect,
+  type RequestStatus,
+} from '../domain/reauth-request';
 import { OutboxId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { Outbox } from './outbox';
 import { createReminderQueue } from './reminder-queue';
+import { createRequestHeads, type RequestSummary } from './request-heads';
 
 export interface ReauthRequestDocument {
   _id: Types.ObjectId;
@@ -91,7 +97,7 @@ schema.index({ status: 1, nextAttemptAt: 1 });
 schema.index({ sendgridMessageId: 1 });
 schema.index({ updatedAt: 1 });
 
-const OPEN_STATUSES: RequestStatus[] = ['queued', 'sent', 'delivered', 'opened', 'clicked'];
+const OPEN_STATUSES = REQUEST_STATUSES.filter(isOpenRequestStatus);
 
 /** The requests model on this connection, registered on first use. */
 export const requestModel = (connection: Connection): Model<ReauthRequestDocument> =>
@@ -103,6 +109,13 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
   const Request = requestModel(connection);
   // Requests waiting for their customer, for the reminder job: started here, where a request is sent.
   const reminderQueue = createReminderQueue(connection);
+  // Each authorization's newest and last sent request, read by `_id` (request-heads.ts).
+  const heads = createRequestHeads(connection, () =>
+    Request.find({}, { authorizationId: 1, createdAt: 1, sentAt: 1 }).lean<RequestSummary[]>().cursor(),
+  );
+
+  const byId = (id: Types.ObjectId | null | undefined) =>
+    id ? Request.findById(id).lean<ReauthRequestDocument>().exec() : Promise.resolve(null);
 
   /** Returns false when the entry was already there (a repeated step). */
   const recordEffect = (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> =>
@@ -120,13 +133,18 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       });
       await Request.createIndexes();
       await reminderQueue.init();
+      await heads.init();
     },
 
-    /** Creates the request, or returns the one already created with this idempotency key. */
+    /**
+     * Creates the request, or returns the one already created with this idempotency key. `replaced` is
+     * the authorization's newest request before this one (the caller supersedes it if still open).
+     */
     async create(
       input: NewReauthRequest,
       now: Date,
-    ): Promise<{ request: ReauthRequestDocument; created: boolean }> {
+    ): Promise<{ request: ReauthRequestDocument; created: boolean; replaced: ReauthRequestDocument | null }> {
+      const head = await heads.of(input.authorizationId);
       try {
         const created = await Request.create({
           ...input,
@@ -137,6 +155,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           createdAt: now,
         });
         const request = created.toObject() as ReauthRequestDocument;
+        await heads.created(input.authorizationId, request._id, now);
         listeners.requestWritten?.({
           kind: 'created',
           id: request._id.toHexString(),
@@ -145,12 +164,15 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           status: request.status,
           statusAt: now,
         });
-        return { request, created: true };
+        return { request, created: true, replaced: await byId(head?.latestId) };
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         const existing = await Request.findOne({ idempotencyKey: input.idempotencyKey }).lean();
         if (!existing) throw err;
-        return { request: existing, created: false };
+        // A stop between the insert and the head: the repeat finishes it.
+        if (!head || head.latestAt < existing.createdAt)
+          await heads.created(input.authorizationId, existing._id, existing.createdAt);
+        return { request: existing, created: false, replaced: null };
       }
     },
 
@@ -158,16 +180,11 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       Types.ObjectId.isValid(id) ? Request.findById(id).lean() : Promise.resolve(null),
     findByMessageId: (messageId: string) => Request.findOne({ sendgridMessageId: messageId }).lean(),
 
-    latestFor: (authorizationId: string) =>
-      Request.findOne({ authorizationId: new Types.ObjectId(authorizationId) })
-        .sort({ createdAt: -1 })
-        .lean(),
+    /** The authorization's newest request: the only one that can still be open. */
+    latestFor: async (authorizationId: string) => byId((await heads.of(authorizationId))?.latestId),
 
     /** The last request actually sent to this customer (for the cooldown). */
-    lastSentFor: (authorizationId: string) =>
-      Request.findOne({ authorizationId: new Types.ObjectId(authorizationId), sentAt: { $ne: null } })
-        .sort({ sentAt: -1 })
-        .lean(),
+    lastSentFor: async (authorizationId: string) => byId((await heads.of(authorizationId))?.lastSentId),
 
     /** Queued requests due for a send attempt and not already in flight. */
     dueForSending: (now: Date, limit: number) =>
@@ -182,9 +199,6 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
         .sort({ sendingSince: 1 })
         .limit(limit)
         .lean(),
-
-    openFor: (authorizationId: Types.ObjectId) =>
-      Request.find({ authorizationId, status: { $in: OPEN_STATUSES } }).lean(),
 
     /** Open requests of any authorization: what `completeResolved` looks through. */
     allOpen: (limit: number) =>
@@ -216,6 +230,8 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       if (effect?.type === 'request.sent') {
         await reminderQueue.start(request.authorizationId.toHexString(), request._id.toHexString(), now);
       }
+      // The cooldown counts from the last email that went out.
+      if (extra.sentAt) await heads.sent(request.authorizationId.toHexString(), request._id, now);
       await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
       listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
     },

@@ -119,6 +119,20 @@ describe('recording reauth requests', () => {
     expect(woken).toBe(1);
   });
 
+  it('refuses Retry on a failed request a newer one replaced: only the newest may be open', async () => {
+    const authorizationId = await seed();
+    const { request: older } = await submit(authorizationId, 'view-7');
+    await requests.advance(older, 'failed', null, now, {
+      lastError: { code: 'email_rejected', message: 'x' },
+    });
+    const { request: newer } = await submit(authorizationId, 'view-8');
+    await expect(service.retry(SINGLE_WORKSPACE_ID, older._id.toHexString(), ALICE)).rejects.toMatchObject({
+      code: 'request_replaced',
+    });
+    expect((await requests.findById(older._id.toHexString()))?.status).toBe('failed');
+    expect((await requests.latestFor(authorizationId))?._id.toHexString()).toBe(newer._id.toHexString());
+  });
+
   describe('addresses the customer asked not to be emailed, and bounced ones', () => {
     const suppress = (email: string, reason: 'spamreport' | 'unsubscribe' = 'spamreport') =>
       suppressions.record({ workspaceId: SINGLE_WORKSPACE_ID, email, reason, at: now, requestId: 'r0', now });

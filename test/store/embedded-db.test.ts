@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
 import type { RelinkError } from '../../src/domain/errors';
 import { connect } from '../../src/store/database';
@@ -174,4 +175,14 @@ describe('the embedded database', () => {
       message: expect.stringContaining('stopped while starting'),
     });
   });
+
+  // The program's own Go tests (embedded-db/id_index_test.go): on a file laid out as FerretDB lays one
+  // out, lookups by _id scan the table until relink-db adds the index they can use.
+  it('adds the index that lookups by _id use (go test)', async () => {
+    const { stdout } = await promisify(execFile)('go', ['test', '-count=1', './...'], {
+      cwd: join(findProjectRoot(), 'embedded-db'),
+      env: { ...process.env, GOFLAGS: '-mod=readonly' },
+    });
+    expect(stdout).toMatch(/^ok\s+relink\/embedded-db/m);
+  }, 240_000);
 });

@@ -96,4 +96,75 @@ describe('the request store', () => {
       'request.failed',
     ]);
   });
+
+  describe("each authorization's newest and last sent request (request heads)", () => {
+    it('finds the newest and the last sent by id, whatever came before', async () => {
+      const authorizationId = new Types.ObjectId().toHexString();
+      expect(await requests.latestFor(authorizationId)).toBeNull();
+      const first = await requests.create(newRequest(authorizationId, `head-${++n}`), now);
+      expect(first.replaced).toBeNull();
+      await requests.advance(first.request, 'sent', sentEffect(first.request._id.toHexString()), later, {
+        sentAt: later,
+      });
+      const second = await requests.create(newRequest(authorizationId, `head-${++n}`), later);
+      expect(second.replaced?._id.toHexString()).toBe(first.request._id.toHexString());
+      expect((await requests.latestFor(authorizationId))?._id.toHexString()).toBe(
+        second.request._id.toHexString(),
+      );
+      // The newer one is not sent yet: the cooldown still counts from the first.
+      expect((await requests.lastSentFor(authorizationId))?._id.toHexString()).toBe(
+        first.request._id.toHexString(),
+      );
+    });
+
+    it('a repeat of a create that stopped before its head was written makes it the newest', async () => {
+      const authorizationId = new Types.ObjectId().toHexString();
+      const key = `head-${++n}`;
+      const { request } = await requests.create(newRequest(authorizationId, key), now);
+      await db.connection.collection('request_heads').deleteOne({ _id: authorizationId as never });
+      expect(await requests.latestFor(authorizationId)).toBeNull();
+      const again = await requests.create(newRequest(authorizationId, key), now);
+      expect(again.created).toBe(false);
+      expect((await requests.latestFor(authorizationId))?._id.toHexString()).toBe(request._id.toHexString());
+    });
+
+    it('are built once, at start, from the requests made before relink kept them', async () => {
+      const authorizationId = new Types.ObjectId();
+      const ids = [new Types.ObjectId(), new Types.ObjectId(), new Types.ObjectId()];
+      const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+      const base = { ...newRequest(authorizationId.toHexString(), 'x'), authorizationId, status: 'sent' };
+      const raw = db.connection.collection('reauth_requests');
+      await raw.insertMany([
+        { ...base, _id: ids[0], idempotencyKey: `old-${++n}`, createdAt: at(0), sentAt: at(1) },
+        { ...base, _id: ids[1], idempotencyKey: `old-${++n}`, createdAt: at(10), sentAt: at(11) },
+        {
+          ...base,
+          _id: ids[2],
+          idempotencyKey: `old-${++n}`,
+          createdAt: at(20),
+          sentAt: null,
+          status: 'queued',
+        },
+      ]);
+      const heads = db.connection.collection('request_heads');
+      // As on a database from before heads were kept: no heads, no marker.
+      await heads.deleteMany({});
+      const { requests: restarted } = await requestStoreWithOutbox(db.connection);
+      expect((await restarted.latestFor(authorizationId.toHexString()))?._id.toHexString()).toBe(
+        ids[2]?.toHexString(),
+      );
+      expect((await restarted.lastSentFor(authorizationId.toHexString()))?._id.toHexString()).toBe(
+        ids[1]?.toHexString(),
+      );
+      // Built once: a later start does not read every request again (its heads stay as written).
+      await heads.updateOne(
+        { _id: authorizationId.toHexString() as never },
+        { $set: { lastSentId: ids[0] } },
+      );
+      const { requests: again } = await requestStoreWithOutbox(db.connection);
+      expect((await again.lastSentFor(authorizationId.toHexString()))?._id.toHexString()).toBe(
+        ids[0]?.toHexString(),
+      );
+    });
+  });
 });
