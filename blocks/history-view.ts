@@ -1,7 +1,7 @@
 import type { ActionsBlock, Button, KnownBlock, ModalView } from '@slack/types';
 import type { Effect } from '../src/domain/authorization';
 import { describeProblem, problemFactsOf } from '../src/domain/problem-words';
-import type { HistoryEntry, HistoryPage } from '../src/reauth/history-service';
+import type { EmailProgress, HistoryEntry, HistoryPage } from '../src/reauth/history-service';
 import { ActionId, CallbackId } from '../src/slack/ids';
 import { historyMeta } from '../src/slack/triage-values';
 import { formatCount } from './home-view';
@@ -100,7 +100,41 @@ export function whatHappened(entry: HistoryEntry, now: Date): string {
         return entry.action.startsWith('triage.') ? null : escapeMrkdwn(entry.action);
     }
   })();
-  return [base, ...triageWords].filter(Boolean).join(' · ') || escapeMrkdwn(entry.action);
+  const email = entry.email ? emailWords(entry.email) : null;
+  return [base, email, ...triageWords].filter(Boolean).join(' · ') || escapeMrkdwn(entry.action);
+}
+
+/** Where a request's email stands, from its send to SendGrid's latest report about it. */
+export function emailWords(email: EmailProgress): string {
+  const sent = email.sentAt ? `email sent ${slackWhen(email.sentAt)}` : 'email sent';
+  const reached = `${slackWhen(email.statusAt)}`;
+  const reason = email.error?.message ? `: ${escapeMrkdwn(clip(email.error.message, 200))}` : '';
+  switch (email.status) {
+    case 'queued':
+      return 'email waiting to be sent';
+    case 'sent':
+      return sent;
+    case 'delivered':
+      return `${sent}, delivered ${reached}`;
+    case 'opened':
+      return `${sent}, delivered, opened ${reached}`;
+    case 'clicked':
+      return `${sent}, delivered, link clicked ${reached}`;
+    case 'bounced':
+      return `${sent}, bounced ${reached}${reason}`;
+    case 'failed':
+      return email.error?.code === 'send_outcome_unknown'
+        ? `relink could not confirm the email went out (${reached})`
+        : `email not sent ${reached}${reason}`;
+    case 'completed':
+      return `${sent}; the customer reauthorized ${reached}`;
+    case 'no_response':
+      return `${sent}; no response after every reminder`;
+    case 'superseded':
+      return email.sentAt
+        ? `${sent}; a newer request replaced it`
+        : 'replaced by a newer request before it was sent';
+  }
 }
 
 const noticeWords = (effects: readonly Effect[]): string => {

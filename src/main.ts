@@ -295,7 +295,7 @@ async function buildServices(
       clock,
       noticesChanged: () => void pipeline.run('publishNotices'),
     }),
-    history: createHistoryService({ authorizations }),
+    history: createHistoryService({ authorizations, requests }),
     bulk,
     people,
     settingsService,

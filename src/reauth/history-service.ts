@@ -1,6 +1,8 @@
 import type { AuthorizationStatus, Effect } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
+import type { RequestStatus } from '../domain/reauth-request';
 import type { AuthorizationStore } from '../store/authorizations';
+import type { RequestStore } from '../store/requests';
 
 /** Entries per history page: 20 context blocks plus a few more stay far inside a modal's 100 blocks. */
 export const HISTORY_PAGE_SIZE = 20;
@@ -18,7 +20,27 @@ export interface HistoryEntry {
   effects: Effect[];
   /** Whether the revision changed the customer's name, email or utility. */
   customerChanged: boolean;
+  /** On a request's revisions (asked, retried): where its email stands now. */
+  email: EmailProgress | null;
 }
+
+/** A request's email as its history tells it: sent when, and how far SendGrid's reports took it. */
+export interface EmailProgress {
+  status: RequestStatus;
+  /** When it reached `status`. */
+  statusAt: Date;
+  sentAt: Date | null;
+  /** Why it bounced or was not sent, as recorded (SendGrid's reason, a failure code). */
+  error: { code: string; message: string } | null;
+}
+
+/** Revisions about one request, whose `sourceEventId` is the request's id. */
+const REQUEST_ACTIONS: ReadonlySet<string> = new Set([
+  'request.created',
+  'request.created_during_cooldown',
+  'request.created_despite_suppression',
+  'request.retried',
+]);
 
 /** One page of an authorization's history, newest first. */
 export interface HistoryPage {
@@ -41,7 +63,21 @@ export interface HistoryPage {
  */
 export function createHistoryService(deps: {
   authorizations: Pick<AuthorizationStore, 'findById' | 'revisions'>;
+  requests: Pick<RequestStore, 'findById'>;
 }) {
+  /** The email of a request revision, read by the request's id: at most one read per entry. */
+  async function emailOf(revision: { action: string; sourceEventId: string | null }) {
+    if (!REQUEST_ACTIONS.has(revision.action) || !revision.sourceEventId) return null;
+    const request = await deps.requests.findById(revision.sourceEventId);
+    if (!request) return null;
+    return {
+      status: request.status,
+      statusAt: request.statusAt,
+      sentAt: request.sentAt,
+      error: request.lastError,
+    };
+  }
+
   return {
     async page(
       workspaceId: string,
@@ -63,15 +99,18 @@ export function createHistoryService(deps: {
         authorizationId,
         customerName: authorization.customer.name,
         utility: authorization.utility,
-        entries: revisions.map((r) => ({
-          version: r.version,
-          at: r.at,
-          actor: r.actor,
-          action: r.action,
-          next: r.next,
-          effects: r.effects ?? [],
-          customerChanged: r.customer !== null && r.customer !== undefined,
-        })),
+        entries: await Promise.all(
+          revisions.map(async (r) => ({
+            version: r.version,
+            at: r.at,
+            actor: r.actor,
+            action: r.action,
+            next: r.next,
+            effects: r.effects ?? [],
+            customerChanged: r.customer !== null && r.customer !== undefined,
+            email: await emailOf(r),
+          })),
+        ),
         page,
         pages,
         total,

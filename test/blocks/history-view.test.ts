@@ -25,6 +25,7 @@ const entry = (version: number, over: Partial<HistoryEntry> = {}): HistoryEntry 
   next: badLogin,
   effects: [{ type: 'incident.triaged', change: { kind: 'assigned', by: 'U0ALICE01' } }],
   customerChanged: false,
+  email: null,
   ...over,
 });
 const page = (entries: HistoryEntry[], at: number, pages: number): HistoryPage => ({
@@ -70,5 +71,35 @@ describe('the history modal', () => {
     expect(whatHappened(entry(3, { action: 'request.created', effects: [] }), now)).toContain(
       'Asked the customer to reauthorize',
     );
+  });
+
+  it("follows a request's email from its send to SendGrid's latest report", () => {
+    const sentAt = new Date(now.getTime() - 3_600_000);
+    const asked = (email: HistoryEntry['email']) =>
+      whatHappened(entry(4, { action: 'request.created', effects: [], email }), now);
+    const delivered = asked({ status: 'delivered', statusAt: now, sentAt, error: null });
+    expect(delivered).toMatch(/^Asked the customer to reauthorize \(email queued\) · email sent <!date\^\d+/);
+    expect(delivered).toContain(`, delivered <!date^${Math.floor(now.getTime() / 1000)}^`);
+    const bounced = asked({
+      status: 'bounced',
+      statusAt: now,
+      sentAt,
+      error: { code: 'bounce', message: '550 5.1.1 mailbox <unknown>' },
+    });
+    expect(bounced).toContain('bounced');
+    expect(bounced).toContain('550 5.1.1 mailbox &lt;unknown&gt;');
+    expect(asked({ status: 'queued', statusAt: now, sentAt: null, error: null })).toContain(
+      'email waiting to be sent',
+    );
+    expect(
+      asked({
+        status: 'failed',
+        statusAt: now,
+        sentAt: null,
+        error: { code: 'send_outcome_unknown', message: 'SendGrid neither answered nor reported it' },
+      }),
+    ).toContain('relink could not confirm the email went out');
+    // A revision that is not about a request says nothing of an email.
+    expect(whatHappened(entry(5), now)).not.toContain('email');
   });
 });

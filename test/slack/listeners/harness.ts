@@ -295,7 +295,7 @@ export function useListenerHarness(label: string) {
       },
       reauth,
       triage: createTriageService({ authorizations, clock: () => now }),
-      history: createHistoryService({ authorizations }),
+      history: createHistoryService({ authorizations, requests }),
       home,
       worklist,
       sender: SENDER,

@@ -72,6 +72,22 @@ describe("History: an authorization's timeline, newest first", () => {
     expect(entries(view)[0]).toContain("Username and password didn't work");
   });
 
+  it("shows a request's email where it stands now: sent, then delivered", async () => {
+    const grace: Customer = { name: 'Grace Hopper', email: 'grace@example.com', utility: 'PG&E' };
+    const id = await h.seed(grace, 'bad_login');
+    await h.submit(await h.openPreview(await h.postNotice(id)), {});
+    const [request] = await h.requestsFor(id);
+    if (!request) throw new Error('no request recorded');
+    await h.requests.advance(request, 'delivered', null, h.now, { sentAt: h.now });
+
+    await h.command(`history ${id}`);
+    const v = openedView();
+    const asked = entries(v).find((line) => line.includes('Asked the customer to reauthorize'));
+    expect(asked).toContain('email sent <!date^');
+    expect(asked).toContain(', delivered <!date^');
+    expect(asked).toContain(`by <@${ALICE}>`);
+  });
+
   it('says so when `/reauth history` matches nobody, and opens nothing', async () => {
     const { key } = await h.command('history nobody@example.com');
     expect(h.responsesTo(key)[0]?.body.text).toContain('No authorization matches');
