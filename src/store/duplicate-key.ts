@@ -5,3 +5,16 @@
  */
 export const isDuplicateKey = (err: unknown): boolean =>
   typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+
+/**
+ * Runs an upsert again when it lost a race: two upserts of one `_id` can both try the insert, and the
+ * loser's fails on the key. Its repeat finds the document and updates it.
+ */
+export async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    return upsert();
+  }
+}

@@ -1,7 +1,8 @@
 // Longer than 250 lines because notice records, digest membership and the rows' links are claimed and
 // written together: splitting them would split each claim across files.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
-import { isDuplicateKey } from './duplicate-key';
+import { isDuplicateKey, upsertRacing } from './duplicate-key';
+import { createOpenNotices } from './open-notices';
 
 /**
  * `incident`: the one top-level message of an incident, or its place in a digest (`digestOf` set).
@@ -78,8 +79,6 @@ const noticeSchema = new Schema(
   }),
   { collection: 'notices', versionKey: false },
 );
-// openFor: the newest unresolved incident notice of one authorization.
-noticeSchema.index({ authorizationId: 1, kind: 1, resolvedAt: 1, openedAt: -1 });
 
 /** One document per taken-over claim generation: the insert is what makes a takeover exclusive. */
 const retakeSchema = new Schema(
@@ -109,6 +108,12 @@ export function createNoticeStore(connection: Connection) {
   const Notice = model('Notice', noticeSchema) as Model<NoticeDocument>;
   const Retake = model('NoticeRetake', retakeSchema) as Model<RetakeDocument>;
   const Link = model('NoticeLink', linkSchema) as Model<NoticeLinkDocument>;
+  // Each authorization's open incident notice, by `_id` (open-notices.ts).
+  const openNotices = createOpenNotices(connection, () =>
+    Notice.find({ kind: 'incident', resolvedAt: null }, { authorizationId: 1, openedAt: 1 })
+      .lean<NoticeDocument[]>()
+      .cursor(),
+  );
 
   return {
     /** Creates the collections and indexes; call once at startup beside models.ts' ensureIndexes. */
@@ -123,10 +128,12 @@ export function createNoticeStore(connection: Connection) {
         });
         await m.createIndexes();
       }
+      await openNotices.init();
     },
 
     /** Inserts the placeholder (ts null) of a message about to be posted; false when it already exists. */
     async claim(c: NoticeClaim): Promise<boolean> {
+      if (c.kind === 'incident') await openNotices.point(String(c.authorizationId), c.id, c.now);
       try {
         await Notice.create({
           _id: c.id,
@@ -156,6 +163,9 @@ export function createNoticeStore(connection: Connection) {
       now: Date,
     ): Promise<void> {
       if (members.length === 0) return;
+      await openNotices.pointAll(
+        members.map((m) => ({ authorizationId: m.authorizationId, noticeId: m.id, at: now })),
+      );
       const docs = members.map((m) => ({
         _id: m.id,
         authorizationId: new Types.ObjectId(m.authorizationId),
@@ -171,9 +181,7 @@ export function createNoticeStore(connection: Connection) {
       await Notice.insertMany(docs, { ordered: false }).catch((err: unknown) => {
         if (!isDuplicateKey(err)) throw err;
       });
-      // Their Home rows link to the digest message: its record gets its URL once it is posted. Two
-      // publishers' upserts of one link can race; the loser's insert fails on the key, and its repeat
-      // then updates the winner's document.
+      // Their Home rows link to the digest message: its record gets its URL once it is posted.
       const linkToDigest = () =>
         Link.bulkWrite(
           members.map((m) => ({
@@ -185,10 +193,7 @@ export function createNoticeStore(connection: Connection) {
           })),
           { ordered: false },
         );
-      await linkToDigest().catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-        return linkToDigest();
-      });
+      await upsertRacing(linkToDigest);
     },
 
     /**
@@ -239,17 +244,12 @@ export function createNoticeStore(connection: Connection) {
       return result;
     },
 
-    /** The authorization's open incident notice, newest first; its `ts` is null while being posted. */
-    openFor: (authorizationId: string): Promise<NoticeDocument | null> =>
-      Types.ObjectId.isValid(authorizationId)
-        ? Notice.findOne({
-            authorizationId: new Types.ObjectId(authorizationId),
-            kind: 'incident',
-            resolvedAt: null,
-          })
-            .sort({ openedAt: -1, _id: -1 })
-            .lean()
-        : Promise.resolve(null),
+    /** The authorization's open incident notice; its `ts` is null while being posted. */
+    async openFor(authorizationId: string): Promise<NoticeDocument | null> {
+      const id = await openNotices.noticeIdOf(authorizationId);
+      const notice = id ? await Notice.findById(id).lean<NoticeDocument>() : null;
+      return notice?.kind === 'incident' && notice.resolvedAt === null ? notice : null;
+    },
 
     markResolved: (id: string, at: Date) =>
       Notice.updateOne({ _id: id, resolvedAt: null }, { $set: { resolvedAt: at } }).then(() => undefined),

@@ -1,6 +1,7 @@
 import { type Connection, type Model, Schema, type Types } from 'mongoose';
-import { isDuplicateKey } from './duplicate-key';
+import { isDuplicateKey, upsertRacing } from './duplicate-key';
 import { definition } from './models';
+import { migrateOnce } from './store-migrations';
 
 /**
  * Where an authorization's requests stand, by the authorization's id: its newest request and the last
@@ -18,8 +19,6 @@ export interface RequestHead {
   lastSentId: Types.ObjectId | null;
 }
 
-/** Marks the heads as complete: written once every request made before heads existed is counted. */
-const BUILT = '~built';
 const BUILD_CHUNK = 1_000;
 
 const schema = new Schema(
@@ -51,11 +50,10 @@ export function createRequestHeads(
   const Head = model(connection);
 
   /**
-   * Counts the requests made before heads existed, once: one read of them all, then the heads in one
-   * insert. A crash before the marker means the next start builds again; heads written meanwhile win.
+   * Counts the requests made before heads existed: one read of them all, then the heads in a few
+   * inserts. Run once per database (store-migrations.ts); heads written since win over built ones.
    */
-  async function buildOnce(): Promise<void> {
-    if (await Head.exists({ _id: BUILT })) return;
+  async function build(): Promise<void> {
     const heads = new Map<string, { latest: RequestSummary; lastSent: RequestSummary | null }>();
     for await (const r of everyRequest()) {
       const key = r.authorizationId.toHexString();
@@ -75,8 +73,6 @@ export function createRequestHeads(
         if (!isDuplicateKey(err)) throw err;
       });
     }
-    // The marker's own `latestAt` says when the heads were built.
-    await Head.updateOne({ _id: BUILT }, { $set: { latestAt: new Date() } }, { upsert: true });
   }
 
   return {
@@ -84,7 +80,7 @@ export function createRequestHeads(
       await Head.createCollection().catch((err: { code?: number }) => {
         if (err.code !== 48) throw err; // 48: NamespaceExists
       });
-      await buildOnce();
+      await migrateOnce(connection, 'request_heads', build);
     },
 
     of: (authorizationId: string): Promise<RequestHead | null> =>
@@ -92,19 +88,23 @@ export function createRequestHeads(
 
     /** A request was created: it is the authorization's newest now. */
     async created(authorizationId: string, requestId: Types.ObjectId, at: Date): Promise<void> {
-      await Head.updateOne(
-        { _id: authorizationId },
-        { $set: { latestId: requestId, latestAt: at } },
-        { upsert: true },
+      await upsertRacing(() =>
+        Head.updateOne(
+          { _id: authorizationId },
+          { $set: { latestId: requestId, latestAt: at } },
+          { upsert: true },
+        ),
       );
     },
 
     /** A request's email went out: the cooldown counts from it. */
     async sent(authorizationId: string, requestId: Types.ObjectId, createdAt: Date): Promise<void> {
-      await Head.updateOne(
-        { _id: authorizationId },
-        { $set: { lastSentId: requestId }, $setOnInsert: { latestId: requestId, latestAt: createdAt } },
-        { upsert: true },
+      await upsertRacing(() =>
+        Head.updateOne(
+          { _id: authorizationId },
+          { $set: { lastSentId: requestId }, $setOnInsert: { latestId: requestId, latestAt: createdAt } },
+          { upsert: true },
+        ),
       );
     },
   };

@@ -40,11 +40,13 @@ describe('the notice store', () => {
     });
   });
 
-  it('finds the newest open incident notice, ignoring warnings, replies and resolved ones', async () => {
+  it("finds the authorization's open incident notice, ignoring warnings, replies and resolved ones", async () => {
     const authorizationId = new Types.ObjectId();
     const hex = authorizationId.toHexString();
     expect(await notices.openFor(hex)).toBeNull();
     await notices.claim(incident('incident:old', authorizationId, 0));
+    await notices.markResolved('incident:old', at(5));
+    expect(await notices.openFor(hex)).toBeNull();
     await notices.claim(incident('incident:new', authorizationId, 10));
     await notices.claim({ ...incident('warning:w', authorizationId, 20), kind: 'warning' });
     await notices.claim({
@@ -56,12 +58,50 @@ describe('the notice store', () => {
     expect((await notices.openFor(hex))?._id).toBe('incident:new');
 
     await notices.markResolved('incident:new', at(50));
-    expect((await notices.openFor(hex))?._id).toBe('incident:old');
+    expect(await notices.openFor(hex)).toBeNull();
     expect((await notices.findById('incident:new'))?.resolvedAt).toEqual(at(50));
     // Resolving twice keeps the first time.
     await notices.markResolved('incident:new', at(60));
     expect((await notices.findById('incident:new'))?.resolvedAt).toEqual(at(50));
     expect(await notices.openFor('not-an-id')).toBeNull();
+  });
+
+  it('finds an incident shown in a digest as its open notice', async () => {
+    const authorizationId = new Types.ObjectId();
+    await notices.claimDigestMembers(
+      'digest:d1',
+      [{ id: 'incident:in-digest', authorizationId: authorizationId.toHexString(), channel: 'C0ALERTS' }],
+      at(0),
+    );
+    expect(await notices.openFor(authorizationId.toHexString())).toMatchObject({
+      _id: 'incident:in-digest',
+      digestOf: 'digest:d1',
+    });
+  });
+
+  it('finds open notices posted before relink kept pointers to them, once built at start', async () => {
+    const authorizationId = new Types.ObjectId();
+    const hex = authorizationId.toHexString();
+    const raw = (id: string, minutes: number, resolvedAt: Date | null) => ({
+      _id: id,
+      authorizationId,
+      kind: 'incident',
+      channel: 'C0ALERTS',
+      ts: '1700000000.000100',
+      threadOf: null,
+      openedAt: at(minutes),
+      claimedAt: at(minutes),
+      resolvedAt,
+    });
+    await db.connection
+      .collection('notices')
+      .insertMany([raw('incident:before-1', 0, at(1)), raw('incident:before-2', 10, null)] as never[]);
+    // As on a database from before pointers were kept: the migration never ran.
+    await db.connection.collection('open_notices').deleteMany({});
+    await db.connection.collection('store_migrations').deleteOne({ _id: 'open_notices' as never });
+    const restarted = createNoticeStore(db.connection);
+    await restarted.ensureIndexes();
+    expect((await restarted.openFor(hex))?._id).toBe('incident:before-2');
   });
 
   it('releases a claim whose post Slack refused, so it can be claimed again', async () => {

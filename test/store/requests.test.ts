@@ -147,8 +147,9 @@ describe('the request store', () => {
         },
       ]);
       const heads = db.connection.collection('request_heads');
-      // As on a database from before heads were kept: no heads, no marker.
+      // As on a database from before heads were kept: no heads, and their migration never ran.
       await heads.deleteMany({});
+      await db.connection.collection('store_migrations').deleteOne({ _id: 'request_heads' as never });
       const { requests: restarted } = await requestStoreWithOutbox(db.connection);
       expect((await restarted.latestFor(authorizationId.toHexString()))?._id.toHexString()).toBe(
         ids[2]?.toHexString(),
