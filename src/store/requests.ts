@@ -12,6 +12,7 @@ import type { StoreListeners } from './listeners';
 import type { Outbox } from './outbox';
 import { createReminderQueue } from './reminder-queue';
 import { createRequestHeads, type RequestSummary } from './request-heads';
+import { createSendQueue } from './send-queue';
 
 export interface ReauthRequestDocument {
   _id: Types.ObjectId;
@@ -113,9 +114,10 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
   const heads = createRequestHeads(connection, () =>
     Request.find({}, { authorizationId: 1, createdAt: 1, sentAt: 1 }).lean<RequestSummary[]>().cursor(),
   );
-
   const byId = (id: Types.ObjectId | null | undefined) =>
     id ? Request.findById(id).lean<ReauthRequestDocument>().exec() : Promise.resolve(null);
+  // The queued requests, for the sender (send-queue.ts): kept in step here, where statuses change.
+  const sendQueue = createSendQueue(connection, Request);
 
   /** Returns false when the entry was already there (a repeated step). */
   const recordEffect = (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> =>
@@ -134,6 +136,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       await Request.createIndexes();
       await reminderQueue.init();
       await heads.init();
+      await sendQueue.init();
     },
 
     /**
@@ -155,6 +158,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           createdAt: now,
         });
         const request = created.toObject() as ReauthRequestDocument;
+        await sendQueue.ensure(request);
         await heads.created(input.authorizationId, request._id, now);
         listeners.requestWritten?.({
           kind: 'created',
@@ -169,6 +173,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
         if (!isDuplicateKey(err)) throw err;
         const existing = await Request.findOne({ idempotencyKey: input.idempotencyKey }).lean();
         if (!existing) throw err;
+        if (existing.status === 'queued') await sendQueue.ensure(existing);
         // A stop between the insert and the head: the repeat finishes it.
         if (!head || head.latestAt < existing.createdAt)
           await heads.created(input.authorizationId, existing._id, existing.createdAt);
@@ -187,18 +192,10 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
     lastSentFor: async (authorizationId: string) => byId((await heads.of(authorizationId))?.lastSentId),
 
     /** Queued requests due for a send attempt and not already in flight. */
-    dueForSending: (now: Date, limit: number) =>
-      Request.find({ status: 'queued', nextAttemptAt: { $lte: now }, sendingSince: null })
-        .sort({ nextAttemptAt: 1 })
-        .limit(limit)
-        .lean(),
+    dueForSending: (now: Date, limit: number) => sendQueue.due(now, limit),
 
     /** Queued requests with an attempt in flight: being sent, waiting for SendGrid's event, or left by a crash. */
-    inFlight: (limit: number) =>
-      Request.find({ status: 'queued', sendingSince: { $ne: null } })
-        .sort({ sendingSince: 1 })
-        .limit(limit)
-        .lean(),
+    inFlight: (limit: number) => sendQueue.inFlight(limit),
 
     /** Open requests of any authorization: what `completeResolved` looks through. */
     allOpen: (limit: number) =>
@@ -208,6 +205,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
 
     set: async (id: Types.ObjectId | string, fields: RequestFields): Promise<void> => {
       await Request.updateOne({ _id: id }, { $set: fields });
+      await sendQueue.mirror(id, fields);
     },
 
     /**
@@ -232,8 +230,11 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       }
       // The cooldown counts from the last email that went out.
       if (extra.sentAt) await heads.sent(request.authorizationId.toHexString(), request._id, now);
-      await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
-      listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
+      // Listeners hear of the status as soon as it is written, before the queue entry is tidied.
+      await sendQueue.statusChange(request._id, status, extra, now, async () => {
+        await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
+        listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
+      });
     },
 
     /** Records an effect that moves no status: `request.queued`, whose status `create` wrote. */

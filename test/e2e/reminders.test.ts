@@ -353,6 +353,13 @@ describe('reminders, end to end', () => {
         (e) => e.action_id.startsWith(`${ActionId.stopReminders}.`) && JSON.stringify(e).includes(requestId),
       );
     await eventually(() => relink.services.requests.reminderQueue.get(authorizationId), 'the series');
+    // The series starts just before the request is marked sent: the Home lists it once that is known.
+    await eventually(async () => {
+      const entry = (await relink.services.worklist.entries(SINGLE_WORKSPACE_ID, [authorizationId])).get(
+        authorizationId,
+      );
+      return entry?.request?.status === 'sent';
+    }, 'the request marked sent');
     await openHome();
     // The latest Home published for Alice (an earlier publish, from her Send, may land after hers).
     const home = await eventually(() => {
