@@ -5,6 +5,7 @@ import type { createAuthorizationKeys } from './authorization-keys';
 import type { ApplyOptions, ApplyResult } from './authorizations';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
+import { recordEntries } from './outbox-keys';
 import {
   type ApplyRevision,
   ignoreDuplicates,
@@ -55,7 +56,7 @@ export function createBatchApply(
     applyByKey: (key: PlatformKey, options: ApplyOptions) => Promise<ApplyResult>;
   },
 ) {
-  const { Authorization, AuditEvent, OutboxEffect, RevisionMarker } = models;
+  const { Authorization, AuditEvent, RevisionMarker } = models;
 
   /**
    * Authorizations by id. FerretDB 1.24 uses no index even for a bare `_id` (its index is on another
@@ -123,8 +124,7 @@ export function createBatchApply(
 
   async function write(won: Planned[]): Promise<void> {
     const entries = won.flatMap((p) => outboxEntriesOf(p.audit as AuditEventDocument));
-    if (entries.length > 0)
-      await OutboxEffect.insertMany(entries, { ordered: false }).catch(ignoreDuplicates);
+    await recordEntries(models, entries);
     const created = won.filter((p) => p.creates);
     const docs = created.map((p) => ({ ...p.doc, ...revisionFields(p.audit as AuditEventDocument) }));
     const raced = new Set<number>();

@@ -4,6 +4,7 @@ import type { BadLoginReason, CustomerMustActState } from '../domain/authorizati
 import { createDigestPlaces } from './digest-places';
 import { isDuplicateKey } from './duplicate-key';
 import type { Models } from './models';
+import { drainPublished } from './outbox-keys';
 
 /** One incident counted in a digest: the outbox entry that opened it, and the problem it opened with. */
 export interface DigestMember {
@@ -88,7 +89,7 @@ const chunkId = (digestId: string, members: readonly DigestMember[]): string =>
 /** Digests: the messages that stand for many incidents of a channel at once. */
 export function createDigestStore(
   connection: Connection,
-  { OutboxEffect, Authorization }: Pick<Models, 'OutboxEffect' | 'Authorization'>,
+  { OutboxEffect, OutboxKey, Authorization }: Pick<Models, 'OutboxEffect' | 'OutboxKey' | 'Authorization'>,
 ) {
   const model = (name: string, schema: Schema): unknown =>
     connection.models[name] ?? connection.model(name, schema);
@@ -196,25 +197,12 @@ export function createDigestStore(
     },
 
     /**
-     * Marks the outbox entries of incidents that joined a digest as published. FerretDB applies an
-     * update document by document (about 5 ms each, measured), but deletes and inserts many in one
-     * statement, so the entries are moved: read, deleted, and inserted again published. A crash between
-     * the delete and the insert loses only the record of effects already shown in the digest; a second
-     * publisher finds them published (or gone) and moves nothing.
+     * Marks the outbox entries of incidents that joined a digest as published: they leave the outbox,
+     * their ids stay known (outbox-keys.ts), in one insert and one delete however many they are. A
+     * second publisher finds them gone and changes nothing.
      */
-    async markJoined(entryIds: string[], now: Date): Promise<void> {
-      if (entryIds.length === 0) return;
-      const unpublished = { _id: { $in: entryIds }, publishedAt: null };
-      const entries = await OutboxEffect.find(unpublished).lean();
-      if (entries.length === 0) return;
-      await OutboxEffect.deleteMany({ _id: { $in: entries.map((e) => e._id) }, publishedAt: null });
-      await OutboxEffect.insertMany(
-        entries.map((e) => ({ ...e, publishedAt: now })),
-        { ordered: false },
-      ).catch((err: unknown) => {
-        if (!isDuplicateKey(err)) throw err;
-      });
-    },
+    markJoined: (entryIds: string[], now: Date): Promise<void> =>
+      drainPublished({ OutboxEffect, OutboxKey }, entryIds, now),
   };
 }
 

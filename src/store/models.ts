@@ -119,7 +119,10 @@ export interface AuthorizationKeyDocument {
   authorizationId: Types.ObjectId;
 }
 
-/** Effects waiting to be published (Slack notices); `_id` is `<authorizationId>:<version>:<n>`. */
+/**
+ * Effects waiting to be published (Slack notices); `_id` is `<authorizationId>:<version>:<n>`. Publishing
+ * deletes the entry (outbox-keys.ts); `publishedAt` is set only by installs from before that.
+ */
 const outboxEffectSchema = new Schema(
   definition({
     _id: { type: String, required: true },
@@ -139,6 +142,21 @@ const outboxEffectSchema = new Schema(
   { collection: 'outbox', versionKey: false },
 );
 outboxEffectSchema.index({ publishedAt: 1, createdAt: 1 });
+
+/** Every outbox id recorded (outbox-keys.ts), insert only; retention prunes it by `createdAt`. */
+const outboxKeySchema = new Schema(
+  definition({
+    _id: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+  }),
+  { collection: 'outbox_keys', versionKey: false },
+);
+outboxKeySchema.index({ createdAt: 1 });
+
+export interface OutboxKeyDocument {
+  _id: string;
+  createdAt: Date;
+}
 
 /**
  * A revision a batch is applying (authorization-batch.ts): written before its audit event, deleted
@@ -196,6 +214,7 @@ export interface Models {
   AuthorizationKey: Model<AuthorizationKeyDocument>;
   AuditEvent: Model<AuditEventDocument>;
   OutboxEffect: Model<OutboxEffectDocument>;
+  OutboxKey: Model<OutboxKeyDocument>;
   RevisionMarker: Model<RevisionMarkerDocument>;
 }
 
@@ -209,6 +228,7 @@ export function createModels(connection: Connection): Models {
     AuthorizationKey: model('AuthorizationKey', authorizationKeySchema) as Model<AuthorizationKeyDocument>,
     AuditEvent: model('AuditEvent', auditEventSchema) as Model<AuditEventDocument>,
     OutboxEffect: model('OutboxEffect', outboxEffectSchema) as Model<OutboxEffectDocument>,
+    OutboxKey: model('OutboxKey', outboxKeySchema) as Model<OutboxKeyDocument>,
     RevisionMarker: model('RevisionMarker', revisionMarkerSchema) as Model<RevisionMarkerDocument>,
   };
 }

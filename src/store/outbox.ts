@@ -1,8 +1,8 @@
 import type { Types } from 'mongoose';
 import type { OutboxEffect as OutboxEntryEffect } from '../domain/reauth-request';
 import { deleteExpired } from './batched-delete';
-import { isDuplicateKey } from './duplicate-key';
 import type { Models, OutboxEffectDocument } from './models';
+import { drainPublished, moveOutPublished, recordEntries } from './outbox-keys';
 
 /*
  * Dead letters. An entry Slack refuses for good (channel_not_found, not_in_channel, invalid_blocks …)
@@ -23,13 +23,23 @@ export interface Refusal {
   retryAt: Date | null;
 }
 
-/** Effects waiting to reach the outside world, oldest first. */
+/**
+ * Effects waiting to reach the outside world, oldest first. Only entries still to publish are kept
+ * (pending and parked), so every read here is of a small collection; the ids of published ones are
+ * remembered apart, in `outbox_keys` (outbox-keys.ts).
+ */
 export function createOutbox(models: Models) {
-  const { OutboxEffect } = models;
+  const { OutboxEffect, OutboxKey } = models;
+  // The unpublished; `publishedAt` is set only by a process from before the outbox was drained.
+  const unpublished = { publishedAt: null };
   return {
+    /** Once per database, at start: moves out what an older install kept published (outbox-keys.ts). */
+    init: () => moveOutPublished(models).then(() => undefined),
+
     /**
      * Adds an effect under a caller-chosen unique id, so recording the same thing twice (a retried
-     * job, a crash replay) leaves one entry. Returns false when it was already there.
+     * job, a crash replay), even after it was published, leaves one entry and publishes it once.
+     * Returns false when it was recorded before.
      */
     async record(entry: {
       id: string;
@@ -37,25 +47,22 @@ export function createOutbox(models: Models) {
       effect: OutboxEntryEffect;
       createdAt: Date;
     }) {
-      try {
-        await OutboxEffect.create({
+      const recorded = await recordEntries(models, [
+        {
           _id: entry.id,
           authorizationId: entry.authorizationId,
           version: 0,
           effect: entry.effect,
           createdAt: entry.createdAt,
-        });
-        return true;
-      } catch (err) {
-        if (isDuplicateKey(err)) return false;
-        throw err;
-      }
+        },
+      ]);
+      return recorded.length === 1;
     },
 
     /** Entries still to publish; parked ones are counted by {@link countParked}. */
-    countPending: () => OutboxEffect.countDocuments({ publishedAt: null, parkedAt: null }),
+    countPending: () => OutboxEffect.countDocuments({ ...unpublished, parkedAt: null }),
 
-    countParked: () => OutboxEffect.countDocuments({ publishedAt: null, parkedAt: { $ne: null } }),
+    countParked: () => OutboxEffect.countDocuments({ ...unpublished, parkedAt: { $ne: null } }),
 
     /**
      * Up to `limit` entries to publish now, oldest first. An entry waiting after a refusal is skipped,
@@ -64,7 +71,7 @@ export function createOutbox(models: Models) {
     async pending(limit = 100, now = new Date()): Promise<OutboxEffectDocument[]> {
       const due: OutboxEffectDocument[] = [];
       const waiting = new Set<string>();
-      const cursor = OutboxEffect.find({ publishedAt: null, parkedAt: null })
+      const cursor = OutboxEffect.find({ ...unpublished, parkedAt: null })
         .sort({ createdAt: 1, _id: 1 })
         .lean<OutboxEffectDocument[]>()
         .cursor({ batchSize: limit });
@@ -82,10 +89,8 @@ export function createOutbox(models: Models) {
       return due;
     },
 
-    markPublished: (id: string, now: Date) =>
-      OutboxEffect.updateOne({ _id: id, publishedAt: null }, { $set: { publishedAt: now } }).then(
-        () => undefined,
-      ),
+    /** Shown in Slack: the entry leaves the outbox, its id stays known (by `_id` alone on both). */
+    markPublished: (id: string, now: Date) => drainPublished(models, [id], now),
 
     /** Slack could not be reached or was busy: nothing is known against the entry, it is tried next pass. */
     markFailed: (id: string, error: string) =>
@@ -116,18 +121,25 @@ export function createOutbox(models: Models) {
     /** Puts every parked entry back in line (its cause fixed); returns how many. */
     async retryParked(): Promise<number> {
       const result = await OutboxEffect.updateMany(
-        { publishedAt: null, parkedAt: { $ne: null } },
+        { ...unpublished, parkedAt: { $ne: null } },
         { $set: { parkedAt: null, retryAt: null, refusals: 0 } },
       );
       return result.modifiedCount;
     },
 
-    /** Retention: entries published before `before`; unpublished and parked ones stay whatever their age. */
-    prunePublished: (before: Date, maxBatches?: number) =>
-      deleteExpired(OutboxEffect, { ageField: 'publishedAt', before, maxBatches }),
+    /**
+     * Retention: forgets ids recorded (or published, when their key was written then) before `before`.
+     * Entries still to publish stay in the outbox whatever their age, and a replay of one of them
+     * still finds it there.
+     */
+    pruneKeys: (before: Date, maxBatches?: number) =>
+      deleteExpired(OutboxKey, { ageField: 'createdAt', before, maxBatches }),
 
+    /** An authorization's entries still to publish (pending or parked), oldest first. */
     forAuthorization: (authorizationId: string) =>
-      OutboxEffect.find({ authorizationId }).sort({ createdAt: 1, _id: 1 }).lean(),
+      OutboxEffect.find({ authorizationId, ...unpublished })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean(),
   };
 }
 

@@ -21,13 +21,13 @@ const DAY_MS = 86_400_000;
 
 /**
  * Deletes what relink no longer needs, once a day (src/jobs): raw webhook payloads (they hold customer
- * emails), outcomes of processed events, outbox entries already shown in Slack, and old audit history.
+ * emails), outcomes of processed events, ids of outbox entries recorded long ago, and old audit history.
  * What is still to do stays whatever its age: queued or poisoned events, unpublished or parked
  * entries, revisions not yet applied. Each collection goes in batches (see batched-delete.ts).
  */
 export function createRetention(deps: {
   inbox: Pick<Inbox, 'pruneArchive' | 'pruneOutcomes'>;
-  outbox: Pick<Outbox, 'prunePublished'>;
+  outbox: Pick<Outbox, 'pruneKeys'>;
   models: Pick<Models, 'AuditEvent'>;
   settings: RetentionSettings;
   log: Logger;
@@ -60,8 +60,9 @@ export function createRetention(deps: {
         ),
       );
       reports.push(
-        await timed('outbox', () =>
-          deps.outbox.prunePublished(before(now, settings.publishedOutboxDays), maxBatches),
+        // Publishing deletes outbox entries; what ages out is the record of their ids (idempotency).
+        await timed('outbox_keys', () =>
+          deps.outbox.pruneKeys(before(now, settings.publishedOutboxDays), maxBatches),
         ),
       );
       reports.push(

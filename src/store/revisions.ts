@@ -9,6 +9,7 @@ import type { ApplyOptions, ApplyResult } from './authorizations';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
+import { recordEntries } from './outbox-keys';
 
 /*
  * One revision of an authorization (see authorizations.ts): computed in memory from the document and
@@ -148,11 +149,11 @@ export const ignoreDuplicates = (err: unknown) => {
 
 /** Applies revisions, idempotently: the repair path and the losers of a revision race call it too. */
 export function createRevisionWriter(models: Models, listeners: StoreListeners) {
-  const { Authorization, AuditEvent, OutboxEffect } = models;
+  const { Authorization, AuditEvent } = models;
   return async function applyRevision(audit: AuditEventDocument, create?: PlatformKey | null): Promise<void> {
     const entries = outboxEntriesOf(audit);
-    if (entries.length > 0)
-      await OutboxEffect.insertMany(entries, { ordered: false }).catch(ignoreDuplicates);
+    // Key-checked: an effect published (and drained) before a repair replays it is not recorded again.
+    await recordEntries(models, entries);
     // Read, then write by _id alone: FerretDB only indexes a bare `{ _id }` filter (a version condition
     // in the filter would scan the collection), and its update is not a compare-and-set anyway.
     const current = await Authorization.findById(audit.authorizationId).lean();

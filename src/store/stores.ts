@@ -24,6 +24,7 @@ export async function openStores(connection: Connection, listeners: StoreListene
   const sendClaims = createSendClaims(connection);
   await Promise.all([
     requests.init(),
+    outbox.init(),
     inbox.init(),
     homeState.init(),
     notices.ensureIndexes(),

@@ -39,8 +39,16 @@ describe('retention', () => {
       });
       return id;
     };
-    await stores.outbox.markPublished(await outbox('published-8-days-ago', 9), ago(8));
-    await stores.outbox.markPublished(await outbox('published-just-inside', 8), ago(7, 60_000));
+    // Published entries leave the outbox at once; their ids are what ages out, from their recording.
+    await stores.outbox.markPublished(await outbox('recorded-8-days-ago', 8), ago(8));
+    const justInside = await stores.outbox.record({
+      id: 'recorded-just-inside',
+      authorizationId,
+      effect: { type: 'incident.opened' } as never,
+      createdAt: ago(7, 60_000),
+    });
+    expect(justInside).toBe(true);
+    await stores.outbox.markPublished('recorded-just-inside', ago(7, 120_000));
     await outbox('never-published', 100);
     const parked = await outbox('parked', 100);
     for (let refusals = 0; refusals < 3; refusals++)
@@ -96,11 +104,13 @@ describe('retention', () => {
     expect(Object.fromEntries(reports.map((r) => [r.collection, r.deleted]))).toEqual({
       inbox: 1,
       inbox_outcomes: 1,
-      outbox: 1,
+      // The id recorded 8 days ago and the two recorded 100 days ago; their entries still to publish stay.
+      outbox_keys: 3,
       audit_events: 1,
     });
     expect(reports.every((r) => r.complete)).toBe(true);
-    expect(await idsIn('outbox')).toEqual(['never-published', 'parked', 'published-just-inside']);
+    expect(await idsIn('outbox')).toEqual(['never-published', 'parked']);
+    expect(await idsIn('outbox_keys')).toEqual(['recorded-just-inside']);
     expect(await idsIn('inbox')).toEqual([String(events[1]?._id), String(events[2]?._id)].sort());
     expect(await idsIn('inbox_outcomes')).toEqual([String(objectIdAt(ago(7, 60_000)))]);
     expect(await idsIn('audit_events')).toEqual([`${authorizationId}:2`, `${authorizationId}:3`]);
@@ -113,7 +123,11 @@ describe('retention', () => {
   });
 
   it('keeps everything of a kind whose setting is 0', async () => {
-    const before = { outbox: (await idsIn('outbox')).length, audit: (await idsIn('audit_events')).length };
+    const before = {
+      outbox: (await idsIn('outbox')).length,
+      keys: (await idsIn('outbox_keys')).length,
+      audit: (await idsIn('audit_events')).length,
+    };
     const forever = createRetention({
       ...stores,
       settings: { webhookPayloadDays: 0, inboxOutcomeDays: 0, publishedOutboxDays: 0, auditDays: 0 },
@@ -122,6 +136,7 @@ describe('retention', () => {
     const reports = await forever.prune(new Date(NOW.getTime() + 10_000 * DAY));
     expect(reports.map((r) => r.deleted)).toEqual([0, 0, 0, 0]);
     expect((await idsIn('outbox')).length).toBe(before.outbox);
+    expect((await idsIn('outbox_keys')).length).toBe(before.keys);
     expect((await idsIn('audit_events')).length).toBe(before.audit);
   });
 });
