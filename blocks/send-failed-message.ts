@@ -1,3 +1,4 @@
+import type { KnownBlock } from '@slack/types';
 import type { RelinkErrorCode } from '../src/domain/errors';
 import { ActionId } from '../src/slack/ids';
 import { retrySendValue } from '../src/slack/metadata';
@@ -15,21 +16,23 @@ export interface SendFailure {
 /** The thread reply when a reauth email could not be sent: what went wrong, in plain words, and Retry. */
 export function sendFailedReply(failure: SendFailure): SlackMessage {
   const words = failureWords(failure);
+  const retry: KnownBlock = {
+    type: 'actions',
+    elements: [
+      {
+        type: 'button',
+        action_id: ActionId.retrySend,
+        text: { type: 'plain_text', text: 'Retry' },
+        value: retrySendValue.encode({ v: 1, requestId: failure.requestId }),
+      },
+    ],
+  };
   return {
     text: escapeMrkdwn(words),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `:x: ${escapeMrkdwn(words)}` } },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: ActionId.retrySend,
-            text: { type: 'plain_text', text: 'Retry' },
-            value: retrySendValue.encode({ v: 1, requestId: failure.requestId }),
-          },
-        ],
-      },
+      // Retrying would be refused the same way: sending anyway is a new, deliberate request.
+      ...(failure.code === 'email_suppressed' ? [] : [retry]),
     ],
   };
 }
@@ -42,6 +45,11 @@ function failureWords({ code, message }: SendFailure): string {
         ? `SendGrid refused the email: ${clip(detail, 300)}. Check the customer's email address, then retry.`
         : "SendGrid refused the email. Check the customer's email address, then retry.";
     }
+    case 'email_suppressed':
+      return (
+        'The customer marked our email as spam or unsubscribed after this request was made, so relink did not send it. ' +
+        'To send anyway, click the button on the notice again and tick Send anyway.'
+      );
     case 'form_failed':
       return 'The platform could not create a reauthorization link, so no email was sent. Retry in a few minutes.';
     default:

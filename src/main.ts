@@ -158,6 +158,7 @@ async function buildServices(
     claims: stores.sendClaims,
     timings: send.timings,
     pipeline,
+    suppressions,
     ...(send.concurrency ? { pacing: { concurrency: send.concurrency } } : {}),
   });
   pipeline.define('sendRequests', async () => {

@@ -67,6 +67,19 @@ export function emailEligibility(facts: {
   return { allowed: true };
 }
 
+/**
+ * Whether a suppression stops a person's request that is still waiting to be sent. "Send anyway" covers
+ * only a suppression the person saw: one recorded after the request was made stops it, as does any
+ * suppression of a request made without Send anyway.
+ */
+export function suppressionStopsQueuedSend(
+  suppression: Suppression | null,
+  request: { createdAt: Date; sendAnyway: boolean },
+): boolean {
+  if (!suppression) return false;
+  return !request.sendAnyway || suppression.at.getTime() > request.createdAt.getTime();
+}
+
 /** SendGrid's bounce reasons often quote the address ("550 5.1.1 <jane@example.com>: …"): mask it. */
 export function bounceReasonWords(reason: string | null | undefined): string | null {
   const trimmed = reason?.replace(/\s+/g, ' ').trim();

@@ -3,19 +3,20 @@ import { maskEmail } from '../domain/mask-email';
 import { SendSubject } from '../domain/record-ids';
 import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
+import { suppressionStopsQueuedSend } from '../domain/suppression';
 import type { Mailer } from '../email/mailer';
-import { MailError } from '../email/mailer';
 import type { Logger } from '../logger';
 import type { Pipeline } from '../pipeline';
-import { UtilityApiError } from '../platforms/utilityapi/errors';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SendClaims } from '../store/send-claims';
+import type { SuppressionStore } from '../store/suppressions';
 import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
 import { createSendPacing, type SendPacingOptions, sendInBatches } from './bulk-rate';
 import { createInFlightSends } from './in-flight-sends';
 import { requestEmail } from './request-email';
 import { createSendOutcomes } from './send-outcomes';
+import { backoffMs, isRetryable, LinkTooSlow } from './send-retry';
 import { createWakeTimer } from './wake-timer';
 
 export interface RequestSenderDeps {
@@ -37,29 +38,12 @@ export interface RequestSenderDeps {
   pipeline?: Pick<Pipeline, 'run'>;
   /** How fast a pass sends (see bulk-rate.ts): sends in flight at once, links asked per second. */
   pacing?: SendPacingOptions;
+  /** Addresses customers asked not to be emailed since: checked again just before each send. */
+  suppressions?: Pick<SuppressionStore, 'find'>;
 }
-
-/** 429/5xx/network: 10 s, 20 s, 40 s … capped at 15 minutes, unless the service says when. */
-const backoffMs = (attempts: number, hinted: number | null) =>
-  Math.max(hinted ?? 0, Math.min(10_000 * 2 ** (attempts - 1), 900_000));
 
 // Beyond the mailer's own timeout: the answer is parsed and the claim checked after it.
 const ANSWER_SLACK_MS = 2_000;
-
-/** Failures that certainly sent nothing and may pass: 429/5xx, unreachable SendGrid, the platform down. */
-const isRetryable = (err: unknown): { retry: boolean; afterMs: number | null } => {
-  if (err instanceof MailError) return { retry: err.retryable, afterMs: err.retryAfterMs };
-  if (err instanceof UtilityApiError) return { retry: err.code === 'utilityapi_unavailable', afterMs: null };
-  if (err instanceof LinkTooSlow) return { retry: true, afterMs: null };
-  return { retry: false, afterMs: null };
-};
-
-/** The link took so long that the attempt's claim ran out before SendGrid was called: nothing was sent. */
-class LinkTooSlow extends RelinkError {
-  constructor() {
-    super('form_failed', 'the reauthorization link was not ready in time; nothing was sent');
-  }
-}
 
 /**
  * Sends queued reauth requests: a reauthorization link from the platform, then the email through
@@ -139,6 +123,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const sending = { ...fresh, sendingSince: now, attempts: attempt, confirmBy: null };
     let messageId: string;
     try {
+      await refuseIfSuppressedSince(sending);
       const called = await callSendGrid(sending, callBy);
       if (!called) return;
       messageId = called.messageId;
@@ -150,6 +135,19 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const sentAt = clock();
     await outcomes.recordSent(sending, attempt, { messageId, at: sentAt }, sentAt);
     log.info({ requestId: id, attempt, to: maskEmail(sending.recipient.email) }, 'reauth email sent');
+  }
+
+  /** A spam report or unsubscribe that arrived while the request waited stops it (issue 12). */
+  async function refuseIfSuppressedSince(request: ReauthRequestDocument): Promise<void> {
+    if (!deps.suppressions) return;
+    const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
+    if (!authorization) return;
+    const suppression = await deps.suppressions.find(authorization.workspaceId, request.recipient.email);
+    if (suppressionStopsQueuedSend(suppression, request))
+      throw new RelinkError(
+        'email_suppressed',
+        'the customer asked not to be emailed since the request was made',
+      );
   }
 
   /**

@@ -34,6 +34,14 @@ describe('sendFailedReply', () => {
     ).not.toContain('ECONNRESET');
   });
 
+  it('offers no Retry when the customer asked not to be emailed: sending anyway is a new request', () => {
+    const reply = sendFailedReply({ code: 'email_suppressed', requestId: 'req-s' });
+    expect(reply.text).toContain('marked our email as spam or unsubscribed');
+    expect(reply.text).toContain('tick Send anyway');
+    expect(findButton(reply.blocks, ActionId.retrySend)).toBeUndefined();
+    expect(messageProblems(reply)).toEqual([]);
+  });
+
   it('offers Retry carrying the request id', () => {
     const retry = findButton(
       sendFailedReply({ code: 'form_failed', requestId: 'req-9' }).blocks,

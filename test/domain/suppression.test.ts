@@ -4,6 +4,7 @@ import {
   isSameAddress,
   normalizeEmail,
   suppressionReasonOf,
+  suppressionStopsQueuedSend,
 } from '../../src/domain/suppression';
 
 const at = new Date('2026-11-28T10:00:00Z');
@@ -79,5 +80,20 @@ describe('bounceReasonWords', () => {
     expect(bounceReasonWords(undefined)).toBeNull();
     expect(bounceReasonWords('  ')).toBeNull();
     expect(bounceReasonWords('x'.repeat(1000))?.length).toBe(300);
+  });
+});
+
+describe('suppressionStopsQueuedSend', () => {
+  const before = new Date(at.getTime() - 60_000);
+  const after = new Date(at.getTime() + 60_000);
+  it('lets a request go when nothing is suppressed', () => {
+    expect(suppressionStopsQueuedSend(null, { createdAt: before, sendAnyway: false })).toBe(false);
+  });
+  it('stops a request made without Send anyway', () => {
+    expect(suppressionStopsQueuedSend(spam, { createdAt: after, sendAnyway: false })).toBe(true);
+  });
+  it('lets Send anyway through for the suppression the person saw, not for one recorded since', () => {
+    expect(suppressionStopsQueuedSend(spam, { createdAt: after, sendAnyway: true })).toBe(false);
+    expect(suppressionStopsQueuedSend(spam, { createdAt: before, sendAnyway: true })).toBe(true);
   });
 });

@@ -49,6 +49,28 @@ describe('sending a reauth request', () => {
     expect(f.emailsFor(id)).toHaveLength(1);
   });
 
+  it('sends nothing to a customer who marked relink as spam while the request waited, and says why', async () => {
+    const sender = f.newSender();
+    const email = 'waited@example.com';
+    const id = await f.queue(email);
+    f.advance(1_000);
+    await f.stores.suppressions.record({
+      workspaceId: SINGLE_WORKSPACE_ID,
+      email,
+      reason: 'spamreport',
+      at: f.now,
+      requestId: 'an-earlier-request',
+      now: f.now,
+    });
+    await sender.sendDue();
+    expect(f.emailsFor(id)).toEqual([]);
+    expect(await f.stores.requests.findById(id)).toMatchObject({
+      status: 'failed',
+      lastError: { code: 'email_suppressed' },
+    });
+    expect(await f.effectsOf(id)).toEqual(['incident.opened', 'request.queued', 'request.failed']);
+  });
+
   it('retries after a SendGrid 500 and sends exactly one email', async () => {
     const sender = f.newSender();
     const id = await f.queue();

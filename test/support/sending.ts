@@ -86,6 +86,7 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       senderName: 'Sunny Solar',
       clock,
       log,
+      suppressions: get().suppressions,
       ...options,
     });
 
@@ -113,14 +114,17 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       await Promise.all([sendgrid.stop(), utilityapi.stop()]);
     },
 
-    /** A bad-login authorization the platform knows, with Alice's request for it queued; its id. */
-    async queue(): Promise<string> {
+    /**
+     * A bad-login authorization the platform knows, with Alice's request for it queued; its id. The
+     * customer is Jane Roe unless `email` names another.
+     */
+    async queue(email = DRAFT.customerEmail): Promise<string> {
       const platform = utilityapi.upsertAuthorization({});
       const { authorizationId } = await get().authorizations.applyByKey(
         { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', externalId: platform.uid },
         {
           event: observedEvent('bad_login', now),
-          customer: { name: 'Jane Roe', email: 'jane@example.com', utility: 'PG&E' },
+          customer: { name: 'Jane Roe', email, utility: 'PG&E' },
           actor: 'platform',
           now,
         },
@@ -128,7 +132,7 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       const { request } = await get().service.requestSend({
         workspaceId: SINGLE_WORKSPACE_ID,
         authorizationId,
-        draft: DRAFT,
+        draft: { ...DRAFT, customerEmail: email },
         problem: { state: 'bad_login', reason: 'invalid_credentials' },
         requestedBy: ALICE,
         idempotencyKey: `sending-${++n}-${Date.now()}`,
