@@ -172,7 +172,7 @@ export function createDigests(deps: DigestDeps) {
       const opening = openingEntries(entries).filter((e) => customerMustAct(e.effect.state));
       if (opening.length === 0) return { joined, unwritten };
       const ids = opening.map((e) => e.authorizationId.toHexString());
-      const workspaces = await digests.workspacesOf(ids, settings.threshold);
+      const workspaces = await digests.workspacesOf(ids);
       const byWorkspace = new Map<string, OpenedEntry[]>();
       for (const e of opening) {
         const workspaceId = workspaces.get(e.authorizationId.toHexString());

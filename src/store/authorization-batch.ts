@@ -6,6 +6,7 @@ import type { ApplyOptions, ApplyResult } from './authorizations';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
 import { recordEntries } from './outbox-keys';
+import { readByIds } from './read-by-ids';
 import {
   type ApplyRevision,
   ignoreDuplicates,
@@ -15,9 +16,6 @@ import {
   resultOf,
   revisionFields,
 } from './revisions';
-
-/** Fewer authorizations than this are read by `_id` one by one (see readMany). */
-const READ_ONE_BY_ONE_BELOW = 20;
 
 /** FerretDB 1.24 stops answering a bulk write of about 100 updates; 50 is well inside. */
 const UPDATES_PER_BULK = 50;
@@ -58,19 +56,10 @@ export function createBatchApply(
 ) {
   const { Authorization, AuditEvent, RevisionMarker } = models;
 
-  /**
-   * Authorizations by id. FerretDB 1.24 uses no index even for a bare `_id` (its index is on another
-   * expression), so each read scans the table in SQLite and `$in` scans it once in FerretDB: past a
-   * few ids one `$in` is the cheaper, and on MongoDB it is one indexed query.
-   */
+  /** Authorizations by id, each read by `_id` (read-by-ids.ts). */
   async function readMany(wanted: Types.ObjectId[]): Promise<Map<string, AuthorizationDocument>> {
-    const docs =
-      wanted.length >= READ_ONE_BY_ONE_BELOW
-        ? await Authorization.find({ _id: { $in: wanted } })
-            .batchSize(wanted.length + 1)
-            .lean()
-        : (await Promise.all(wanted.map((_id) => Authorization.findById(_id).lean()))).filter((d) => !!d);
-    return new Map(docs.map((d) => [d._id.toHexString(), d as AuthorizationDocument]));
+    const docs = await readByIds<AuthorizationDocument>(Authorization, wanted);
+    return new Map(docs.map((d) => [d._id.toHexString(), d]));
   }
 
   async function plan(items: BatchItem[]): Promise<Planned[]> {

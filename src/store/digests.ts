@@ -3,8 +3,9 @@ import { type Connection, type Model, Schema, type SchemaDefinition } from 'mong
 import type { BadLoginReason, CustomerMustActState } from '../domain/authorization';
 import { createDigestPlaces } from './digest-places';
 import { isDuplicateKey } from './duplicate-key';
-import type { Models } from './models';
+import type { AuthorizationDocument, Models } from './models';
 import { drainPublished } from './outbox-keys';
+import { readByIds } from './read-by-ids';
 
 /** One incident counted in a digest: the outbox entry that opened it, and the problem it opened with. */
 export interface DigestMember {
@@ -180,19 +181,11 @@ export function createDigestStore(
       await Digest.updateOne({ _id: drawn._id }, { $set: { renderedAt: now, stale: changed } });
     },
 
-    /**
-     * The workspace of each authorization (hex id → workspace id). A few are read by `_id` each; many
-     * in one read, which on FerretDB scans the collection once instead of once per lookup.
-     */
-    async workspacesOf(authorizationIds: string[], oneByOneUpTo: number): Promise<Map<string, string>> {
-      const found =
-        authorizationIds.length <= oneByOneUpTo
-          ? (
-              await Promise.all(
-                authorizationIds.map((id) => Authorization.findById(id, { workspaceId: 1 }).lean()),
-              )
-            ).flatMap((a) => (a ? [a] : []))
-          : await Authorization.find({ _id: { $in: authorizationIds } }, { workspaceId: 1 }).lean();
+    /** The workspace of each authorization (hex id → workspace id), each read by `_id`. */
+    async workspacesOf(authorizationIds: string[]): Promise<Map<string, string>> {
+      const found = await readByIds<AuthorizationDocument>(Authorization, authorizationIds, {
+        workspaceId: 1,
+      });
       return new Map(found.map((a) => [a._id.toHexString(), a.workspaceId]));
     },
 
