@@ -1,9 +1,12 @@
 import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
+import { createMailer } from '../../src/email/mailer';
+import { renderReauthEmail } from '../../src/email/reauth-email';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { inParallel } from '../../src/reauth/bulk-rate';
 import { observedEvent } from '../../test/support/events';
 import { createSendgridStandin } from '../../test/support/sendgrid-standin';
+import { silentLog } from '../../test/support/silent-log';
 import type { SlackActor } from '../../test/support/slack-signing';
 import { createSlackStandin } from '../../test/support/slack-standin';
 import { createUtilityApiStandIn, utilityApiTime } from '../../test/support/utilityapi-standin';
@@ -14,8 +17,9 @@ import { type BenchCase, type BenchContext, BenchFailure } from '../types';
  * Issue 13's benchmark: 1,000 customers asked in one bulk action (the service calls the Home's
  * listeners make; test/e2e/bulk-ask.test.ts drives them over signed HTTP), on the embedded database,
  * against the SendGrid and UtilityAPI stand-ins (UtilityAPI at its 50 requests per second). Measured: Send → every email accepted by
- * SendGrid, and SendGrid requests per second; no customer may get two emails. Run twice in one
- * process: one send at a time (relink's sender before this issue, the baseline) and the default.
+ * SendGrid, and SendGrid requests per second; no customer may get two emails. Baselines from the same
+ * process: one send at a time (relink's sender before this issue), and the floor: the same emails
+ * through relink's own mailer straight to the stand-in, 8 at a time, with no database, link or claim.
  */
 
 // BULK_BENCH_CUSTOMERS: a smaller run while working on it; the target is for 1,000.
@@ -178,8 +182,57 @@ async function runOnce(context: BenchContext, label: string, sendConcurrency: nu
   }
 }
 
+/** The floor: what the SendGrid stand-in and relink's mailer alone take for as many emails, 8 at a time. */
+async function mailerOnly(): Promise<number> {
+  const sendgrid = createSendgridStandin({ apiKey: 'SG.bench-key' });
+  const { url } = await sendgrid.start();
+  try {
+    const mailer = createMailer({
+      config: {
+        apiKey: 'SG.bench-key',
+        fromEmail: 'support@sunny.example',
+        fromName: 'Sunny Solar',
+        apiUrl: url,
+        templateId: null,
+      },
+      log: silentLog(),
+    });
+    const started = performance.now();
+    await inParallel([...Array(CUSTOMERS).keys()], 8, async (i) => {
+      const data = {
+        customerName: `Bulk Customer ${i + 1}`,
+        utility: 'PG&E',
+        note: null,
+        reauthUrl: `https://utilityapi.example/forms/f${i}`,
+        senderName: 'Sunny Solar',
+      };
+      const rendered = renderReauthEmail({
+        ...data,
+        reason: { state: 'bad_login', reason: 'invalid_credentials' },
+      });
+      await mailer.send({
+        requestId: `r${i}`,
+        attempt: 1,
+        to: { email: `bulk${i + 1}@example.com`, name: data.customerName },
+        rendered,
+        templateData: data,
+      });
+    });
+    const seconds = (performance.now() - started) / 1000;
+    if (sendgrid.messages.length !== CUSTOMERS)
+      throw new BenchFailure(`mailer only: ${sendgrid.messages.length} of ${CUSTOMERS} emails accepted`);
+    return seconds;
+  } finally {
+    await sendgrid.stop();
+  }
+}
+
 async function run(context: BenchContext): Promise<void> {
   const seconds = await runOnce(context, 'relink', undefined);
+  const floor = await mailerOnly();
+  process.stdout.write(
+    `mailer only (same run, no database): ${CUSTOMERS} emails in ${floor.toFixed(2)} s (${(CUSTOMERS / floor).toFixed(0)} requests/s); relink takes ${(seconds / floor).toFixed(0)}× that\n`,
+  );
   // The baseline after: a stalled baseline must not hide the figure that matters.
   const baseline = await runOnce(context, 'baseline (one send at a time)', 1).catch((err: Error) => {
     process.stdout.write(`baseline: ${err.message}\n`);
