@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import type { Suppression } from '../src/domain/suppression';
 import {
   COMMAND_LIST_LIMIT,
   HOME_TAB_LABELS,
@@ -9,6 +10,7 @@ import {
   type WorklistRequest,
 } from '../src/domain/worklist';
 import { Command } from '../src/slack/ids';
+import { withSuppressionWords } from './delivery-words';
 import { formatCount, worklistRowBlocks } from './home-view';
 import { clip, escapeMrkdwn } from './text';
 
@@ -24,6 +26,8 @@ export interface ReauthListInput {
   /** How many match in all, so the message can say how many it left out. */
   total: number;
   lastRequests?: ReadonlyMap<string, WorklistRequest>;
+  /** Rows whose customer asked not to be emailed (spam report, unsubscribe), by hex id. */
+  suppressions?: ReadonlyMap<string, Suppression>;
   now: Date;
 }
 
@@ -54,7 +58,9 @@ export function reauthListMessage(input: ReauthListInput): Message {
   if (items.length === 0 && 'filter' in subject) blocks.push(section(EMPTY_FILTER_WORDS[subject.filter]));
   items.forEach((item, index) => {
     if (index > 0) blocks.push({ type: 'divider' });
-    blocks.push(...worklistRowBlocks(item, input.lastRequests?.get(item._id.toHexString()), now, index));
+    const id = item._id.toHexString();
+    const row = worklistRowBlocks(item, input.lastRequests?.get(id), now, index);
+    blocks.push(...withSuppressionWords(row, input.suppressions?.get(id), now));
   });
   const more = total - items.length;
   if (more > 0) {

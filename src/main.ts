@@ -1,6 +1,6 @@
 // Longer than 250 lines because it is the composition root: the whole build order, start to stop, reads in one file.
 import { type Config, ConfigError, loadConfig, readEnvironment } from './config';
-import { appHomeUrl } from './domain/app-home-link';
+import { appHomeUrl, teamOfWorkspace } from './domain/app-home-link';
 import type { SendTimings } from './domain/send-attempt';
 import { DEFAULT_WHO_MAY_ACT, remindersOf } from './domain/workspace';
 import { createDeliveryReports } from './email/delivery-reports';
@@ -45,6 +45,8 @@ import { createSlackApp } from './slack/app';
 import { boltLogger } from './slack/bolt-logger';
 import { installStoresFor } from './slack/installation-store';
 import { registerListeners } from './slack/listeners';
+import type { BulkListenerDeps } from './slack/listeners/actions/bulk-deps';
+import { followUnsummarizedBulks } from './slack/listeners/views/bulk-progress';
 import { createNoticePublisher } from './slack/notice-publisher';
 import { botClients, createSettingsAdmins } from './slack/settings-admins';
 import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
@@ -99,6 +101,8 @@ async function buildServices(
   clock: () => Date,
   send: StartOptions['send'] = {},
   metrics: Metrics = createMetrics({ processMetrics: false }),
+  /** The single workspace's Slack team, known once Slack has started (App Home links need it). */
+  singleWorkspaceTeam: () => string | null = () => null,
 ) {
   const worklist = createWorklist({
     source: createWorklistSource(database.connection),
@@ -217,8 +221,9 @@ async function buildServices(
   const digests = createDigestStore(database.connection, stores.models);
   await digests.ensureIndexes();
   const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, syncStates, clock, log });
-  // Team ids are workspace ids with OAuth; the single workspace's team is not known here (no link).
-  const homeUrl = (workspaceId: string) => appHomeUrl(workspaceId, config.slack?.appId ?? null);
+  // Team ids are workspace ids with OAuth; the single workspace's team is its token's, once Slack said.
+  const homeUrl = (workspaceId: string) =>
+    appHomeUrl(teamOfWorkspace(workspaceId, singleWorkspaceTeam()), config.slack?.appId ?? null);
   const noticeData = createNoticeData({ authorizations, requests, suppressions, reminderSchedule, homeUrl });
   // Settings (App Home): who is an admin is asked of Slack through the access guard's cached lookups.
   const people = createSlackPeople({ logger: boltLogger(log) });
@@ -268,6 +273,7 @@ async function buildServices(
   return {
     ...stores,
     ...workspaceStores,
+    suppressions,
     metrics,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
@@ -326,7 +332,7 @@ async function buildSlack(
   });
   const mode = slackConfig.oauth ? 'oauth' : 'single';
   const workspaceOfInstalledTeam = workspaceOfTeam(mode);
-  registerListeners(slack.app, {
+  const listenerDeps: BulkListenerDeps = {
     workspaceOf: workspaceOf(mode),
     access: {
       people: services.people,
@@ -341,23 +347,26 @@ async function buildSlack(
     home: services.home,
     bulk: services.bulk,
     worklist: services.worklist,
+    suppressions: services.suppressions.among,
     // Through the directory, which forgets its cached read of a workspace that removed relink.
     installations: services.directory,
     settings: { service: services.settingsService, admins: services.settingsAdmins },
     sender: { name: config.sendgrid?.fromName ?? 'relink', email: config.sendgrid?.fromEmail ?? '' },
     clock,
     log,
+  };
+  registerListeners(slack.app, listenerDeps);
+  const slackFor = workspaceSlack({
+    directory: services.directory,
+    slackApiUrl: slackConfig.apiUrl,
+    log,
+    metrics: services.metrics,
   });
   const publisher = createNoticePublisher({
     outbox: services.outbox,
     notices: services.notices,
     noticeData: services.noticeData,
-    slackFor: workspaceSlack({
-      directory: services.directory,
-      slackApiUrl: slackConfig.apiUrl,
-      log,
-      metrics: services.metrics,
-    }),
+    slackFor,
     clock,
     log: log.child({ component: 'notice-publisher' }),
     digest: {
@@ -367,7 +376,12 @@ async function buildSlack(
     },
   });
   pipeline.define('publishNotices', () => publisher.publishPending());
-  return slack;
+  return {
+    ...slack,
+    /** Bulk asks a stop cut short are followed again: progress on the asker's Home, then the summary. */
+    followInterruptedBulks: () =>
+      followUnsummarizedBulks(listenerDeps, async (id) => (await slackFor(id))?.client ?? null),
+  };
 }
 
 /**
@@ -402,7 +416,18 @@ export async function startRelink(
   const started = await (async () => {
     const pipeline = createPipeline(log);
     const metrics = createMetrics();
-    const services = await buildServices(config, log, database, pipeline, clock, options.send, metrics);
+    // Learnt from Slack at its start, after the services are built; read when a notice is drawn.
+    let slackTeam: string | null = null;
+    const services = await buildServices(
+      config,
+      log,
+      database,
+      pipeline,
+      clock,
+      options.send,
+      metrics,
+      () => slackTeam,
+    );
     undo.push('sender', () => services.sender.stop());
     undo.push('pipeline', () => pipeline.stop());
     services.worklist.start();
@@ -440,6 +465,10 @@ export async function startRelink(
         log.error({ err }, 'interrupted bulk asks not resumed; the next start retries'),
       );
     await slack?.start();
+    slackTeam = slack?.teamId() ?? null;
+    void slack
+      ?.followInterruptedBulks()
+      .catch((err: unknown) => log.error({ err }, 'interrupted bulk asks not followed'));
 
     const webhookDeps = { inbox: services.inbox, clock, log, pipeline, database };
     const server = createHttpServer({

@@ -107,6 +107,10 @@ export function createBulkActionStore(connection: Connection) {
      */
     unfinished: () => Actions.find({ startedAt: { $ne: null }, queuedAt: null }).lean<BulkActionDocument[]>(),
 
+    /** Plans started since `since` whose summary is not posted yet: a scan of the same small collection, at startup. */
+    unsummarized: (since: Date) =>
+      Actions.find({ startedAt: { $gte: since }, summaryPostedAt: null }).lean<BulkActionDocument[]>(),
+
     set: async (id: string, fields: Partial<Omit<BulkActionDocument, '_id'>>): Promise<void> => {
       await Actions.updateOne({ _id: id }, { $set: fields });
     },

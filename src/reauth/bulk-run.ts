@@ -192,6 +192,23 @@ export function createBulkRun(deps: BulkServiceDeps) {
     },
 
     /** True once for a finished bulk ask: whoever gets it posts the summary. */
-    claimSummary: (bulkId: string) => deps.actions.claimStart(`${bulkId}:summary`, deps.clock()),
+    async claimSummary(bulkId: string): Promise<boolean> {
+      const now = deps.clock();
+      if (!(await deps.actions.claimStart(`${bulkId}:summary`, now))) return false;
+      await deps.actions.set(bulkId, { summaryPostedAt: now });
+      return true;
+    },
+
+    /**
+     * Bulk asks started within `withinMs` whose summary was not posted: relink stopped while they were
+     * queued or sent, so nobody is following them to their summary (run at startup).
+     */
+    async unsummarized(
+      withinMs: number,
+    ): Promise<{ bulkId: string; workspaceId: string; requestedBy: SlackActor }[]> {
+      const since = new Date(deps.clock().getTime() - withinMs);
+      const plans = await deps.actions.unsummarized(since);
+      return plans.map((p) => ({ bulkId: p._id, workspaceId: p.workspaceId, requestedBy: p.requestedBy }));
+    },
   };
 }

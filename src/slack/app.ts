@@ -48,6 +48,8 @@ export interface SlackApp {
   stop(): Promise<void>;
   /** Socket Mode: whether the socket is up now; HTTP mode: `configured` (Slack calls in, nothing to hold). */
   status(): 'connected' | 'disconnected' | 'configured';
+  /** Single workspace: the bot token's team, once start() asked Slack; null before and with OAuth. */
+  teamId(): string | null;
 }
 
 /**
@@ -127,6 +129,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       }
     },
     status: () => (config.appToken ? (socketUp ? 'connected' : 'disconnected') : 'configured'),
+    teamId: () => bot?.teamId() ?? null,
     async stop() {
       if (!connected) return;
       connected = false;
@@ -166,6 +169,7 @@ function singleWorkspaceBot(
       : null;
   return {
     token,
+    teamId: () => identity?.teamId ?? null,
     authorize: async (source: { teamId?: string }): Promise<AuthorizeResult> => {
       if (!identity) throw new Error('the Slack app is not started yet (bot identity unknown)');
       // Bolt turns this into an AuthorizationError: the receiver answers 401 and no listener runs.

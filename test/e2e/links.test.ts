@@ -53,6 +53,7 @@ describe('links between notices, the App Home and the dashboard, end to end', ()
       UTILITYAPI_URL: u.url,
       UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
       UTILITYAPI_DASHBOARD_URL: 'https://dash.example.com/authorizations/{uid}',
+      SLACK_APP_ID: 'A0RELINKLINKS',
     });
     relink = await startRelink(config, silentLog(), { processEvery: 200 });
   });
@@ -78,6 +79,8 @@ describe('links between notices, the App Home and the dashboard, end to end', ()
       () => [...slack.messages(ALERTS).values()].find((m) => m.threadTs === undefined),
       'the notice',
     );
+    // Single workspace: the notice links back to the App Home of the token's team, learnt at start.
+    expect(JSON.stringify(notice.blocks)).toContain(`slack://app?team=${TEAM}&id=A0RELINKLINKS&tab=home`);
     const { permalink } = await direct.chat.getPermalink({ channel: ALERTS, message_ts: notice.ts });
     expect(permalink).toMatch(new RegExp(`/archives/${ALERTS}/p\\d+$`));
 

@@ -13,7 +13,8 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
 /*
  * A bulk ask cut short by a stop (issue 13): Send claimed it and queued a few customers, then relink
  * stopped. The next start queues the rest on, with the same keys, so each customer gets exactly one
- * email and the ask reaches its outcome; nobody has to press Send again (which changes nothing).
+ * email and the ask reaches its outcome, summed up once in the channel; nobody has to press Send again
+ * (which changes nothing).
  */
 
 const BOT_TOKEN = 'xoxb-test-bulk-resume-0123';
@@ -127,6 +128,17 @@ describe('a bulk ask interrupted by a stop', () => {
     const recipients = sendgrid.messages.flatMap((m) => m.to);
     expect(recipients).toHaveLength(CUSTOMERS);
     expect(new Set(recipients).size).toBe(CUSTOMERS);
+    // Nobody who clicked Send is following it any more: the restarted relink posts its one summary.
+    const summaries = () =>
+      [...slack.messages('C0RESUME13').values()].filter((m) =>
+        m.text?.includes(`asked ${CUSTOMERS} customers to reauthorize`),
+      );
+    const [summary] = await eventually(
+      () => (summaries().length > 0 ? summaries() : undefined),
+      'the bulk summary',
+      15_000,
+    );
+    expect(summary?.text).toContain(`${CUSTOMERS} emails sent, 0 failed`);
     // Pressing Send again still changes nothing.
     const again = await restarted.start({
       workspaceId: SINGLE_WORKSPACE_ID,

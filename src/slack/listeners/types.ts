@@ -9,6 +9,7 @@ import type {
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
+import type { Suppression } from '../../domain/suppression';
 import type { HomeService } from '../../home/home-service';
 import type { Logger } from '../../logger';
 import type { HistoryService } from '../../reauth/history-service';
@@ -39,6 +40,11 @@ export interface ListenerDeps {
   home: HomeService;
   /** The filters and search behind `/reauth`. */
   worklist: Worklist;
+  /** Addresses customers asked not to be emailed, among a list's rows (by `key`); lists say so. */
+  suppressions?: (
+    workspaceId: string,
+    customers: readonly { key: string; email: string | null }[],
+  ) => Promise<ReadonlyMap<string, Suppression>>;
   /** SENDGRID_FROM_NAME and SENDGRID_FROM_EMAIL, shown in the email preview's From line. */
   sender: { name: string; email: string };
   /**

@@ -298,6 +298,7 @@ export function useListenerHarness(label: string) {
       history: createHistoryService({ authorizations, requests }),
       home,
       worklist,
+      suppressions: suppressions.among,
       sender: SENDER,
       clock: () => now,
       log,

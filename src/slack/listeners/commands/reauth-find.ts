@@ -15,6 +15,7 @@ import type { Logger } from '../../../logger';
 import type { PreparedForm } from '../../../reauth/prepared-form';
 import { explainFailure } from '../explain-failure';
 import type { ListenerDeps } from '../types';
+import { listRowFacts } from './list-row-facts';
 
 /**
  * How long `/reauth <query>` may search before it holds the trigger_id with a loading modal. The
@@ -86,8 +87,8 @@ async function findAnswer(
     if (only && customerMustAct(only.state) && !only.triage?.dismissedReason) {
       return { kind: 'form', form: await deps.reauth.prepareForm(workspaceId, only._id.toHexString()) };
     }
-    const lastRequests = deps.worklist.lastRequestsFor(workspaceId, items);
-    const message = reauthListMessage({ subject: { query }, items, total, lastRequests, now });
+    const facts = await listRowFacts(deps, workspaceId, items);
+    const message = reauthListMessage({ subject: { query }, items, total, ...facts, now });
     return { kind: 'list', message, summary: reauthListSummary(query, total, only?.customer.name ?? null) };
   } catch (err) {
     const { words } = explainFailure(err, {

@@ -6,6 +6,7 @@ import { COMMAND_LIST_LIMIT } from '../../../domain/worklist';
 import type { Logger } from '../../../logger';
 import { showHistory } from '../actions/open-history';
 import type { ListenerDeps } from '../types';
+import { listRowFacts } from './list-row-facts';
 
 /** The search after `/reauth history`, '' when none was typed; null when the command is not `history`. */
 export function historyQueryOf(text: string | null | undefined): string | null {
@@ -41,10 +42,10 @@ export async function reauthHistory(
     return;
   }
   const now = deps.clock();
-  const lastRequests = deps.worklist.lastRequestsFor(workspaceId, items);
+  const facts = await listRowFacts(deps, workspaceId, items);
   const message =
     total === 0
       ? noMatchMessage(query)
-      : reauthListMessage({ subject: { query }, items, total, lastRequests, now });
+      : reauthListMessage({ subject: { query }, items, total, ...facts, now });
   await respond({ response_type: 'ephemeral', ...message });
 }

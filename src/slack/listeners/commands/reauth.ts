@@ -6,6 +6,7 @@ import { Command } from '../../ids';
 import { parseReauthCommand, type ReauthCommand } from '../../reauth-command';
 import { explainFailure } from '../explain-failure';
 import type { CommandArgs, ListenerDeps } from '../types';
+import { listRowFacts } from './list-row-facts';
 import { findCustomer } from './reauth-find';
 import { historyQueryOf, reauthHistory } from './reauth-history';
 
@@ -73,8 +74,8 @@ async function listMessage(
     pageSize: COMMAND_LIST_LIMIT,
     viewer,
   });
-  const lastRequests = deps.worklist.lastRequestsFor(workspaceId, page.items);
-  return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, lastRequests, now });
+  const facts = await listRowFacts(deps, workspaceId, page.items);
+  return reauthListMessage({ subject: { filter }, items: page.items, total: page.total, ...facts, now });
 }
 
 /** `/reauth`, `/reauth help` or anything not understood: the usage, with each filter's count. */

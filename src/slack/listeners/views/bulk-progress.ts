@@ -54,3 +54,30 @@ export async function followBulk(
     .postMessage({ channel: settings.alertChannel, ...message })
     .catch((err: unknown) => log.warn({ err }, 'bulk summary not posted'));
 }
+
+/**
+ * At start: follows each bulk ask of the last hour whose summary was not posted (relink stopped while
+ * it was queued or sent), so its asker's Home shows the progress again and the alert channel still gets
+ * its one summary. Queuing what a stop cut short is the bulk service's own (resumeUnfinished).
+ */
+export async function followUnsummarizedBulks(
+  deps: BulkListenerDeps,
+  clientFor: (workspaceId: string) => Promise<WebClient | null>,
+): Promise<number> {
+  const open = await deps.bulk.unsummarized(FOLLOW_AT_MOST_MS);
+  for (const plan of open) {
+    const client = await clientFor(plan.workspaceId);
+    if (!client) continue;
+    void followBulk(deps, {
+      client,
+      workspaceId: plan.workspaceId,
+      teamId: plan.requestedBy.teamId,
+      userId: plan.requestedBy.userId,
+      bulkId: plan.bulkId,
+      queue: async () => {},
+    }).catch((err: unknown) =>
+      deps.log.warn({ err, bulkId: plan.bulkId }, 'interrupted bulk ask not followed'),
+    );
+  }
+  return open.length;
+}

@@ -56,6 +56,23 @@ describe('/reauth list, help and what it does not understand', () => {
     for (const name of hidden) expect(text).not.toContain(name);
   });
 
+  it('says beside a row when its customer asked not to be emailed, as the Home does', async () => {
+    await h.suppressions.record({
+      workspaceId: 'single',
+      email: customer('Olga Older').email,
+      reason: 'unsubscribe',
+      at: h.now,
+      requestId: 'an-earlier-request',
+      now: h.now,
+    });
+    const { key } = await h.command('list bad-logins');
+    const text = allText(h.responsesTo(key)[0]?.body.blocks);
+    const olga = text.slice(text.indexOf('Olga Older'));
+    expect(olga).toContain('unsubscribed from our email');
+    expect(olga).toContain("relink won't email this address on its own again");
+    expect(text.slice(text.indexOf('Nina Newer'), text.indexOf('Olga Older'))).not.toContain('unsubscribed');
+  });
+
   it('says so when a filter is empty', async () => {
     const { key } = await h.command('list awaiting');
 
