@@ -1,3 +1,5 @@
+// Longer than 250 lines because a request's every status write is here with what is kept in step with it
+// (its outbox entry, send queue entry and heads): splitting the file would split each write.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import {
@@ -148,8 +150,12 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       now: Date,
     ): Promise<{ request: ReauthRequestDocument; created: boolean; replaced: ReauthRequestDocument | null }> {
       const head = await heads.of(input.authorizationId);
+      // Its send queue entry first: a stop in between leaves an entry without a request, never the reverse.
+      const _id = new Types.ObjectId();
+      await sendQueue.ensure({ _id, status: 'queued', nextAttemptAt: now, sendingSince: null });
       try {
         const created = await Request.create({
+          _id,
           ...input,
           authorizationId: new Types.ObjectId(input.authorizationId),
           status: 'queued',
@@ -158,7 +164,6 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           createdAt: now,
         });
         const request = created.toObject() as ReauthRequestDocument;
-        await sendQueue.ensure(request);
         await heads.created(input.authorizationId, request._id, now);
         listeners.requestWritten?.({
           kind: 'created',
@@ -170,6 +175,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
         });
         return { request, created: true, replaced: await byId(head?.latestId) };
       } catch (err) {
+        await sendQueue.drop(_id);
         if (!isDuplicateKey(err)) throw err;
         const existing = await Request.findOne({ idempotencyKey: input.idempotencyKey }).lean();
         if (!existing) throw err;

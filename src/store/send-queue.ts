@@ -2,6 +2,7 @@ import { type Connection, type Model, Schema, Types } from 'mongoose';
 import { isDuplicateKey } from './duplicate-key';
 import { definition } from './models';
 import type { ReauthRequestDocument } from './requests';
+import { migrateOnce } from './store-migrations';
 
 /**
  * One entry per reauth request whose status is `queued`: the sender's whole worklist (issue 11). On
@@ -108,10 +109,11 @@ export function createSendQueue(connection: Connection, Request: Model<ReauthReq
   }
 
   /**
-   * Once per start, the queue is made to agree with the requests: it covers a database from before the
-   * queue existed and a crash between a request's write and its entry's. This reads every queued
-   * request with a status filter, a full read of the requests on FerretDB: acceptable once at start,
-   * never on the hot path. Entries are read first, so an entry added meanwhile is never judged.
+   * Makes the queue agree with the requests, once per database (store-migrations.ts): for a database
+   * from before the queue existed. A crash between two writes needs no repair, as every write puts the
+   * entry first and takes it away last: at worst an entry is left whose request is not due, which
+   * readers drop. This reads every queued request with a status filter, a full read of the requests on
+   * FerretDB, so it is not run at every start. Entries are read first, so one added meanwhile is kept.
    */
   async function repair(): Promise<void> {
     const entries = new Map((await Entry.find({}).lean<SendQueueEntry[]>()).map((e) => [e._id, e]));
@@ -136,11 +138,16 @@ export function createSendQueue(connection: Connection, Request: Model<ReauthReq
       await Entry.createCollection().catch((err: { code?: number }) => {
         if (err.code !== 48) throw err; // 48: NamespaceExists
       });
-      await repair();
+      await migrateOnce(connection, 'send_queue', repair);
     },
 
-    /** A request was created queued, or a repeat of its creation found it still queued. */
+    /** A request is about to be created queued, or a repeat of its creation found it still queued. */
     ensure,
+
+    /** The request whose entry went first was not created after all (its key was taken). */
+    drop: async (requestId: Types.ObjectId): Promise<void> => {
+      await Entry.deleteOne({ _id: requestId.toHexString() });
+    },
 
     /**
      * Writes a request's new status (`write`) and its entry around it. Into `queued`: the entry first,

@@ -120,6 +120,17 @@ describe('the send queue (the sender reads it, never the growing requests)', () 
     expect(await dueIds(later(3_000))).toContain(id);
   });
 
+  it('leaves no entry when a create finds its key taken (the entry went first)', async () => {
+    const authorizationId = new Types.ObjectId().toHexString();
+    const key = `taken-${++n}`;
+    const { request } = await requests.create(newRequest(authorizationId, key), t0);
+    const before = await entries().countDocuments({});
+    const again = await requests.create(newRequest(authorizationId, key), t0);
+    expect(again).toMatchObject({ created: false });
+    expect(again.request._id.toHexString()).toBe(request._id.toHexString());
+    expect(await entries().countDocuments({})).toBe(before);
+  });
+
   it('a repeated create of a queued request keeps its entry as it stands', async () => {
     const authorizationId = new Types.ObjectId().toHexString();
     const key = `sq-${++n}`;
@@ -138,7 +149,7 @@ describe('the send queue (the sender reads it, never the growing requests)', () 
     });
   });
 
-  it('at start, adds the entry of a queued request that has none and drops one whose request is sent', async () => {
+  it('builds the queue once from a database from before it: adds missing entries, drops stale ones', async () => {
     const authorizationId = new Types.ObjectId();
     const base = { ...newRequest(authorizationId.toHexString(), 'x'), authorizationId, createdAt: t0 };
     const queuedId = new Types.ObjectId();
@@ -170,6 +181,12 @@ describe('the send queue (the sender reads it, never the growing requests)', () 
     } as never);
     expect(await dueIds(later(5_000))).not.toContain(queuedId.toHexString());
 
+    // Built once per database: a start after that does not read every queued request again.
+    const { requests: again } = await requestStoreWithOutbox(db.connection);
+    expect(await entries().findOne({ _id: queuedId.toHexString() })).toBeNull();
+    expect(idsOf(await again.dueForSending(later(5_000), 1_000))).not.toContain(queuedId.toHexString());
+    // As on a database from before the queue: its migration never ran.
+    await db.connection.collection('store_migrations').deleteOne({ _id: 'send_queue' as never });
     const { requests: restarted } = await requestStoreWithOutbox(db.connection);
     expect(await entries().findOne({ _id: queuedId.toHexString() })).toMatchObject({
       nextAttemptAt: later(5_000),
