@@ -52,12 +52,10 @@ import { botClients, createSettingsAdmins } from './slack/settings-admins';
 import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
 import { workspaceSlack } from './slack/workspace-slack';
 import { type Database, openDatabase } from './store/database';
-import { createDigestStore } from './store/digests';
 import type { RestartPolicy } from './store/embedded-db';
 import { createRefusalStore } from './store/refusals';
 import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
-import { createSuppressionStore } from './store/suppressions';
 import { createSyncStateStore } from './store/sync-states';
 import { createWorklistSource } from './store/worklist-source';
 import { openWorkspaceStores } from './store/workspace-stores';
@@ -115,9 +113,7 @@ async function buildServices(
   });
   const stores = await openStores(database.connection, worklist.listeners);
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
-  const { authorizations, requests, inbox } = stores;
-  const suppressions = createSuppressionStore(database.connection);
-  await suppressions.init();
+  const { authorizations, requests, inbox, suppressions, digests } = stores;
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
   const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
@@ -218,8 +214,6 @@ async function buildServices(
     log,
   });
   const syncStates = createSyncStateStore(database.connection);
-  const digests = createDigestStore(database.connection, stores.models);
-  await digests.ensureIndexes();
   const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, syncStates, clock, log });
   // Team ids are workspace ids with OAuth; the single workspace's team is its token's, once Slack said.
   const homeUrl = (workspaceId: string) =>
@@ -273,7 +267,6 @@ async function buildServices(
   return {
     ...stores,
     ...workspaceStores,
-    suppressions,
     metrics,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
@@ -284,7 +277,6 @@ async function buildServices(
     expiry,
     reconcile,
     syncStates,
-    digests,
     reauth,
     sender,
     reminders,

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { createAuthorizationStore } from './authorizations';
+import { createDigestStore } from './digests';
 import { createHomeStateStore } from './home-state';
 import { createInbox } from './inbox';
 import type { StoreListeners } from './listeners';
@@ -8,6 +9,7 @@ import { createNoticeStore } from './notices';
 import { createOutbox } from './outbox';
 import { createRequestStore } from './requests';
 import { createSendClaims } from './send-claims';
+import { createSuppressionStore } from './suppressions';
 
 /**
  * Every store on one connection, its collections and indexes created (a missing index fails loudly
@@ -22,6 +24,8 @@ export async function openStores(connection: Connection, listeners: StoreListene
   const homeState = createHomeStateStore(connection);
   const notices = createNoticeStore(connection);
   const sendClaims = createSendClaims(connection);
+  const suppressions = createSuppressionStore(connection);
+  const digests = createDigestStore(connection, models);
   await Promise.all([
     requests.init(),
     outbox.init(),
@@ -29,6 +33,8 @@ export async function openStores(connection: Connection, listeners: StoreListene
     homeState.init(),
     notices.ensureIndexes(),
     sendClaims.init(),
+    suppressions.init(),
+    digests.ensureIndexes(),
   ]);
   return {
     models,
@@ -39,6 +45,8 @@ export async function openStores(connection: Connection, listeners: StoreListene
     homeState,
     notices,
     sendClaims,
+    suppressions,
+    digests,
   };
 }
 
