@@ -113,7 +113,7 @@ async function buildServices(
   });
   const stores = await openStores(database.connection, worklist.listeners);
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
-  const { authorizations, requests, inbox, suppressions, digests } = stores;
+  const { authorizations, requests, inbox, suppressions } = stores;
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
   const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
