@@ -159,6 +159,7 @@ async function buildServices(
     timings: send.timings,
     pipeline,
     suppressions,
+    openRequestsOfRelinked: worklist.openRequestsOfRelinked,
     ...(send.concurrency ? { pacing: { concurrency: send.concurrency } } : {}),
   });
   pipeline.define('sendRequests', async () => {

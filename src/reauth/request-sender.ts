@@ -1,5 +1,6 @@
 import { asRelinkError, RelinkError } from '../domain/errors';
 import { maskEmail } from '../domain/mask-email';
+import { isOpenRequestStatus } from '../domain/reauth-request';
 import { SendSubject } from '../domain/record-ids';
 import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
@@ -40,6 +41,11 @@ export interface RequestSenderDeps {
   pacing?: SendPacingOptions;
   /** Addresses customers asked not to be emailed since: checked again just before each send. */
   suppressions?: Pick<SuppressionStore, 'find'>;
+  /**
+   * Latest requests still open whose customer relinked (the worklist's, from memory): the completion
+   * sweep's candidates, each checked against the database before it is marked completed.
+   */
+  openRequestsOfRelinked?: () => Promise<string[]>;
 }
 
 // Beyond the mailer's own timeout: the answer is parsed and the claim checked after it.
@@ -220,11 +226,16 @@ export function createRequestSender(deps: RequestSenderDeps) {
       wake.stop();
     },
 
-    /** Marks open requests of relinked authorizations completed (throttled while sends keep coming). */
+    /**
+     * Marks open requests of relinked authorizations completed (throttled while sends keep coming). The
+     * candidates come from memory; each is read by `_id` and checked before it changes.
+     */
     async completeResolved(): Promise<number> {
-      if (!sweep.shouldRun(clock().getTime())) return 0;
+      if (!sweep.shouldRun(clock().getTime()) || !deps.openRequestsOfRelinked) return 0;
       let completed = 0;
-      for (const request of await deps.requests.allOpen(500)) {
+      for (const id of await deps.openRequestsOfRelinked()) {
+        const request = await deps.requests.findById(id);
+        if (!request || !isOpenRequestStatus(request.status)) continue;
         const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
         if (authorization?.state === 'active' && !authorization.incidentOpen) {
           await deps.requests.advance(request, 'completed', null, deps.clock());

@@ -2,12 +2,7 @@
 // (its outbox entry, send queue entry and heads): splitting the file would split each write.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
-import {
-  isOpenRequestStatus,
-  REQUEST_STATUSES,
-  type RequestEffect,
-  type RequestStatus,
-} from '../domain/reauth-request';
+import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
 import { OutboxId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
@@ -99,8 +94,6 @@ schema.index({ authorizationId: 1, createdAt: -1 });
 schema.index({ status: 1, nextAttemptAt: 1 });
 schema.index({ sendgridMessageId: 1 });
 schema.index({ updatedAt: 1 });
-
-const OPEN_STATUSES = REQUEST_STATUSES.filter(isOpenRequestStatus);
 
 /** The requests model on this connection, registered on first use. */
 export const requestModel = (connection: Connection): Model<ReauthRequestDocument> =>
@@ -202,12 +195,6 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
 
     /** Queued requests with an attempt in flight: being sent, waiting for SendGrid's event, or left by a crash. */
     inFlight: (limit: number) => sendQueue.inFlight(limit),
-
-    /** Open requests of any authorization: what `completeResolved` looks through. */
-    allOpen: (limit: number) =>
-      Request.find({ status: { $in: OPEN_STATUSES } })
-        .limit(limit)
-        .lean(),
 
     set: async (id: Types.ObjectId | string, fields: RequestFields): Promise<void> => {
       await Request.updateOne({ _id: id }, { $set: fields });

@@ -1,6 +1,6 @@
 // Longer than 250 lines because the columns, the order and the search buckets change together on every write.
 import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
-import type { RequestStatus } from '../domain/reauth-request';
+import { isOpenRequestStatus, type RequestStatus } from '../domain/reauth-request';
 import type { TriageSummary } from '../domain/triage';
 import {
   HOME_TABS,
@@ -302,6 +302,16 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       let count = 0;
       for (const request of requests.values()) if (request.status === status) count += 1;
       return count;
+    },
+
+    /** Ids of latest requests still open although their authorization is valid again, incident closed. */
+    openRequestsOfRelinked(): string[] {
+      const found: string[] = [];
+      for (const [row, request] of requests) {
+        if (states[row] === 'active' && !incidentOpens[row] && isOpenRequestStatus(request.status))
+          found.push(request.id);
+      }
+      return found;
     },
 
     /** Orders everything now (after a load), so the first page asked for does not wait for it. */

@@ -244,6 +244,12 @@ export function createWorklist(deps: WorklistDeps) {
       return index.latestRequestsIn(status);
     },
 
+    /** Latest requests still open whose customer relinked (the sender marks them completed); from memory. */
+    async openRequestsOfRelinked(): Promise<string[]> {
+      await ready();
+      return index.openRequestsOfRelinked();
+    },
+
     /** The latest request of each authorization shown, keyed by hex id, for rendering a page. */
     lastRequestsFor(workspaceId: string, items: readonly WorklistItem[]): Map<string, WorklistRequest> {
       const latest = new Map<string, WorklistRequest>();

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
 import { closeNow, listenOnLoopback } from '../support/loopback-server';
 import { ALICE, DRAFT } from '../support/requests';
 import { sendingFixture } from '../support/sending';
@@ -69,6 +70,30 @@ describe('sending a reauth request', () => {
       lastError: { code: 'email_suppressed' },
     });
     expect(await f.effectsOf(id)).toEqual(['incident.opened', 'request.queued', 'request.failed']);
+  });
+
+  it('marks the request completed once its customer relinked, after checking the authorization itself', async () => {
+    const id = await f.queue('relinks@example.com');
+    await f.newSender().sendDue();
+    const request = await f.stores.requests.findById(id);
+    if (!request) throw new Error('no request');
+    const authorizationId = request.authorizationId.toHexString();
+    // Named as relinked but still bad in the database: left as it is.
+    const stale = f.newSender({ openRequestsOfRelinked: async () => [id] });
+    expect(await stale.completeResolved()).toBe(0);
+    expect((await f.stores.requests.findById(id))?.status).toBe('sent');
+
+    const authorization = await f.stores.authorizations.findById(authorizationId);
+    if (!authorization) throw new Error('no authorization');
+    f.advance(60_000);
+    await f.stores.authorizations.applyById(authorizationId, {
+      event: observedEvent('active', f.now),
+      actor: 'platform',
+      now: f.now,
+    });
+    const sender = f.newSender({ openRequestsOfRelinked: async () => [id] });
+    expect(await sender.completeResolved()).toBe(1);
+    expect((await f.stores.requests.findById(id))?.status).toBe('completed');
   });
 
   it('retries after a SendGrid 500 and sends exactly one email', async () => {

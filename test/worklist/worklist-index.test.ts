@@ -53,6 +53,19 @@ describe('the worklist index', () => {
     expect(index.size).toBe(1);
   });
 
+  it('names the open latest requests of customers who relinked, for the sender to complete', () => {
+    const index = newIndex();
+    const relinked = authorization({ state: 'active', incidentOpen: false, incidentSince: null });
+    const stillBad = authorization();
+    const done = authorization({ state: 'active', incidentOpen: false, incidentSince: null });
+    const neverAsked = authorization({ state: 'active', incidentOpen: false, incidentSince: null });
+    for (const a of [relinked, stillBad, done, neverAsked]) index.putAuthorization(a);
+    index.putRequest(relinked.id, request('r-relinked', NOW - 5000, 'delivered'));
+    index.putRequest(stillBad.id, request('r-bad', NOW - 5000, 'sent'));
+    index.putRequest(done.id, request('r-done', NOW - 5000, 'completed'));
+    expect(index.openRequestsOfRelinked()).toEqual(['r-relinked']);
+  });
+
   it('keeps the latest request of each authorization and follows its status, never going back', () => {
     const index = newIndex();
     const a = authorization();
