@@ -10,7 +10,8 @@ import { createAuthorizationKeys } from './authorization-keys';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
-import { createRevisionWriter, nextRevision, resultOf } from './revisions';
+import { createRevisionWriter, ignoreDuplicates, nextRevision, resultOf } from './revisions';
+import { migrateOnce } from './store-migrations';
 
 export interface ApplyResult {
   authorizationId: string;
@@ -64,12 +65,18 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const audit = nextRevision(doc, options, null);
       if (!audit) return resultOf(doc, null);
+      // Marked first in a small drained collection, as batches do: a crash before the revision is
+      // applied leaves the marker, and the repair reads markers, never the audit trail.
+      await RevisionMarker.insertMany([{ _id: audit._id, at: options.now, create: null }]).catch(
+        ignoreDuplicates,
+      );
       try {
         await AuditEvent.create(audit);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         // Another writer claimed this version: finish its revision, then try again on top of it.
         await completeClaimed(doc._id, audit.version);
+        await RevisionMarker.deleteOne({ _id: audit._id });
         const reloaded = await Authorization.findById(doc._id).lean();
         if (!reloaded)
           throw new RelinkError('store_inconsistent', `authorization ${doc._id.toHexString()} vanished`);
@@ -77,6 +84,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
         continue;
       }
       await applyRevision(audit);
+      await RevisionMarker.deleteOne({ _id: audit._id });
       return resultOf(doc, audit);
     }
     throw new RelinkError(
@@ -130,6 +138,13 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
 
     /** Completes revisions a crash left half-applied (audit written, outbox or authorization not). */
     async repairUnapplied(olderThan: Date): Promise<number> {
+      // Single writes were not marked before: their unfinished revisions are marked once, by a scan.
+      await migrateOnce(AuditEvent.db, 'single_revisions_marked', async () => {
+        const unapplied = await AuditEvent.find({ appliedAt: null }, { _id: 1, at: 1 }).lean();
+        const markers = unapplied.map((a) => ({ _id: a._id, at: a.at, create: null }));
+        if (markers.length > 0)
+          await RevisionMarker.insertMany(markers, { ordered: false }).catch(ignoreDuplicates);
+      });
       // Batches mark their revisions in a small collection while they apply them.
       const marked = await RevisionMarker.find({ at: { $lt: olderThan } })
         .limit(500)
@@ -139,13 +154,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
         if (audit) await applyRevision(audit, marker.create);
         await RevisionMarker.deleteOne({ _id: marker._id });
       }
-      // Single writes leave `appliedAt` unset until they are done. Not a hot path: a periodic job.
-      const pending = await AuditEvent.find({ appliedAt: null, at: { $lt: olderThan } })
-        .sort({ at: 1 })
-        .limit(500)
-        .lean();
-      for (const audit of pending) await applyRevision(audit);
-      return marked.length + pending.length;
+      return marked.length;
     },
 
     /**

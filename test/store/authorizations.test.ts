@@ -50,7 +50,9 @@ describe('the authorization store', () => {
       { event: { ...badLogin(now), state: 'active', reason: null }, actor: 'platform', now },
     );
     const id = new Types.ObjectId(created.authorizationId);
-    // Simulate a crash right after the revision claim: the audit event exists, nothing else was written.
+    // Simulate a crash right after the revision claim: its marker and audit event exist, nothing else.
+    const revision = auditEventId(created.authorizationId, created.version + 1);
+    await models.RevisionMarker.create({ _id: revision, at: now, create: null });
     await models.AuditEvent.create({
       _id: auditEventId(created.authorizationId, created.version + 1),
       authorizationId: id,
@@ -77,6 +79,36 @@ describe('the authorization store', () => {
     });
     const effects = await createOutbox(models).forAuthorization(created.authorizationId);
     expect(effects.map((e) => e.effect.type)).toEqual(['incident.opened']);
+  });
+
+  it('marks once, at the first repair, revisions a crash left unapplied before single writes were marked', async () => {
+    const store = createAuthorizationStore(models);
+    const now = new Date('2026-11-02T11:00:00Z');
+    const created = await store.applyByKey(
+      { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', externalId: 'crash-legacy' },
+      { event: { ...badLogin(now), state: 'active', reason: null }, actor: 'platform', now },
+    );
+    // An interrupted revision from an older relink: an audit event, no marker.
+    await models.AuditEvent.create({
+      _id: auditEventId(created.authorizationId, created.version + 1),
+      authorizationId: new Types.ObjectId(created.authorizationId),
+      version: created.version + 1,
+      actor: 'platform',
+      action: 'state.changed',
+      from: 'active',
+      to: 'bad_login',
+      sourceEventId: 'evt-legacy',
+      at: now,
+      next: { ...badLogin(now), lastEventAt: now, incidentOpen: true, warnedDays: [] },
+      customer: null,
+      effects: [{ type: 'incident.opened', state: 'bad_login', reason: 'invalid_credentials' }],
+      appliedAt: null,
+    });
+    await db.connection.collection('store_migrations').deleteOne({ _id: 'single_revisions_marked' as never });
+    const later = new Date(now.getTime() + 60_000);
+    expect(await store.repairUnapplied(later)).toBeGreaterThanOrEqual(1);
+    expect(await store.findById(created.authorizationId)).toMatchObject({ state: 'bad_login' });
+    expect(await models.RevisionMarker.countDocuments({})).toBe(0);
   });
 
   it('finishes the inbox after a processor stopped mid-way, processing each event once', async () => {
