@@ -4,7 +4,6 @@ import { isOpenRequestStatus } from '../domain/reauth-request';
 import { SendSubject } from '../domain/record-ids';
 import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
-import { suppressionStopsQueuedSend } from '../domain/suppression';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
 import type { Pipeline } from '../pipeline';
@@ -16,8 +15,8 @@ import type { UtilityApiAccounts } from '../workspaces/utilityapi-accounts';
 import { createSendPacing, type SendPacingOptions, sendInBatches } from './bulk-rate';
 import { createInFlightSends } from './in-flight-sends';
 import { requestEmail } from './request-email';
+import { backoffMs, isRetryable, LinkTooSlow, refuseIfSuppressedSince } from './send-failures';
 import { createSendOutcomes } from './send-outcomes';
-import { backoffMs, isRetryable, LinkTooSlow } from './send-retry';
 import { createWakeTimer } from './wake-timer';
 
 export interface RequestSenderDeps {
@@ -129,7 +128,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const sending = { ...fresh, sendingSince: now, attempts: attempt, confirmBy: null };
     let messageId: string;
     try {
-      await refuseIfSuppressedSince(sending);
+      await refuseIfSuppressedSince(deps, sending);
       const called = await callSendGrid(sending, callBy);
       if (!called) return;
       messageId = called.messageId;
@@ -141,19 +140,6 @@ export function createRequestSender(deps: RequestSenderDeps) {
     const sentAt = clock();
     await outcomes.recordSent(sending, attempt, { messageId, at: sentAt }, sentAt);
     log.info({ requestId: id, attempt, to: maskEmail(sending.recipient.email) }, 'reauth email sent');
-  }
-
-  /** A spam report or unsubscribe that arrived while the request waited stops it (issue 12). */
-  async function refuseIfSuppressedSince(request: ReauthRequestDocument): Promise<void> {
-    if (!deps.suppressions) return;
-    const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
-    if (!authorization) return;
-    const suppression = await deps.suppressions.find(authorization.workspaceId, request.recipient.email);
-    if (suppressionStopsQueuedSend(suppression, request))
-      throw new RelinkError(
-        'email_suppressed',
-        'the customer asked not to be emailed since the request was made',
-      );
   }
 
   /**

@@ -1,6 +1,12 @@
 import { RelinkError } from '../domain/errors';
+import { suppressionStopsQueuedSend } from '../domain/suppression';
 import { MailError } from '../email/mailer';
 import { UtilityApiError } from '../platforms/utilityapi/errors';
+import type { AuthorizationStore } from '../store/authorizations';
+import type { ReauthRequestDocument } from '../store/requests';
+import type { SuppressionStore } from '../store/suppressions';
+
+/* Whether a send attempt's failure may be tried again, and when; and the one failure found before. */
 
 /** 429/5xx/network: 10 s, 20 s, 40 s … capped at 15 minutes, unless the service says when. */
 export const backoffMs = (attempts: number, hinted: number | null) =>
@@ -19,4 +25,26 @@ export class LinkTooSlow extends RelinkError {
   constructor() {
     super('form_failed', 'the reauthorization link was not ready in time; nothing was sent');
   }
+}
+
+/**
+ * A spam report or unsubscribe that arrived while a request waited stops it (issue 12): this throws
+ * the failure that fails it without a retry.
+ */
+export async function refuseIfSuppressedSince(
+  deps: {
+    authorizations: Pick<AuthorizationStore, 'findById'>;
+    suppressions?: Pick<SuppressionStore, 'find'>;
+  },
+  request: ReauthRequestDocument,
+): Promise<void> {
+  if (!deps.suppressions) return;
+  const authorization = await deps.authorizations.findById(request.authorizationId.toHexString());
+  if (!authorization) return;
+  const suppression = await deps.suppressions.find(authorization.workspaceId, request.recipient.email);
+  if (suppressionStopsQueuedSend(suppression, request))
+    throw new RelinkError(
+      'email_suppressed',
+      'the customer asked not to be emailed since the request was made',
+    );
 }
