@@ -1,23 +1,12 @@
-import type { ViewOutput, ViewStateValue } from '@slack/bolt';
-import type { View } from '@slack/types';
-import { WebClient } from '@slack/web-api';
-import { loadConfig } from '../../src/config';
+import type { ViewOutput } from '@slack/bolt';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId, CallbackId } from '../../src/slack/ids';
 import { formValues, initialValues, viewText } from '../slack/listeners/harness';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { ALICE, E2E, useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import type { PostedMessage } from '../support/slack-standin';
+import { viewOpenedAfter } from '../support/slack-views';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * What SendGrid's Event Webhook tells relink after an email went out, end to end: a bounce turns the
@@ -26,101 +15,18 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
  * signed by the stand-in as SendGrid signs them.
  */
 
-const BOT_TOKEN = 'xoxb-bounces-0123456789';
-const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
-const CHANNEL = 'C0ALERTS42';
-const TEAM = 'T0BOUNCE01';
-const ALICE = { userId: 'U0ALICE42', teamId: TEAM };
-const UA_SECRET = 'ua-webhook-secret';
+const CHANNEL = E2E.channel;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('bounces and spam reports, end to end', () => {
-  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.bounces-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  let relink: RunningRelink;
-  let base: string;
-  let direct: WebClient;
+  const e2e = useE2eRelink('e2e-bounces', { sendgridEvents: true });
+  const { slack, sendgrid, utilityapi, submit, applyUpdate, openView, emailsTo } = e2e;
   let n = 0;
 
-  beforeAll(async () => {
-    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
-    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e-bounces')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: CHANNEL,
-      SLACK_API_URL: s.apiUrl,
-      SENDGRID_API_KEY: 'SG.bounces-key',
-      SENDGRID_FROM_EMAIL: 'support@sunny.example',
-      SENDGRID_FROM_NAME: 'Sunny Solar',
-      SENDGRID_API_URL: g.url,
-      SENDGRID_WEBHOOK_PUBLIC_KEY: sendgrid.eventWebhookPublicKey,
-      UTILITYAPI_TOKEN: 'ua-token',
-      UTILITYAPI_URL: u.url,
-      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
-    });
-    relink = await startRelink(config, silentLog(), { processEvery: 200 });
-    base = `http://127.0.0.1:${relink.port}`;
-    sendgrid.setEventWebhook({ url: `${base}/webhooks/sendgrid` });
-  });
-  afterAll(async () => {
-    await relink.stop();
-    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop()]);
-  });
-
-  const interact = (payload: object) =>
-    postToSlackEndpoint(`${base}/slack/events`, interactiveBody(payload), SIGNING_SECRET);
-  const openView = (viewId: string): ViewOutput => {
-    const stored = slack.views.byId.get(viewId);
-    if (!stored) throw new Error(`no view ${viewId}`);
-    return stored.output;
-  };
-  const submit = (view: ViewOutput, values: Record<string, Record<string, ViewStateValue>>) =>
-    interact(
-      viewSubmissionPayload({
-        actor: ALICE,
-        triggerId: slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id }),
-        view,
-        values,
-      }),
-    );
-  /** Does what Slack does with `response_action: 'update'`. */
-  const applyUpdate = async (viewId: string, answer: { json?: unknown }) => {
-    const json = answer.json as { response_action?: string; view?: View };
-    expect(json?.response_action).toBe('update');
-    await direct.views.update({ view_id: viewId, view: json.view as View });
-    return openView(viewId);
-  };
   const noticeNow = (notice: PostedMessage) => JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks);
-  const thread = (notice: PostedMessage) =>
-    [...slack.messages(CHANNEL).values()].filter((m) => m.threadTs === notice.ts);
-  const emailsTo = (email: string) => sendgrid.messages.filter((m) => m.to.includes(email));
-
+  const thread = (notice: PostedMessage) => e2e.thread(notice.ts);
   /** Alice opens relink's App Home (the event Slack posts): the text of the Home relink published. */
-  async function homeText(): Promise<string> {
-    const before = slack.callsTo('views.publish').length;
-    const event = {
-      token: 'deprecated-verification-token',
-      team_id: TEAM,
-      api_app_id: 'A0RELINKAPP',
-      type: 'event_callback',
-      event_id: `Ev${++n}HOME`,
-      event_time: Math.floor(Date.now() / 1000),
-      event: { type: 'app_home_opened', user: ALICE.userId, channel: 'D0RELINK43', tab: 'home' },
-    };
-    const body = JSON.stringify(event);
-    expect(
-      (await postToSlackEndpoint(`${base}/slack/events`, body, SIGNING_SECRET, 'application/json')).status,
-    ).toBe(200);
-    await eventually(
-      () => slack.callsTo('views.publish').find((c, i) => i >= before && c.ok),
-      'views.publish',
-    );
-    return viewText(slack.views.homeByUser.get(ALICE.userId)?.output ?? { blocks: [] });
-  }
+  const homeText = async () => viewText(await e2e.publishedBy(() => e2e.openHome()));
 
   /** UtilityAPI reports a bad login; the notice, once posted, and the authorization's id. */
   async function badLogin(name: string, email: string) {
@@ -130,17 +36,13 @@ describe('bounces and spam reports, end to end', () => {
       customer_signature: { type: 'text', ts, full_name: name },
       notes: [{ type: 'access_invalid', msg: 'Invalid login', ts }],
     });
-    const status = await utilityapi.deliverWebhook({
-      url: `${base}/webhooks/utilityapi`,
-      secret: UA_SECRET,
-      events: [
-        {
-          uid: `bounces-${++n}`,
-          type: 'authorization_update_finished_errored',
-          authorization_uid: platform.uid,
-        },
-      ],
-    });
+    const status = await e2e.deliver([
+      {
+        uid: `bounces-${++n}`,
+        type: 'authorization_update_finished_errored',
+        authorization_uid: platform.uid,
+      },
+    ]);
     expect(status).toBe(200);
     const notice = await eventually(
       () =>
@@ -150,27 +52,16 @@ describe('bounces and spam reports, end to end', () => {
       `the notice for ${name}`,
     );
     const key = { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi' as const, externalId: platform.uid };
-    const authorization = await relink.services.authorizations.findByKey(key);
+    const authorization = await e2e.relink.services.authorizations.findByKey(key);
     return { notice, authorizationId: authorization?._id.toHexString() ?? '' };
   }
 
   /** Alice clicks the notice's button: the form as Slack opened it. */
   async function openForm(notice: PostedMessage): Promise<ViewOutput> {
     const opened = slack.callsTo('views.open').length;
-    const triggerId = slack.issueTriggerId({ userId: ALICE.userId });
     const message = slack.messages(CHANNEL).get(notice.ts) ?? notice;
-    await interact(
-      blockActionsPayload({ actor: ALICE, triggerId, actionId: ActionId.askReauth, source: { message } }),
-    );
-    const call = await eventually(
-      () =>
-        slack
-          .callsTo('views.open')
-          .slice(opened)
-          .find((c) => c.ok),
-      'the form',
-    );
-    return openView((call.response as { view: { id: string } }).view.id);
+    await e2e.click({ message }, ActionId.askReauth);
+    return openView(await viewOpenedAfter(slack, opened));
   }
 
   /** Fills the form in, previews, presses Send: resolves once the email to `customer.email` is out. */
@@ -238,7 +129,7 @@ describe('bounces and spam reports, end to end', () => {
       () => thread(notice).find((m) => JSON.stringify(m).includes('The customer marked our email as spam')),
       'the spam reply',
     );
-    const automatic = await relink.services.reauth.emailEligibility({
+    const automatic = await e2e.relink.services.reauth.emailEligibility({
       workspaceId: SINGLE_WORKSPACE_ID,
       authorizationId,
       email: 'Sam.Spam@Example.com',
@@ -265,7 +156,7 @@ describe('bounces and spam reports, end to end', () => {
     await ask(form, { name: 'Sam Spam', email, sendAnyway: true });
     await sleep(1_000);
     expect(emailsTo(email)).toHaveLength(2);
-    const history = await relink.services.authorizations.history(authorizationId);
+    const history = await e2e.relink.services.authorizations.history(authorizationId);
     const overrides = history.filter((e) => e.action === 'request.created_despite_suppression');
     expect(overrides).toHaveLength(1);
     expect(overrides[0]?.actor).toContain(ALICE.userId);

@@ -1,24 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { ViewOutput } from '@slack/bolt';
 import type { View } from '@slack/types';
-import { WebClient } from '@slack/web-api';
 import { bulkConfirmView } from '../../blocks/bulk-confirm-view';
-import { loadConfig } from '../../src/config';
-import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId, CallbackId, keyedActionId } from '../../src/slack/ids';
 import { viewText } from '../slack/listeners/harness';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { ALICE, E2E, useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import { blockActionsPayload } from '../support/slack-signing';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * The bulk ask end to end (issue 13): 130 bad logins arrive by a signed UtilityAPI webhook; Alice
@@ -27,12 +15,7 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
  * sending to its outcome.
  */
 
-const BOT_TOKEN = 'xoxb-e2e-bulk-0123456789';
-const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
-const TEAM = 'T0E2E0013';
-const CHANNEL = 'C0ALERTS13';
-const ALICE = { userId: 'U0ALICE13', teamId: TEAM };
-const UA_SECRET = 'ua-webhook-secret-bulk';
+const CHANNEL = E2E.channel;
 const TOTAL = 130;
 const NO_EMAIL = ['Nora Noemail 1', 'Nora Noemail 2', 'Nora Noemail 3'];
 const AWAITING = ['Walt Waiting 1', 'Walt Waiting 2'];
@@ -76,64 +59,10 @@ const buttonLabels = (view: { blocks: readonly unknown[] }) =>
   );
 
 describe('the bulk ask, end to end', () => {
-  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  let relink: RunningRelink;
-  let slackUrl: string;
-  let direct: WebClient;
-
-  const home = () => {
-    const stored = slack.views.homeByUser.get(ALICE.userId);
-    if (!stored) throw new Error('no Home published for Alice');
-    return stored.output;
-  };
-  const publishedBy = async (act: () => Promise<{ status: number }>) => {
-    const before = slack.callsTo('views.publish').length;
-    expect((await act()).status).toBe(200);
-    await eventually(
-      () => slack.callsTo('views.publish').find((c, i) => i >= before && c.status !== 0),
-      'views.publish',
-    );
-    return home();
-  };
-  const openHome = () =>
-    publishedBy(() =>
-      postToSlackEndpoint(
-        slackUrl,
-        JSON.stringify({
-          token: 'deprecated-verification-token',
-          team_id: TEAM,
-          api_app_id: 'A0RELINKAPP',
-          type: 'event_callback',
-          event_id: `Ev${randomBytes(8).toString('hex').toUpperCase()}`,
-          event_time: Math.floor(Date.now() / 1000),
-          authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-          event: {
-            type: 'app_home_opened',
-            user: ALICE.userId,
-            channel: 'D0RELINK13',
-            tab: 'home',
-            event_ts: '1.0',
-          },
-        }),
-        SIGNING_SECRET,
-        'application/json',
-      ),
-    );
-  const click = (view: ViewOutput, actionId: string) =>
-    postToSlackEndpoint(
-      slackUrl,
-      interactiveBody(
-        blockActionsPayload({
-          actor: ALICE,
-          triggerId: slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id }),
-          actionId,
-          source: { view },
-        }),
-      ),
-      SIGNING_SECRET,
-    );
+  const e2e = useE2eRelink('e2e-bulk');
+  const { slack, sendgrid, utilityapi, home, publishedBy } = e2e;
+  const openHome = () => publishedBy(() => e2e.openHome());
+  const click = (view: ViewOutput, actionId: string) => e2e.click({ view }, actionId);
   /** Ticks or unticks a row's checkbox, as Slack reports it: the element's new selection. */
   const tick = (view: ViewOutput, id: string, on: boolean) => {
     const rowIndex = rowsOf(view).findIndex((r) => r.id === id);
@@ -151,44 +80,18 @@ describe('the bulk ask, end to end', () => {
       selected_options: on ? [option] : [],
       action_ts: base.actions[0]?.action_ts,
     };
-    return publishedBy(() =>
-      postToSlackEndpoint(slackUrl, interactiveBody({ ...base, actions: [action] }), SIGNING_SECRET),
-    );
+    return publishedBy(() => e2e.interact({ ...base, actions: [action] }));
   };
   const clickHome = (actionId: string) => publishedBy(() => click(home(), actionId));
   const submitConfirm = async (view: ViewOutput, note: string) => {
-    const payload = viewSubmissionPayload({
-      actor: ALICE,
-      triggerId: slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id }),
-      view,
-      values: { [BlockId.bulkNote]: { [ActionId.bulkNote]: { type: 'plain_text_input', value: note } } },
+    const answer = await e2e.submit(view, {
+      [BlockId.bulkNote]: { [ActionId.bulkNote]: { type: 'plain_text_input', value: note } },
     });
-    const answer = await postToSlackEndpoint(slackUrl, interactiveBody(payload), SIGNING_SECRET);
     expect(answer.status).toBe(200);
     return answer.json as { response_action?: string; view?: View };
   };
 
   beforeAll(async () => {
-    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
-    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e-bulk')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: CHANNEL,
-      SLACK_API_URL: s.apiUrl,
-      SENDGRID_API_KEY: 'SG.e2e-key',
-      SENDGRID_FROM_EMAIL: 'support@sunny.example',
-      SENDGRID_FROM_NAME: 'Sunny Solar',
-      SENDGRID_API_URL: g.url,
-      UTILITYAPI_TOKEN: 'ua-token',
-      UTILITYAPI_URL: u.url,
-      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
-    });
-    relink = await startRelink(config, silentLog(), { processEvery: 200 });
-    slackUrl = `http://127.0.0.1:${relink.port}/slack/events`;
-
     const ago = (minutes: number) => utilityApiTime(new Date(Date.now() - minutes * 60_000));
     const uids = names.map(
       (name, i) =>
@@ -198,11 +101,9 @@ describe('the bulk ask, end to end', () => {
           notes: [{ type: 'access_invalid', msg: 'Invalid login', ts: ago(i + 1) }],
         }).uid,
     );
-    const status = await utilityapi.deliverWebhook({
-      url: `http://127.0.0.1:${relink.port}/webhooks/utilityapi`,
-      secret: UA_SECRET,
-      events: uids.map((uid) => ({ type: 'authorization_update_finished_errored', authorization_uid: uid })),
-    });
+    const status = await e2e.deliver(
+      uids.map((uid) => ({ type: 'authorization_update_finished_errored', authorization_uid: uid })),
+    );
     expect(status).toBe(200);
     await eventually(
       async () => (viewText(await openHome()).includes(`Bad logins *${TOTAL}*`) ? true : undefined),
@@ -211,7 +112,7 @@ describe('the bulk ask, end to end', () => {
 
     // Three customers asked before, one at a time: two wait for the customer, one's email failed after
     // it went out (inside the cooldown).
-    const { reauth, requests, authorizations } = relink.services;
+    const { reauth, requests, authorizations } = e2e.relink.services;
     for (const name of [...AWAITING, COOLDOWN]) {
       const row = rowsOf(home()).find((r) => r.name === name);
       const authorization = await authorizations.findById(row?.id ?? '');
@@ -238,10 +139,6 @@ describe('the bulk ask, end to end', () => {
       if (name === COOLDOWN) await requests.advance(sent, 'failed', null, new Date());
     }
   }, 120_000);
-  afterAll(async () => {
-    await relink?.stop();
-    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop()]);
-  });
 
   it('refuses to send a confirmation whose plan relink did not draw, and sends nothing', async () => {
     const before = sendgrid.messages.length;
@@ -329,7 +226,7 @@ describe('the bulk ask, end to end', () => {
     const before = sendgrid.messages.length;
     const answer = await submitConfirm(confirm, 'We switched billing systems.');
     expect(answer.response_action).toBe('update');
-    await direct.views.update({ view_id: confirm.id, view: answer.view as View });
+    await e2e.direct.views.update({ view_id: confirm.id, view: answer.view as View });
     const asked = names.filter((n) => !SPECIAL.has(n) && !unticked.includes(n));
     expect(asked).toHaveLength(114);
     await eventually(

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { loadConfig } from '../../src/config';
 import { RETRY_AFTER_SECONDS } from '../../src/http/webhooks';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { utilityApiSignature } from '../../src/platforms/utilityapi/webhook';
+import { embeddedDatabasePid } from '../support/embedded-database-process';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
@@ -22,16 +22,7 @@ const TOKEN = 'utilityapi-token';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'relink-db-restart-'));
 
-/** The embedded database relink started: the relink-db process under this worker serving `dataDir`. */
-function databasePid(): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  const pids = lines
-    .split('\n')
-    .filter((line) => line.includes('relink-db') && line.includes(dataDir))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
-  if (pids.length !== 1) throw new Error(`expected one embedded database process, found ${pids.length}`);
-  return pids[0] as number;
-}
+const databasePid = () => embeddedDatabasePid(dataDir);
 
 describe('the embedded database process dies under a running relink', () => {
   const utilityapi = createUtilityApiStandIn({ token: TOKEN });

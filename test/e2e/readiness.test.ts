@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { type RunningRelink, startRelink } from '../../src/main';
+import { embeddedDatabasePid } from '../support/embedded-database-process';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin } from '../support/slack-standin';
@@ -16,16 +16,7 @@ import { createSlackStandin } from '../support/slack-standin';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'relink-readyz-'));
 
-/** The embedded database relink started for `dataDir` (see database-restart.test.ts). */
-function databasePid(): number {
-  const lines = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  const pids = lines
-    .split('\n')
-    .filter((line) => line.includes('relink-db') && line.includes(dataDir))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
-  if (pids.length !== 1) throw new Error(`expected one embedded database process, found ${pids.length}`);
-  return pids[0] as number;
-}
+const databasePid = () => embeddedDatabasePid(dataDir);
 
 describe('GET /readyz on a running relink', () => {
   const slack = createSlackStandin({ botToken: 'xoxb-readyz-0123456789', teamId: 'T0READY001' });

@@ -1,25 +1,11 @@
-import type { ViewOutput, ViewStateValue } from '@slack/bolt';
-import type { View } from '@slack/types';
-import { WebClient } from '@slack/web-api';
 import { RESOLVED_WORDS } from '../../blocks/notice-message';
-import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { renderReauthEmail } from '../../src/email/reauth-email';
-import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId } from '../../src/slack/ids';
 import { formValues, initialValues, viewText } from '../slack/listeners/harness';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { E2E, useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * The seed flow end to end, as a team lives it: a UtilityAPI webhook, the notice in Slack, the button,
@@ -27,79 +13,16 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
  * along, and the customer relinking. Everything runs for real over HTTP against the stand-ins.
  */
 
-const BOT_TOKEN = 'xoxb-e2e-0123456789';
-const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
-const CHANNEL = 'C0ALERTS42';
-const TEAM = 'T0E2E0001';
-const ALICE = { userId: 'U0ALICE42', teamId: TEAM };
-const UA_SECRET = 'ua-webhook-secret';
+const CHANNEL = E2E.channel;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('the reauth flow, end to end', () => {
-  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  let relink: RunningRelink;
-  let base: string;
-  let direct: WebClient;
-
-  beforeAll(async () => {
-    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
-    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: CHANNEL,
-      SLACK_API_URL: s.apiUrl,
-      SENDGRID_API_KEY: 'SG.e2e-key',
-      SENDGRID_FROM_EMAIL: 'support@sunny.example',
-      SENDGRID_FROM_NAME: 'Sunny Solar',
-      SENDGRID_API_URL: g.url,
-      UTILITYAPI_TOKEN: 'ua-token',
-      UTILITYAPI_URL: u.url,
-      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
-    });
-    relink = await startRelink(config, silentLog(), { processEvery: 200 });
-    base = `http://127.0.0.1:${relink.port}`;
-  });
-  afterAll(async () => {
-    await relink.stop();
-    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop()]);
-  });
-
-  const topLevel = () => [...slack.messages(CHANNEL).values()].filter((m) => !m.threadTs);
-  const noticeFor = (name: string) => topLevel().find((m) => JSON.stringify(m.blocks).includes(name));
-  const interact = (payload: object, headers: Record<string, string> = {}) =>
-    postToSlackEndpoint(`${base}/slack/events`, interactiveBody(payload), SIGNING_SECRET, undefined, headers);
-  const click = (source: { message: PostedMessage } | { view: ViewOutput }, actionId: string) => {
-    const viewId = 'view' in source ? source.view.id : undefined;
-    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, ...(viewId ? { viewId } : {}) });
-    return interact(blockActionsPayload({ actor: ALICE, triggerId, actionId, source }));
-  };
-  const submit = (view: ViewOutput, values: Record<string, Record<string, ViewStateValue>>, headers = {}) => {
-    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id });
-    return interact(viewSubmissionPayload({ actor: ALICE, triggerId, view, values }), headers);
-  };
-  /** Does what Slack does with `response_action: 'update'`. */
-  const applyUpdate = async (viewId: string, answer: { json?: unknown }) => {
-    const json = answer.json as { response_action?: string; view?: View };
-    expect(json?.response_action).toBe('update');
-    await direct.views.update({ view_id: viewId, view: json.view as View });
-    return openView(viewId);
-  };
-  const openView = (viewId: string) => {
-    const stored = slack.views.byId.get(viewId);
-    if (!stored) throw new Error(`no view ${viewId}`);
-    return stored.output;
-  };
+  const e2e = useE2eRelink('e2e');
+  const { slack, sendgrid, utilityapi, click, submit, applyUpdate, openView, noticeFor, topLevel } = e2e;
   const deliver = (uid: string, authorizationUid: string) =>
-    utilityapi.deliverWebhook({
-      url: `${base}/webhooks/utilityapi`,
-      secret: UA_SECRET,
-      events: [{ uid, type: 'authorization_update_finished_errored', authorization_uid: authorizationUid }],
-    });
+    e2e.deliver([
+      { uid, type: 'authorization_update_finished_errored', authorization_uid: authorizationUid },
+    ]);
 
   it('goes from a bad login to a sent email to a resolved notice', async () => {
     const platform = utilityapi.upsertAuthorization({
@@ -171,7 +94,7 @@ describe('the reauth flow, end to end', () => {
     const answers = [
       await submit(again, {}),
       await submit(again, {}),
-      await submit(again, {}, { 'x-slack-retry-num': '1' }),
+      await submit(again, {}, { headers: { 'x-slack-retry-num': '1' } }),
     ];
     for (const answer of answers) expect(answer.json).toMatchObject({ response_action: 'update' });
 
@@ -209,13 +132,13 @@ describe('the reauth flow, end to end', () => {
       'the resolved notice',
     );
     expect(JSON.stringify(slack.messages(CHANNEL).get(notice.ts)?.blocks)).not.toContain(ActionId.askReauth);
-    const authorization = await relink.services.authorizations.findByKey({
+    const authorization = await e2e.relink.services.authorizations.findByKey({
       workspaceId: SINGLE_WORKSPACE_ID,
       source: 'utilityapi',
       externalId: platform.uid,
     });
     const request = await eventually(async () => {
-      const latest = await relink.services.requests.latestFor(authorization?._id.toHexString() ?? '');
+      const latest = await e2e.relink.services.requests.latestFor(authorization?._id.toHexString() ?? '');
       return latest?.status === 'completed' ? latest : undefined;
     }, 'the request to complete');
     expect(request.recipient.email).toBe(corrected.email);

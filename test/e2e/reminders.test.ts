@@ -1,27 +1,18 @@
-import type { ViewOutput, ViewStateValue } from '@slack/bolt';
+import type { ViewStateValue } from '@slack/bolt';
 import type { View } from '@slack/types';
-import { WebClient } from '@slack/web-api';
 import { homeView } from '../../blocks/home-view';
 import { RESOLVED_WORDS } from '../../blocks/notice-message';
 import { NO_RESPONSE_WORDS, STOP_REMINDERS_LABEL } from '../../blocks/reminder-messages';
-import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId } from '../../src/slack/ids';
 import { formValues } from '../slack/listeners/harness';
 import { elementsWithActionIds } from '../support/block-kit';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { ALICE, E2E, useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import { blockActionsPayload } from '../support/slack-signing';
+import type { PostedMessage } from '../support/slack-standin';
+import { viewOpenedAfter } from '../support/slack-views';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * Reminders end to end (issue 12): a real relink against the stand-ins, whose clock the test moves on
@@ -30,23 +21,12 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
  * reminders run out and the request is marked no response.
  */
 
-const BOT_TOKEN = 'xoxb-e2e-reminders-0123';
-const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
-const CHANNEL = 'C0ALERTS42';
-const TEAM = 'T0E2EREM1';
-const ALICE = { userId: 'U0ALICE42', teamId: TEAM };
-const UA_SECRET = 'ua-webhook-secret';
+const CHANNEL = E2E.channel;
 const DAY_MS = 86_400_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('reminders, end to end', () => {
-  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  let relink: RunningRelink;
-  let base: string;
-  let direct: WebClient;
   // relink's clock: real time moved on by whatever days the test has let pass.
   let offsetMs = 0;
   const now = () => new Date(Date.now() + offsetMs);
@@ -54,76 +34,31 @@ describe('reminders, end to end', () => {
     offsetMs += days * DAY_MS;
   };
   let n = 0;
+  const e2e = useE2eRelink('e2e-reminders', {
+    start: { clock: now, processEvery: 200, jobIntervals: { sendReminders: '1 second' } },
+  });
+  const { slack, utilityapi, interact, openView, thread, emailsTo } = e2e;
 
   beforeAll(async () => {
-    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
-    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e-reminders')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: CHANNEL,
-      SLACK_API_URL: s.apiUrl,
-      SENDGRID_API_KEY: 'SG.e2e-key',
-      SENDGRID_FROM_EMAIL: 'support@sunny.example',
-      SENDGRID_FROM_NAME: 'Sunny Solar',
-      SENDGRID_API_URL: g.url,
-      UTILITYAPI_TOKEN: 'ua-token',
-      UTILITYAPI_URL: u.url,
-      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
-    });
-    relink = await startRelink(config, silentLog(), {
-      clock: now,
-      processEvery: 200,
-      jobIntervals: { sendReminders: '1 second' },
-    });
-    base = `http://127.0.0.1:${relink.port}`;
     // Incidents found while the first sync imports the account go to one digest, not to notices.
     await eventually(
-      async () => !(await relink.services.syncStates.isFirstSync(SINGLE_WORKSPACE_ID)),
+      async () => !(await e2e.relink.services.syncStates.isFirstSync(SINGLE_WORKSPACE_ID)),
       'the first sync',
       30_000,
     );
   });
-  afterAll(async () => {
-    await relink.stop();
-    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop()]);
-  });
 
-  const interact = (payload: object) =>
-    postToSlackEndpoint(`${base}/slack/events`, interactiveBody(payload), SIGNING_SECRET);
-  const click = (message: PostedMessage, actionId: string) =>
-    interact(
-      blockActionsPayload({
-        actor: ALICE,
-        triggerId: slack.issueTriggerId({ userId: ALICE.userId }),
-        actionId,
-        source: { message },
-      }),
-    );
-  const openView = (viewId: string): ViewOutput => {
-    const stored = slack.views.byId.get(viewId);
-    if (!stored) throw new Error(`no view ${viewId}`);
-    return stored.output;
-  };
-  const submit = (view: ViewOutput, values: Record<string, Record<string, ViewStateValue>>) =>
-    interact(
-      viewSubmissionPayload({
-        actor: ALICE,
-        triggerId: slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id }),
-        view,
-        values,
-      }),
-    );
+  const click = (message: PostedMessage, actionId: string) => e2e.click({ message }, actionId);
+  const submit = (
+    view: Parameters<typeof e2e.submit>[0],
+    values: Record<string, Record<string, ViewStateValue>>,
+  ) => e2e.submit(view, values);
   const notice = (ts: string) => {
     const message = slack.messages(CHANNEL).get(ts);
     if (!message) throw new Error(`no notice ${ts}`);
     return message;
   };
   const noticeText = (ts: string) => JSON.stringify(notice(ts).blocks);
-  const thread = (ts: string) => [...slack.messages(CHANNEL).values()].filter((m) => m.threadTs === ts);
-  const emailsTo = (email: string) => sendgrid.messages.filter((m) => m.to.includes(email));
 
   /** A bad login, its notice, and Alice's request sent: the first email is out. */
   async function firstEmailTo(name: string, email: string) {
@@ -143,21 +78,12 @@ describe('reminders, end to end', () => {
     );
     const opened = slack.callsTo('views.open').length;
     await click(posted, ActionId.askReauth);
-    const formId = await eventually(
-      () =>
-        (
-          slack
-            .callsTo('views.open')
-            .slice(opened)
-            .find((c) => c.ok)?.response as { view?: { id: string } }
-        )?.view?.id,
-      'the form',
-    );
+    const formId = await viewOpenedAfter(slack, opened);
     const answer = await submit(openView(formId), formValues({ name, email, utility: 'PG&E' }));
-    await direct.views.update({ view_id: formId, view: (answer.json as { view: View }).view });
+    await e2e.direct.views.update({ view_id: formId, view: (answer.json as { view: View }).view });
     await submit(openView(formId), {});
     await eventually(() => emailsTo(email)[0], 'the first email');
-    const authorization = await relink.services.authorizations.findByKey({
+    const authorization = await e2e.relink.services.authorizations.findByKey({
       workspaceId: SINGLE_WORKSPACE_ID,
       source: 'utilityapi',
       externalId: platform.uid,
@@ -166,55 +92,17 @@ describe('reminders, end to end', () => {
   }
 
   const deliver = async (authorizationUid: string, uid: string) => {
-    const status = await utilityapi.deliverWebhook({
-      url: `${base}/webhooks/utilityapi`,
-      secret: UA_SECRET,
-      events: [{ uid, type: 'authorization_update_finished_errored', authorization_uid: authorizationUid }],
-    });
+    const status = await e2e.deliver([
+      { uid, type: 'authorization_update_finished_errored', authorization_uid: authorizationUid },
+    ]);
     expect(status).toBe(200);
   };
 
   /** Alice opens relink's App Home: what relink published for her. */
-  async function openHome() {
-    const before = slack.callsTo('views.publish').length;
-    const event = {
-      token: 'deprecated-verification-token',
-      team_id: TEAM,
-      api_app_id: 'A0RELINKAPP',
-      type: 'event_callback',
-      event_id: `EvRem${++n}${Date.now()}`,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-      event: {
-        type: 'app_home_opened',
-        user: ALICE.userId,
-        channel: 'D0RELINK42',
-        tab: 'home',
-        event_ts: (Date.now() / 1000).toFixed(6),
-      },
-    };
-    const answer = await postToSlackEndpoint(
-      `${base}/slack/events`,
-      JSON.stringify(event),
-      SIGNING_SECRET,
-      'application/json',
-    );
-    expect(answer.status).toBe(200);
-    await eventually(
-      () =>
-        slack
-          .callsTo('views.publish')
-          .slice(before)
-          .find((c) => c.ok),
-      'views.publish',
-    );
-    const home = slack.views.homeByUser.get(ALICE.userId);
-    if (!home) throw new Error('no Home published for Alice');
-    return home.output;
-  }
+  const openHome = () => e2e.publishedBy(() => e2e.openHome());
 
   const auditActions = async (authorizationId: string) =>
-    (await relink.services.authorizations.history(authorizationId)).map((e) => e.action);
+    (await e2e.relink.services.authorizations.history(authorizationId)).map((e) => e.action);
 
   it('sends two reminders with fresh links, then marks the request no response', async () => {
     const email = 'ada@example.com';
@@ -224,7 +112,7 @@ describe('reminders, end to end', () => {
     // The notice and the Home say when the first reminder goes out, with Stop reminders.
     await eventually(() => noticeText(ts).includes('Reminder 1') || undefined, 'the reminder line');
     expect(noticeText(ts)).toContain(ActionId.stopReminders);
-    const { data } = await relink.services.home.prepare(SINGLE_WORKSPACE_ID, ALICE.userId, {
+    const { data } = await e2e.relink.services.home.prepare(SINGLE_WORKSPACE_ID, ALICE.userId, {
       tab: 'awaiting_customer',
     });
     const home = JSON.stringify(homeView(data));
@@ -276,7 +164,7 @@ describe('reminders, end to end', () => {
       () => thread(ts).find((m) => JSON.stringify(m.blocks).includes(NO_RESPONSE_WORDS)),
       'the no response reply',
     );
-    const request = await relink.services.requests.latestFor(authorizationId);
+    const request = await e2e.relink.services.requests.latestFor(authorizationId);
     expect(request).toMatchObject({ status: 'no_response', remindersSent: 2 });
     letDaysPass(10);
     await sleep(2_500);
@@ -309,14 +197,14 @@ describe('reminders, end to end', () => {
     // Reminder 2 is due by now: the next run of the job ends the series instead of sending it.
     letDaysPass(7);
     await eventually(
-      async () => (await relink.services.requests.reminderQueue.get(authorizationId)) === null,
+      async () => (await e2e.relink.services.requests.reminderQueue.get(authorizationId)) === null,
       'the series to end',
       20_000,
     );
     await sleep(1_500);
     expect(emailsTo(email)).toHaveLength(2);
     await eventually(
-      async () => (await relink.services.requests.latestFor(authorizationId))?.status === 'completed',
+      async () => (await e2e.relink.services.requests.latestFor(authorizationId))?.status === 'completed',
       'the request to complete',
     );
   });
@@ -340,22 +228,22 @@ describe('reminders, end to end', () => {
     letDaysPass(10);
     await sleep(3_000);
     expect(emailsTo(email)).toHaveLength(1);
-    expect((await relink.services.requests.latestFor(authorizationId))?.status).toBe('sent');
+    expect((await e2e.relink.services.requests.latestFor(authorizationId))?.status).toBe('sent');
     expect(await auditActions(authorizationId)).toContain('reminders.stopped');
   });
 
   it('stops reminders from an App Home row and redraws that Home', async () => {
     const { authorizationId } = await firstEmailTo('Mary Jackson', 'mary@example.com');
-    const request = await relink.services.requests.latestFor(authorizationId);
+    const request = await e2e.relink.services.requests.latestFor(authorizationId);
     const requestId = request?._id.toHexString() ?? '';
     const stopOf = (view: { blocks?: unknown }) =>
       elementsWithActionIds(view.blocks).find(
         (e) => e.action_id.startsWith(`${ActionId.stopReminders}.`) && JSON.stringify(e).includes(requestId),
       );
-    await eventually(() => relink.services.requests.reminderQueue.get(authorizationId), 'the series');
+    await eventually(() => e2e.relink.services.requests.reminderQueue.get(authorizationId), 'the series');
     // The series starts just before the request is marked sent: the Home lists it once that is known.
     await eventually(async () => {
-      const entry = (await relink.services.worklist.entries(SINGLE_WORKSPACE_ID, [authorizationId])).get(
+      const entry = (await e2e.relink.services.worklist.entries(SINGLE_WORKSPACE_ID, [authorizationId])).get(
         authorizationId,
       );
       return entry?.request?.status === 'sent';
@@ -381,7 +269,7 @@ describe('reminders, end to end', () => {
       () => slack.callsTo('views.publish').length > published || undefined,
       'the Home redrawn',
     );
-    expect((await relink.services.requests.findById(requestId))?.remindersStoppedBy).toBe(ALICE.userId);
+    expect((await e2e.relink.services.requests.findById(requestId))?.remindersStoppedBy).toBe(ALICE.userId);
     expect(stopOf(slack.views.homeByUser.get(ALICE.userId)?.output ?? {})).toBeUndefined();
     expect(await auditActions(authorizationId)).toContain('reminders.stopped');
   });
@@ -392,7 +280,7 @@ describe('reminders, end to end', () => {
       () => noticeText(noticeTs).includes(ActionId.stopReminders) || undefined,
       'the Stop button',
     );
-    const posted = await direct.chat.postMessage({
+    const posted = await e2e.direct.chat.postMessage({
       channel: CHANNEL,
       thread_ts: noticeTs,
       text: 'A forged button',

@@ -1,23 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { ViewOutput, ViewStateValue } from '@slack/bolt';
-import { loadConfig } from '../../src/config';
+import type { ViewOutput } from '@slack/bolt';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { type RunningRelink, startRelink } from '../../src/main';
 import { ActionId, BlockId, CallbackId } from '../../src/slack/ids';
 import { SLACK_CONTRACT } from '../../src/slack/manifest-contract';
 import { allText, findButton } from '../support/block-kit';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { E2E, useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  type SlackActor,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import type { SlackActor } from '../support/slack-signing';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * Settings, end to end: relink started as `npm start` would (single-workspace mode, no UtilityAPI in
@@ -26,10 +16,8 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
  * the resulting notice's form.
  */
 
-const BOT_TOKEN = 'xoxb-e2e-settings-0123456789';
-const SIGNING_SECRET = '0123456789abcdef0123456789abcdef';
-const TEAM = 'T0E2E0055';
-const ALERTS = 'C0ALERTS55';
+const TEAM = E2E.team;
+const ALERTS = E2E.channel;
 const BILLING = 'S0BILLING5';
 const UA_TOKEN = 'ua-token-e2e-settings-55';
 const UA_SECRET = 'ua-secret-e2e-settings-55';
@@ -39,89 +27,34 @@ const carol: SlackActor = { userId: 'U0CAROL55', teamId: TEAM };
 const bob: SlackActor = { userId: 'U0BOB0055', teamId: TEAM };
 
 describe('Settings, end to end', () => {
-  const slack = createSlackStandin({
-    botToken: BOT_TOKEN,
-    teamId: TEAM,
-    scopes: SLACK_CONTRACT.scopes,
-    users: [{ id: admin.userId, isAdmin: true }, { id: carol.userId }, { id: bob.userId }],
-    channels: [{ id: ALERTS, members: [admin.userId, carol.userId, bob.userId] }],
-    usergroups: [{ id: BILLING, name: 'Billing', handle: 'billing', users: [carol.userId] }],
-  });
-  const utilityapi = createUtilityApiStandIn({ token: UA_TOKEN });
-  let relink: RunningRelink;
-  let endpoint: string;
-
-  beforeAll(async () => {
-    const [s, u] = await Promise.all([slack.start(), utilityapi.start()]);
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e_settings')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: ALERTS,
-      SLACK_API_URL: s.apiUrl,
-      UTILITYAPI_URL: u.url,
+  // As `npm start` would: no SendGrid and no UtilityAPI account in env, an encryption key, a public URL.
+  const e2e = useE2eRelink('e2e_settings', {
+    slack: {
+      scopes: SLACK_CONTRACT.scopes,
+      users: [{ id: admin.userId, isAdmin: true }, { id: carol.userId }, { id: bob.userId }],
+      channels: [{ id: ALERTS, members: [admin.userId, carol.userId, bob.userId] }],
+      usergroups: [{ id: BILLING, name: 'Billing', handle: 'billing', users: [carol.userId] }],
+    },
+    utilityApiToken: UA_TOKEN,
+    env: {
+      SENDGRID_API_KEY: undefined,
+      SENDGRID_FROM_EMAIL: undefined,
+      SENDGRID_FROM_NAME: undefined,
+      SENDGRID_API_URL: undefined,
+      UTILITYAPI_TOKEN: undefined,
+      UTILITYAPI_WEBHOOK_SECRET: undefined,
       RELINK_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       RELINK_PUBLIC_URL: 'https://relink.example.com/',
-    });
-    relink = await startRelink(config, silentLog(), { processEvery: 200 });
-    endpoint = `http://127.0.0.1:${relink.port}/slack/events`;
+    },
   });
-  afterAll(async () => {
-    await relink.stop();
-    await Promise.all([slack.stop(), utilityapi.stop()]);
-  });
-
-  const click = (
-    actor: SlackActor,
-    source: { message: PostedMessage } | { view: ViewOutput },
-    actionId: string,
-  ) => {
-    const viewId = 'view' in source ? source.view.id : undefined;
-    const triggerId = slack.issueTriggerId({ userId: actor.userId, ...(viewId ? { viewId } : {}) });
-    const payload = blockActionsPayload({ actor, triggerId, actionId, source });
-    return postToSlackEndpoint(endpoint, interactiveBody(payload), SIGNING_SECRET);
-  };
+  const { slack, utilityapi, openHome, openedView } = e2e;
+  const click = (actor: SlackActor, source: Parameters<typeof e2e.click>[0], actionId: string) =>
+    e2e.click(source, actionId, { actor });
   const submit = (
     actor: SlackActor,
-    view: ViewOutput,
-    values: Record<string, Record<string, ViewStateValue>>,
-  ) => {
-    const triggerId = slack.issueTriggerId({ userId: actor.userId, viewId: view.id });
-    const payload = viewSubmissionPayload({ actor, triggerId, view, values });
-    return postToSlackEndpoint(endpoint, interactiveBody(payload), SIGNING_SECRET);
-  };
-  const openHome = (actor: SlackActor) =>
-    postToSlackEndpoint(
-      endpoint,
-      JSON.stringify({
-        token: 'deprecated-verification-token',
-        team_id: TEAM,
-        api_app_id: 'A0RELINKAPP',
-        type: 'event_callback',
-        event_id: `Ev${randomBytes(8).toString('hex').toUpperCase()}`,
-        event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-        event: {
-          type: 'app_home_opened',
-          user: actor.userId,
-          channel: 'D0RELINK55',
-          tab: 'home',
-          event_ts: '1.1',
-        },
-      }),
-      SIGNING_SECRET,
-      'application/json',
-    );
-  const openedView = async (from: number): Promise<ViewOutput> => {
-    const call = await eventually(
-      () => slack.calls.slice(from).find((c) => c.method === 'views.open' && c.ok),
-      'views.open',
-    );
-    const stored = slack.views.byId.get((call.response as { view: { id: string } }).view.id);
-    if (!stored) throw new Error('the opened view is gone');
-    return stored.output;
-  };
+    view: Parameters<typeof e2e.submit>[0],
+    values: Parameters<typeof e2e.submit>[1],
+  ) => e2e.submit(view, values, { actor });
   const homeOf = (actor: SlackActor) =>
     eventually(() => slack.views.homeByUser.get(actor.userId)?.output, `${actor.userId}’s Home`);
 
@@ -165,7 +98,7 @@ describe('Settings, end to end', () => {
       allText(answer.view?.blocks),
     )?.[1];
     expect(shownUrl).toBeDefined();
-    const webhookUrl = `http://127.0.0.1:${relink.port}${new URL(shownUrl ?? '').pathname}`;
+    const webhookUrl = `http://127.0.0.1:${e2e.relink.port}${new URL(shownUrl ?? '').pathname}`;
 
     // UtilityAPI posts to that URL; relink re-fetches with the token saved in Settings and posts a notice.
     const grace = utilityapi.upsertAuthorization({
@@ -209,7 +142,7 @@ describe('Settings, end to end', () => {
     expect(refused.callback_id).toBe(CallbackId.accessRefused);
     expect(allText(refused.blocks)).toContain(`<!subteam^${BILLING}>`);
 
-    const stored = await relink.services.workspaces.get(SINGLE_WORKSPACE_ID);
+    const stored = await e2e.relink.services.workspaces.get(SINGLE_WORKSPACE_ID);
     expect(stored?.settings.whoMayAct).toEqual({ kind: 'usergroup', usergroupId: BILLING });
   });
 });

@@ -1,37 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import type { ViewOutput } from '@slack/bolt';
 import type { View } from '@slack/types';
-import { WebClient } from '@slack/web-api';
-import { loadConfig } from '../../src/config';
-import { type RunningRelink, startRelink } from '../../src/main';
-import { ActionId, BlockId, CallbackId, Command, keyedActionId } from '../../src/slack/ids';
+import { ActionId, BlockId, CallbackId, keyedActionId } from '../../src/slack/ids';
 import { formValues, initialValues, viewText } from '../slack/listeners/harness';
-import { createResponseUrls } from '../slack/listeners/response-urls';
-import { testDatabaseUri, uniqueDbName } from '../support/database';
+import { useE2eRelink } from '../support/e2e-relink';
 import { eventually } from '../support/eventually';
-import { createSendgridStandin } from '../support/sendgrid-standin';
-import { silentLog } from '../support/silent-log';
-import {
-  blockActionsPayload,
-  interactiveBody,
-  postToSlackEndpoint,
-  slashCommandBody,
-  viewSubmissionPayload,
-} from '../support/slack-signing';
-import { createSlackStandin } from '../support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
+import { utilityApiTime } from '../support/utilityapi-standin';
 
 /*
  * The worklist as a team finds it: `/reauth` (a search, a filter) and the App Home (tabs, paging, the
  * row's button), end to end through startRelink over signed HTTP, with the data arriving the real way:
  * a signed UtilityAPI webhook batch, re-fetched from the platform stand-in.
  */
-
-const BOT_TOKEN = 'xoxb-e2e-worklist-0123456789';
-const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
-const TEAM = 'T0E2E0002';
-const ALICE = { userId: 'U0ALICE43', teamId: TEAM };
-const UA_SECRET = 'ua-webhook-secret-worklist';
 
 // 25 bad logins (two of them Janes, so paging needs a second page), and one expired authorization.
 const BAD_LOGINS = new Map<string, string>([
@@ -69,55 +48,11 @@ const primaryTabs = (view: ViewOutput) =>
     .map((e) => (typeof e.text === 'object' ? e.text.text : e.text));
 const rangeText = (view: ViewOutput) => viewText(view).match(/^\d+–\d+ of \d+$/m)?.[0];
 
-/** Alice opens relink's App Home: the Events API `event_callback` Slack posts. */
-const homeOpened = () => ({
-  token: 'deprecated-verification-token',
-  team_id: TEAM,
-  api_app_id: 'A0RELINKAPP',
-  type: 'event_callback',
-  event_id: `Ev${randomBytes(8).toString('hex').toUpperCase()}`,
-  event_time: Math.floor(Date.now() / 1000),
-  authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-  event: {
-    type: 'app_home_opened',
-    user: ALICE.userId,
-    channel: 'D0RELINK43',
-    tab: 'home',
-    event_ts: (Date.now() / 1000).toFixed(6),
-  },
-});
-
 describe('the /reauth command and the App Home, end to end', () => {
-  const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const sendgrid = createSendgridStandin({ apiKey: 'SG.e2e-key' });
-  const utilityapi = createUtilityApiStandIn({ token: 'ua-token' });
-  const responseUrls = createResponseUrls();
-  let relink: RunningRelink;
-  let slackUrl: string;
-  let direct: WebClient;
+  const e2e = useE2eRelink('e2e-worklist');
+  const { slack, sendgrid, utilityapi, responseUrls, home, publishedBy } = e2e;
 
   beforeAll(async () => {
-    const [s, g, u] = await Promise.all([slack.start(), sendgrid.start(), utilityapi.start()]);
-    await responseUrls.start();
-    direct = new WebClient(BOT_TOKEN, { slackApiUrl: s.apiUrl });
-    const config = loadConfig({
-      PORT: '0',
-      MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('e2e-worklist')}`,
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_ALERT_CHANNEL: 'C0ALERTS43',
-      SLACK_API_URL: s.apiUrl,
-      SENDGRID_API_KEY: 'SG.e2e-key',
-      SENDGRID_FROM_EMAIL: 'support@sunny.example',
-      SENDGRID_FROM_NAME: 'Sunny Solar',
-      SENDGRID_API_URL: g.url,
-      UTILITYAPI_TOKEN: 'ua-token',
-      UTILITYAPI_URL: u.url,
-      UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
-    });
-    relink = await startRelink(config, silentLog(), { processEvery: 200 });
-    slackUrl = `http://127.0.0.1:${relink.port}/slack/events`;
-
     const ago = (minutes: number) => utilityApiTime(new Date(Date.now() - minutes * 60_000));
     const badLogins = [...BAD_LOGINS].map(([name, email], i) =>
       utilityapi.upsertAuthorization({
@@ -135,11 +70,7 @@ describe('the /reauth command and the App Home, end to end', () => {
       ...badLogins.map((a) => ({ type: 'authorization_update_finished_errored', authorization_uid: a.uid })),
       { type: 'authorization_expired', authorization_uid: expired.uid },
     ];
-    const status = await utilityapi.deliverWebhook({
-      url: `http://127.0.0.1:${relink.port}/webhooks/utilityapi`,
-      secret: UA_SECRET,
-      events,
-    });
+    const status = await e2e.deliver(events);
     expect(status).toBe(200);
     // Processed once the Home counts them all (their notices trickle out at Slack's 1 message/s).
     await eventually(async () => {
@@ -147,24 +78,13 @@ describe('the /reauth command and the App Home, end to end', () => {
       return text.includes('Bad logins *25*') && text.includes('All *26*') ? true : undefined;
     }, 'relink to process the webhook batch');
   });
-  afterAll(async () => {
-    await relink?.stop();
-    await Promise.all([slack.stop(), sendgrid.stop(), utilityapi.stop(), responseUrls.stop()]);
-  });
 
   let commands = 0;
   /** Types `/reauth <text>` as Alice; returns the key of the response_url the answer goes to. */
   const reauth = async (text: string) => {
     const key = `command-${++commands}`;
-    const body = slashCommandBody({
-      actor: ALICE,
-      command: Command.reauth,
-      text,
-      channelId: 'C0SUPPORT43',
-      triggerId: slack.issueTriggerId({ userId: ALICE.userId }),
-      responseUrl: responseUrls.url(key),
-    });
-    expect((await postToSlackEndpoint(slackUrl, body, SIGNING_SECRET)).status).toBe(200);
+    const answer = await e2e.command(text, { key, channel: 'C0SUPPORT43' });
+    expect(answer.status).toBe(200);
     return key;
   };
   const answerTo = (key: string) =>
@@ -178,46 +98,15 @@ describe('the /reauth command and the App Home, end to end', () => {
     return slack.views.byId.get(id)?.output as ViewOutput;
   };
 
-  const home = () => {
-    const stored = slack.views.homeByUser.get(ALICE.userId);
-    if (!stored) throw new Error('no Home published for Alice');
-    return stored.output;
-  };
-  /** Does `act` and returns the Home relink published because of it. */
-  const publishedBy = async (act: () => Promise<{ status: number }>) => {
-    const before = slack.callsTo('views.publish').length;
-    expect((await act()).status).toBe(200);
-    const answered = () => slack.callsTo('views.publish').find((c, i) => i >= before && c.status !== 0);
-    const call = await eventually(answered, 'views.publish');
-    expect(call.error).toBeUndefined();
-    return home();
-  };
-  const openHome = () =>
-    publishedBy(() =>
-      postToSlackEndpoint(slackUrl, JSON.stringify(homeOpened()), SIGNING_SECRET, 'application/json'),
-    );
-  const click = (view: ViewOutput, actionId: string) => {
-    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id });
-    return postToSlackEndpoint(
-      slackUrl,
-      interactiveBody(blockActionsPayload({ actor: ALICE, triggerId, actionId, source: { view } })),
-      SIGNING_SECRET,
-    );
-  };
+  const openHome = () => publishedBy(() => e2e.openHome());
+  const click = (view: ViewOutput, actionId: string) => e2e.click({ view }, actionId);
   const clickHome = (actionId: string) => publishedBy(() => click(home(), actionId));
   const submit = async (view: ViewOutput, values: Parameters<typeof formValues>[0] | null) => {
-    const triggerId = slack.issueTriggerId({ userId: ALICE.userId, viewId: view.id });
-    const payload = viewSubmissionPayload({
-      actor: ALICE,
-      triggerId,
-      view,
-      values: values ? formValues(values) : {},
-    });
-    const answer = await postToSlackEndpoint(slackUrl, interactiveBody(payload), SIGNING_SECRET);
+    const answer = await e2e.submit(view, values ? formValues(values) : {});
     const json = answer.json as { response_action?: string; view?: View };
     expect(json?.response_action).toBe('update');
     // What Slack does with `response_action: 'update'`.
-    await direct.views.update({ view_id: view.id, view: json.view as View });
+    await e2e.direct.views.update({ view_id: view.id, view: json.view as View });
     return slack.views.byId.get(view.id)?.output as ViewOutput;
   };
 

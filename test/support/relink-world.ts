@@ -18,6 +18,7 @@ import {
   viewSubmissionPayload,
 } from './slack-signing';
 import { createSlackStandin, type PostedMessage } from './slack-standin';
+import { appHomeOpenedEvent, viewOpenedAfter } from './slack-views';
 import { createUtilityApiStandIn, utilityApiTime } from './utilityapi-standin';
 
 const BOT_TOKEN = 'xoxb-world-0123456789';
@@ -164,16 +165,7 @@ export function relinkWorld(label: string, options: StartOptions) {
           source: { message: notice },
         }),
       );
-      const formId = await eventually(
-        () =>
-          (
-            slack
-              .callsTo('views.open')
-              .slice(opened)
-              .find((c) => c.ok)?.response as { view?: { id: string } }
-          )?.view?.id,
-        'the form',
-      );
+      const formId = await viewOpenedAfter(slack, opened);
       const answer = await submit(process, openView(formId), formValues({ ...customer, utility: 'PG&E' }));
       const json = answer.json as { response_action?: string; view?: View };
       if (json?.response_action !== 'update') throw new Error(`the form answered ${answer.text}`);
@@ -200,22 +192,7 @@ export function relinkWorld(label: string, options: StartOptions) {
     /** Alice opens relink's App Home, answered by `process`: the Home it published. */
     async openHome(process: RelinkProcess): Promise<ViewOutput> {
       const before = slack.callsTo('views.publish').length;
-      const event = {
-        token: 'deprecated-verification-token',
-        team_id: TEAM,
-        api_app_id: 'A0RELINKAPP',
-        type: 'event_callback',
-        event_id: `Ev${++commands}${Date.now()}`,
-        event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-        event: {
-          type: 'app_home_opened',
-          user: ALICE.userId,
-          channel: 'D0RELINK42',
-          tab: 'home',
-          event_ts: (Date.now() / 1000).toFixed(6),
-        },
-      };
+      const event = appHomeOpenedEvent(TEAM, ALICE.userId);
       const answer = await postToSlackEndpoint(
         `${process.url}/slack/events`,
         JSON.stringify(event),
