@@ -1,12 +1,12 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import type { PlatformKey } from '../domain/authorization';
 import { authorizationKeyId } from '../domain/record-ids';
 import type { createAuthorizationKeys } from './authorization-keys';
 import type { ApplyOptions, ApplyResult } from './authorizations';
+import { readByIds } from './by-ids';
 import type { StoreListeners } from './listeners';
 import type { AuditEventDocument, AuthorizationDocument, Models } from './models';
 import { recordEntries } from './outbox-keys';
-import { readByIds } from './read-by-ids';
 import {
   type ApplyRevision,
   ignoreDuplicates,
@@ -56,7 +56,7 @@ export function createBatchApply(
 ) {
   const { Authorization, AuditEvent, RevisionMarker } = models;
 
-  /** Authorizations by id, each read by `_id` (read-by-ids.ts). */
+  /** Authorizations by id, each read by `_id` (by-ids.ts). */
   async function readMany(wanted: Types.ObjectId[]): Promise<Map<string, AuthorizationDocument>> {
     const docs = await readByIds<AuthorizationDocument>(Authorization, wanted);
     return new Map(docs.map((d) => [d._id.toHexString(), d]));
@@ -94,12 +94,13 @@ export function createBatchApply(
   }
 
   /** Inserts the markers and audit events; returns the revisions another writer claimed first. */
-  async function claim(revisions: Planned[]): Promise<Set<Planned>> {
+  async function claim(revisions: Planned[], batch: string): Promise<Set<Planned>> {
     const audits = revisions.map((p) => p.audit as AuditEventDocument);
     const markers = revisions.map((p) => ({
       _id: (p.audit as AuditEventDocument)._id,
       at: p.item.options.now,
       create: p.creates ? p.item.key : null,
+      batch,
     }));
     await RevisionMarker.insertMany(markers, { ordered: false }).catch(ignoreDuplicates);
     const lost = new Set<Planned>();
@@ -157,12 +158,13 @@ export function createBatchApply(
     const revisions = planned.filter((p) => p.audit);
     const results = new Map<BatchItem, ApplyResult>();
     if (revisions.length > 0) {
-      const lost = await claim(revisions);
+      // The batch's markers are deleted by this one value: an `$in` of thousands of ids costs FerretDB
+      // a comparison per id for every marker.
+      const batch = new Types.ObjectId().toHexString();
+      const lost = await claim(revisions, batch);
       await write(revisions.filter((p) => !lost.has(p)));
       for (const p of lost) results.set(p.item, await deps.applyByKey(p.item.key, p.item.options));
-      await RevisionMarker.deleteMany({
-        _id: { $in: revisions.map((p) => (p.audit as AuditEventDocument)._id) },
-      });
+      await RevisionMarker.deleteMany({ batch });
     }
     for (const p of planned) if (!results.has(p.item)) results.set(p.item, resultOf(p.doc, p.audit));
     const out: ApplyResult[] = [];

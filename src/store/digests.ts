@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { type Connection, type Model, Schema, type SchemaDefinition } from 'mongoose';
 import type { BadLoginReason, CustomerMustActState } from '../domain/authorization';
+import { readByIds } from './by-ids';
 import { createDigestPlaces } from './digest-places';
 import { isDuplicateKey } from './duplicate-key';
 import type { AuthorizationDocument, Models } from './models';
 import { drainPublished } from './outbox-keys';
-import { readByIds } from './read-by-ids';
 
 /** One incident counted in a digest: the outbox entry that opened it, and the problem it opened with. */
 export interface DigestMember {

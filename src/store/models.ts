@@ -168,14 +168,15 @@ const revisionMarkerSchema = new Schema(
     _id: { type: String, required: true },
     at: { type: Date, required: true },
     create: { type: Schema.Types.Mixed, default: null },
+    batch: { type: String, default: null },
   }),
   { collection: 'revision_markers', versionKey: false },
 );
-
 export interface RevisionMarkerDocument {
   _id: string;
   at: Date;
   create: PlatformKey | null;
+  batch?: string | null; // the batch that wrote it deletes its markers by this value; none for single writes
 }
 
 export interface AuditEventDocument {
