@@ -7,14 +7,13 @@ import { ActionId, BlockId, CallbackId } from '../src/slack/ids';
 import { bulkConfirmMeta } from './bulk-codecs';
 import { skipReasonWords } from './bulk-words';
 import { splitText } from './reauth-preview-view';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, formatCount } from './text';
 
 /** Names listed per skip reason; the rest are counted ("and 40 more"), so the modal stays small. */
 export const NAMES_PER_REASON = 10;
 const SECTION_MAX_CHARS = 3000;
 
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-const customers = (n: number) => (n === 1 ? '1 customer' : `${count(n)} customers`);
+const customers = (n: number) => (n === 1 ? '1 customer' : `${formatCount(n)} customers`);
 
 /**
  * The bulk ask's confirmation (issue 13): how many are asked, who is skipped and why (a few names per
@@ -38,7 +37,7 @@ export function bulkConfirmView(input: {
   if (plan.truncatedFrom !== null)
     blocks.push(
       contextText(
-        `Only the first ${customers(plan.asked.length + plan.skipped.length)} of the ${count(plan.truncatedFrom)} selected are included.`,
+        `Only the first ${customers(plan.asked.length + plan.skipped.length)} of the ${formatCount(plan.truncatedFrom)} selected are included.`,
       ),
     );
   blocks.push(...skippedBlocks(plan));
@@ -61,7 +60,7 @@ export function bulkConfirmView(input: {
     type: 'modal',
     callback_id: CallbackId.bulkConfirm,
     title: plain('Ask customers'),
-    ...(n > 0 ? { submit: plain(`Send ${count(n)} ${n === 1 ? 'email' : 'emails'}`) } : {}),
+    ...(n > 0 ? { submit: plain(`Send ${formatCount(n)} ${n === 1 ? 'email' : 'emails'}`) } : {}),
     close: plain('Cancel'),
     private_metadata: bulkConfirmMeta.encode({ v: 1, bulkId: plan.planId }),
     blocks,
@@ -75,10 +74,12 @@ function skippedBlocks(plan: BulkPlan): KnownBlock[] {
     const names = plan.skipped.filter((s) => s.reason === reason).map((s) => s.name);
     if (names.length === 0) continue;
     const shown = names.slice(0, NAMES_PER_REASON).map((name) => escapeMrkdwn(clip(name, 100)));
-    const more = names.length > shown.length ? ` and ${count(names.length - shown.length)} more` : '';
+    const more = names.length > shown.length ? ` and ${formatCount(names.length - shown.length)} more` : '';
     const words = skipReasonWords(reason, plan.cooldownHours);
     blocks.push(
-      mrkdwn(clip(`*${words}* (${count(names.length)}): ${shown.join(', ')}${more}`, SECTION_MAX_CHARS)),
+      mrkdwn(
+        clip(`*${words}* (${formatCount(names.length)}): ${shown.join(', ')}${more}`, SECTION_MAX_CHARS),
+      ),
     );
   }
   return blocks;

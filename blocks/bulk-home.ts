@@ -2,12 +2,10 @@ import type { ActionsBlock, Button, Checkboxes, KnownBlock } from '@slack/types'
 import type { BulkProgress, HomeBulk } from '../src/reauth/bulk-types';
 import { ActionId, keyedActionId } from '../src/slack/ids';
 import { askManyLabel, bulkFailureWords } from './bulk-words';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, formatCount } from './text';
 
 /** Failed customers named in the Home's outcome line; the rest are counted. */
 const NAMED_FAILURES = 5;
-
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
  * The App Home's bulk ask (issue 13), at most two blocks: the latest bulk ask's progress or outcome,
@@ -19,7 +17,7 @@ export function bulkHomeBlocks(bulk: HomeBulk | undefined, tabTotal: number): Kn
   if (bulk.progress) blocks.push(context(bulkProgressWords(bulk.progress)));
   const elements: Button[] = [];
   if (tabTotal > 0 && !bulk.allSelected)
-    elements.push(button(ActionId.bulkSelectAll, `Select all ${count(tabTotal)} in this tab`, 'all'));
+    elements.push(button(ActionId.bulkSelectAll, `Select all ${formatCount(tabTotal)} in this tab`, 'all'));
   if (bulk.selectedCount > 0) {
     elements.push(button(ActionId.bulkClearSelection, 'Clear selection', 'clear'));
     elements.push({ ...button(ActionId.bulkAsk, askManyLabel(bulk.selectedCount), 'ask'), style: 'primary' });
@@ -42,21 +40,22 @@ export function bulkRowCheckbox(authorizationId: string, ticked: boolean): Check
 /** "Sending 37 of 212…", then the outcome with the failures named. */
 export function bulkProgressWords(p: BulkProgress): string {
   const skipped = Object.values(p.skipped).reduce((a, b) => a + (b ?? 0), 0);
-  const skippedWords = skipped > 0 ? ` · ${count(skipped)} skipped` : '';
+  const skippedWords = skipped > 0 ? ` · ${formatCount(skipped)} skipped` : '';
   if (p.queuing)
-    return `:outbox_tray: Queuing ${count(p.recorded)} of ${count(p.total)} reauthorization requests…${skippedWords}`;
-  if (!p.done) return `:outbox_tray: Sending ${count(p.sent)} of ${count(p.total)}…${skippedWords}`;
+    return `:outbox_tray: Queuing ${formatCount(p.recorded)} of ${formatCount(p.total)} reauthorization requests…${skippedWords}`;
+  if (!p.done)
+    return `:outbox_tray: Sending ${formatCount(p.sent)} of ${formatCount(p.total)}…${skippedWords}`;
   const failed =
     p.failed.length === 0
       ? ''
-      : ` · ${count(p.failed.length)} failed: ${p.failed
+      : ` · ${formatCount(p.failed.length)} failed: ${p.failed
           .slice(0, NAMED_FAILURES)
           .map((f) => `${escapeMrkdwn(clip(f.name, 60))} (${bulkFailureWords(f.code)})`)
           .join(
             ', ',
-          )}${p.failed.length > NAMED_FAILURES ? ` and ${count(p.failed.length - NAMED_FAILURES)} more` : ''}`;
+          )}${p.failed.length > NAMED_FAILURES ? ` and ${formatCount(p.failed.length - NAMED_FAILURES)} more` : ''}`;
   return clip(
-    `:white_check_mark: Bulk ask done: ${count(p.sent)} of ${count(p.total)} emails sent${failed}${skippedWords}`,
+    `:white_check_mark: Bulk ask done: ${formatCount(p.sent)} of ${formatCount(p.total)} emails sent${failed}${skippedWords}`,
     2000,
   );
 }

@@ -1,8 +1,6 @@
 import type { ModalView } from '@slack/types';
 import { CallbackId } from '../src/slack/ids';
-import { clip } from './text';
-
-const count = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+import { clip, formatCount } from './text';
 
 /** Replaces the confirmation after Send (the first or a repeated one): the requests go out in the background. */
 export function bulkStartedView(total: number): ModalView {
@@ -16,7 +14,7 @@ export function bulkStartedView(total: number): ModalView {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `:outbox_tray: Asking *${count(total)}* ${total === 1 ? 'customer' : 'customers'} to reauthorize. Your App Home shows the progress, and the alert channel gets a summary once every email is sent.`,
+          text: `:outbox_tray: Asking *${formatCount(total)}* ${total === 1 ? 'customer' : 'customers'} to reauthorize. Your App Home shows the progress, and the alert channel gets a summary once every email is sent.`,
         },
       },
     ],

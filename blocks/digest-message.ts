@@ -3,9 +3,8 @@ import type { BadLoginReason, CustomerMustActState } from '../src/domain/authori
 import { reasonWords } from '../src/domain/problem-words';
 import { HOME_TAB_LABELS, type HomeTab } from '../src/domain/worklist';
 import { ActionId, keyedActionId } from '../src/slack/ids';
-import { formatCount } from './home-view';
 import type { SlackMessage } from './slack-message';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, formatCount } from './text';
 
 /** One problem of a digest's incidents, as the incident opened with it. */
 export interface DigestProblem {

@@ -4,8 +4,7 @@ import { describeProblem, problemFactsOf } from '../src/domain/problem-words';
 import type { EmailProgress, HistoryEntry, HistoryPage } from '../src/reauth/history-service';
 import { ActionId, CallbackId } from '../src/slack/ids';
 import { historyMeta } from '../src/slack/triage-values';
-import { formatCount } from './home-view';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, formatCount } from './text';
 import { mention, triageChangeWords } from './triage-words';
 
 const TITLE = 'History';

@@ -20,7 +20,7 @@ import { FIX_EMAIL_LABEL, withSuppressionWords } from './delivery-words';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { reminderButtons, rowReminderWords } from './reminder-messages';
 import { withRowLinks } from './row-links';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, formatCount } from './text';
 import { triageElements } from './triage-controls';
 import { triageStatusWords } from './triage-words';
 
@@ -240,6 +240,3 @@ const button = (actionId: string, text: string, value: string): Button => ({
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
-
-/** 1234 → "1,234", the same on every machine (toLocaleString depends on the runtime's ICU data). */
-export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

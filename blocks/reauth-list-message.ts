@@ -11,8 +11,8 @@ import {
 } from '../src/domain/worklist';
 import { Command } from '../src/slack/ids';
 import { withSuppressionWords } from './delivery-words';
-import { formatCount, worklistRowBlocks } from './home-view';
-import { clip, escapeMrkdwn } from './text';
+import { worklistRowBlocks } from './home-view';
+import { clip, escapeMrkdwn, formatCount } from './text';
 
 type Message = { text: string; blocks: KnownBlock[] };
 

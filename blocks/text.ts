@@ -7,3 +7,6 @@ export function clip(value: string, max: number): string {
   const chars = [...value];
   return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : value;
 }
+
+/** 1234 → "1,234", the same on every machine (toLocaleString depends on the runtime's ICU data). */
+export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
