@@ -1,11 +1,9 @@
 import { SendSubject } from '../../src/domain/record-ids';
 import { DEFAULT_SEND_TIMINGS } from '../../src/domain/send-attempt';
-import { createMailer } from '../../src/email/mailer';
 import { renderReauthEmail } from '../../src/email/reauth-email';
 import { useTestDatabase } from '../support/database';
 import { eventually } from '../support/eventually';
 import { sendingFixture } from '../support/sending';
-import { silentLog } from '../support/silent-log';
 
 /*
  * Sends whose outcome relink does not know: SendGrid did not answer, or relink stopped mid-send. A
@@ -40,16 +38,7 @@ describe('sends whose outcome is unknown', () => {
   }
   /** The email the dead sender's call got SendGrid to accept. */
   async function acceptedBySendgrid(id: string) {
-    const mailer = createMailer({
-      config: {
-        apiKey: 'SG.sending-test-key',
-        fromEmail: 'team@solar.example',
-        fromName: 'Sunny Solar',
-        apiUrl: f.sendgrid.url,
-        templateId: null,
-      },
-      log: silentLog(),
-    });
+    const mailer = f.mailer();
     const rendered = renderReauthEmail({
       customerName: 'Jane Roe',
       utility: 'PG&E',

@@ -1,12 +1,8 @@
 import { SendSubject } from '../../src/domain/record-ids';
-import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { createMailer } from '../../src/email/mailer';
-import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
 import { createReminderSender } from '../../src/reauth/reminder-sender';
 import { useTestDatabase } from '../support/database';
 import { sendingFixture } from '../support/sending';
 import { silentLog } from '../support/silent-log';
-import { singleUtilityApiAccount } from '../support/utilityapi-accounts';
 
 const TIMINGS = { callWithinMs: 15_000, answerWithinMs: 12_000 };
 
@@ -16,32 +12,11 @@ describe('sending one reminder', () => {
   beforeAll(() => f.start());
   afterAll(() => f.stop());
 
-  const platformUrl = () => {
-    const url = f.utilityapi.forms.at(-1)?.url ?? '';
-    return url.slice(0, url.indexOf('/forms/'));
-  };
   const sender = () =>
     createReminderSender({
       claims: f.stores.claims,
-      mailer: createMailer({
-        config: {
-          apiKey: 'SG.sending-test-key',
-          fromEmail: 'team@solar.example',
-          fromName: 'Sunny Solar',
-          apiUrl: f.sendgrid.url,
-          templateId: null,
-        },
-        log: silentLog(),
-      }),
-      utilityapi: singleUtilityApiAccount(
-        SINGLE_WORKSPACE_ID,
-        createUtilityApiClient({
-          baseUrl: platformUrl(),
-          token: 'ua-token',
-          log: silentLog(),
-          retry: { maxAttempts: 1 },
-        }),
-      ),
+      mailer: f.mailer(),
+      utilityapi: f.utilityApiAccounts(),
       senderName: 'Sunny Solar',
       clock: f.clock,
       log: silentLog(),

@@ -1,12 +1,9 @@
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { createMailer } from '../../src/email/mailer';
-import { createUtilityApiClient } from '../../src/platforms/utilityapi/client';
 import { createReminders, type RemindersDeps } from '../../src/reauth/reminders';
 import { useTestDatabase } from '../support/database';
 import { ALICE } from '../support/requests';
 import { sendingFixture } from '../support/sending';
 import { silentLog } from '../support/silent-log';
-import { singleUtilityApiAccount } from '../support/utilityapi-accounts';
 
 const DAY = 86_400_000;
 
@@ -20,37 +17,14 @@ describe('reminders', () => {
     f.advance(DAY);
   });
 
-  /** The UtilityAPI stand-in's base URL, as its forms' links show it. */
-  const platformUrl = () => {
-    const url = f.utilityapi.forms.at(-1)?.url ?? '';
-    return url.slice(0, url.indexOf('/forms/'));
-  };
-
   /** The reminders service as main.ts builds it, on the fixture's stores, stand-ins and clock. */
   const reminders = (deps: Partial<RemindersDeps> = {}) =>
     createReminders({
       requests: f.stores.requests,
       authorizations: f.stores.authorizations,
       claims: f.stores.claims,
-      mailer: createMailer({
-        config: {
-          apiKey: 'SG.sending-test-key',
-          fromEmail: 'team@solar.example',
-          fromName: 'Sunny Solar',
-          apiUrl: f.sendgrid.url,
-          templateId: null,
-        },
-        log: silentLog(),
-      }),
-      utilityapi: singleUtilityApiAccount(
-        SINGLE_WORKSPACE_ID,
-        createUtilityApiClient({
-          baseUrl: platformUrl(),
-          token: 'ua-token',
-          log: silentLog(),
-          retry: { maxAttempts: 1 },
-        }),
-      ),
+      mailer: f.mailer(),
+      utilityapi: f.utilityApiAccounts(),
       settingsOf: async () => ({ afterDays: 3, max: 2 }),
       senderName: 'Sunny Solar',
       clock: f.clock,

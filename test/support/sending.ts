@@ -55,6 +55,27 @@ export function sendingFixture(database: { readonly connection: Connection }) {
     return parts;
   };
 
+  /** relink's mailer, as main.ts builds it, talking to the SendGrid stand-in (or `sendgridUrl`). */
+  const mailer = (options: { mailTimeoutMs?: number; sendgridUrl?: string } = {}) =>
+    createMailer({
+      config: {
+        apiKey: SENDGRID_KEY,
+        fromEmail: 'team@solar.example',
+        fromName: 'Sunny Solar',
+        apiUrl: options.sendgridUrl ?? sendgrid.url,
+        templateId: null,
+      },
+      log,
+      ...(options.mailTimeoutMs ? { timeoutMs: options.mailTimeoutMs } : {}),
+    });
+
+  /** The single workspace's UtilityAPI account, its client talking to the stand-in, trying once. */
+  const utilityApiAccounts = () =>
+    singleUtilityApiAccount(
+      SINGLE_WORKSPACE_ID,
+      createUtilityApiClient({ baseUrl: utilityApiUrl, token: 'ua-token', log, retry: { maxAttempts: 1 } }),
+    );
+
   /** A sender as main.ts builds one; each is a separate sender, as in another process. */
   const newSender = (
     options: { mailTimeoutMs?: number; sendgridUrl?: string } & Partial<RequestSenderDeps> = {},
@@ -63,26 +84,8 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       requests: get().requests,
       authorizations: get().authorizations,
       claims: get().claims,
-      mailer: createMailer({
-        config: {
-          apiKey: SENDGRID_KEY,
-          fromEmail: 'team@solar.example',
-          fromName: 'Sunny Solar',
-          apiUrl: options.sendgridUrl ?? sendgrid.url,
-          templateId: null,
-        },
-        log,
-        ...(options.mailTimeoutMs ? { timeoutMs: options.mailTimeoutMs } : {}),
-      }),
-      utilityapi: singleUtilityApiAccount(
-        SINGLE_WORKSPACE_ID,
-        createUtilityApiClient({
-          baseUrl: utilityApiUrl,
-          token: 'ua-token',
-          log,
-          retry: { maxAttempts: 1 },
-        }),
-      ),
+      mailer: mailer(options),
+      utilityapi: utilityApiAccounts(),
       senderName: 'Sunny Solar',
       clock,
       log,
@@ -105,6 +108,8 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       return get();
     },
     newSender,
+    mailer,
+    utilityApiAccounts,
     async start() {
       const [, ua] = await Promise.all([sendgrid.start(), utilityapi.start()]);
       utilityApiUrl = ua.url;
