@@ -55,17 +55,21 @@ export function startRelinkProcess(
   env: Record<string, string>,
   options: StartOptions = {},
 ): Promise<RelinkProcess> {
-  const child = spawn(process.execPath, ['-r', join(HERE, 'register-ts.js'), join(HERE, 'child.ts')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      LOG_PRETTY: 'false',
-      ...env,
-      RELINK_TEST_START_OPTIONS: JSON.stringify(options),
+  const child = spawn(
+    process.execPath,
+    ['-r', join(__dirname, 'register-typescript.js'), join(HERE, 'child.ts')],
+    {
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'info',
+        LOG_PRETTY: 'false',
+        ...env,
+        RELINK_TEST_START_OPTIONS: JSON.stringify(options),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   void exited.then(() => running.delete(child));
