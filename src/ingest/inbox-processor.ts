@@ -2,6 +2,7 @@ import { asRelinkError } from '../domain/errors';
 import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
 import type { ApplyDeliveryReport } from '../email/delivery-reports';
 import { parseSendgridEvents } from '../email/event-webhook';
+import { appendTo } from '../grouping';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';
@@ -53,10 +54,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     const byWorkspace = new Map<string, InboxEventDocument[]>();
     for (const event of events) {
       if (!authorizationUidOf(event)) settle(event, 'no_authorization');
-      else {
-        const workspaceId = workspaceOf(event);
-        byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), event]);
-      }
+      else appendTo(byWorkspace, workspaceOf(event), event);
     }
     for (const [workspaceId, withUid] of byWorkspace) {
       await processAccount(workspaceId, withUid, now, settle);
@@ -165,7 +163,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     // changes nothing the second time.
     const outcomes = new Map<string, InboxEventDocument['_id'][]>();
     const settle: Settle = (event, outcome) => {
-      outcomes.set(outcome, [...(outcomes.get(outcome) ?? []), event._id]);
+      appendTo(outcomes, outcome, event._id);
     };
     await processUtilityApi(
       due.filter((e) => e.source === 'utilityapi'),

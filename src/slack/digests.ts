@@ -1,6 +1,7 @@
 import { DIGEST_NAMED, type DigestData, digestMessage, digestTab } from '../../blocks/digest-message';
 import { customerMustAct } from '../domain/authorization';
 import { NoticeId } from '../domain/record-ids';
+import { appendTo } from '../grouping';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
 import type { DigestDocument, DigestMember, DigestStore } from '../store/digests';
@@ -181,7 +182,7 @@ export function createDigests(deps: DigestDeps) {
           unwritten.add(e.authorizationId.toHexString());
           continue;
         }
-        byWorkspace.set(workspaceId, [...(byWorkspace.get(workspaceId) ?? []), e]);
+        appendTo(byWorkspace, workspaceId, e);
       }
       for (const [workspaceId, waiting] of byWorkspace) {
         const channel = (await deps.slackFor(workspaceId))?.channel;
