@@ -34,3 +34,21 @@ export async function readByIds<T>(
   await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, ids.length) }, worker));
   return found;
 }
+
+/** Deletes at once: a few keep SQLite's single writer busy without holding the webhooks' inserts up. */
+const DELETES_AT_ONCE = 4;
+
+/**
+ * Deletes documents by `_id`, each with a bare `{ _id }` filter, which FerretDB finds and deletes
+ * through the index relink-db adds; `{ _id: { $in } }` would read (and decode) the whole collection first.
+ */
+export async function deleteByIds<T>(
+  model: Model<T>,
+  ids: readonly (string | Types.ObjectId)[],
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) await model.deleteOne({ _id: ids[next++] });
+  };
+  await Promise.all(Array.from({ length: Math.min(DELETES_AT_ONCE, ids.length) }, worker));
+}

@@ -1,5 +1,6 @@
 import { type Connection, type Model, type Schema, Types } from 'mongoose';
 import { deleteExpired, objectIdAt } from './batched-delete';
+import { deleteByIds } from './by-ids';
 import { isDuplicateKey } from './duplicate-key';
 import {
   type ArchivedEvent,
@@ -113,10 +114,12 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
       // Queued before it is archived: a store cut short leaves nothing unqueued (at worst an event is
       // processed although its delivery was refused, which changes nothing the platform's retry would not).
       const delivery = { _id: new Types.ObjectId(), events: fresh, count: fresh.length };
-      await Deliveries.insertMany([delivery]);
+      // Lean inserts (here and below): these documents are built whole right here, and casting and
+      // validating thousands of them per second through mongoose documents costs more than the write.
+      await Deliveries.insertMany([delivery], { lean: true });
       let duplicates = new Set<number>();
       try {
-        await Archive.insertMany(fresh, { ordered: false });
+        await Archive.insertMany(fresh, { ordered: false, lean: true });
       } catch (err) {
         const writeErrors = (
           err as { writeErrors?: { index: number; code?: number; err?: { code?: number } }[] }
@@ -149,21 +152,20 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
       if (ids.length === 0) return;
       await Outcomes.insertMany(
         ids.map((_id) => ({ _id, outcome, processedAt: now })),
-        { ordered: false },
+        { ordered: false, lean: true },
       ).catch(ignoreDuplicates);
       await Queue.deleteMany({ _id: { $in: ids } });
     },
 
     /**
      * Deletes the deliveries `events` came from, once each of their events is settled or waits in the
-     * retry queue. One delete for the batch: on FerretDB any delete reads the whole backlog (even by
-     * `_id`, whose index it does not use), so one read per batch beats one per delivery.
+     * retry queue; each by `_id` (by-ids.ts), so the cost does not grow with the backlog.
      */
     async finish(events: InboxEventDocument[]): Promise<void> {
       const ids = new Map(
         events.flatMap((e) => (e.deliveryId ? [[e.deliveryId.toHexString(), e.deliveryId]] : [])),
       );
-      if (ids.size > 0) await Deliveries.deleteMany({ _id: { $in: [...ids.values()] } });
+      await deleteByIds(Deliveries, [...ids.values()]);
     },
 
     /** Records a failure; after `maxAttempts` the event is poisoned and no longer retried. */
