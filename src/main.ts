@@ -82,6 +82,12 @@ export interface StartOptions {
   databaseRestart?: Partial<RestartPolicy>;
   /** How often the backlog gauges are counted; default every minute (see src/metrics/backlogs.ts). */
   backlogSampleEveryMs?: number;
+  /**
+   * No other process writes to the database MONGODB_URI names, as none does to the embedded database
+   * (always so without MONGODB_URI): what this process holds in memory needs no re-reading. The
+   * benchmarks' scratch databases are such.
+   */
+  soleWriter?: boolean;
 }
 
 type Services = Awaited<ReturnType<typeof buildServices>>;
@@ -95,6 +101,8 @@ async function buildServices(
   config: Config,
   log: Logger,
   database: Database,
+  /** This process is the only one writing to the database (StartOptions.soleWriter). */
+  soleWriter: boolean,
   pipeline: Pipeline,
   clock: () => Date,
   send: StartOptions['send'] = {},
@@ -106,12 +114,12 @@ async function buildServices(
     source: createWorklistSource(database.connection),
     // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
     expiringWithinDays: Math.max(...config.expiry.warningDays),
-    // The embedded database is relink's own: every write goes through this process's stores. A
-    // database given by MONGODB_URI may have other relink processes writing to it.
-    refreshEveryMs: config.database.uri ? WORKLIST_REFRESH_MS : null,
+    // A sole writer's every write goes through this process's stores; a database given by
+    // MONGODB_URI may have other relink processes writing to it.
+    refreshEveryMs: soleWriter ? null : WORKLIST_REFRESH_MS,
     log,
   });
-  const stores = await openStores(database.connection, worklist.listeners);
+  const stores = await openStores(database.connection, worklist.listeners, { soleWriter });
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
   const { authorizations, requests, inbox, suppressions } = stores;
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
@@ -415,6 +423,8 @@ export async function startRelink(
       config,
       log,
       database,
+      // The embedded database is relink's own.
+      !config.database.uri || options.soleWriter === true,
       pipeline,
       clock,
       options.send,

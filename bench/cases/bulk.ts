@@ -72,7 +72,11 @@ async function runOnce(context: BenchContext, label: string, sendConcurrency: nu
         UTILITYAPI_URL: u.url,
       }),
       context.log,
-      { jobIntervals: QUIET_JOBS, ...(sendConcurrency ? { send: { concurrency: sendConcurrency } } : {}) },
+      {
+        soleWriter: true,
+        jobIntervals: QUIET_JOBS,
+        ...(sendConcurrency ? { send: { concurrency: sendConcurrency } } : {}),
+      },
     );
     const _url = `http://127.0.0.1:${relink.port}/slack/events`;
     // agenda runs every job once at start, the UtilityAPI reconcile among them: it must have read the

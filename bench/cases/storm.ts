@@ -63,7 +63,7 @@ export const stormCase: BenchCase = {
           UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
         }),
         context.log,
-        { jobIntervals: { reconcileUtilityApi: '1 hour' } },
+        { soleWriter: true, jobIntervals: { reconcileUtilityApi: '1 hour' } },
       );
       const running = relink;
       // The account is empty when relink connects: its first sync completes at once.

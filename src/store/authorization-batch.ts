@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import type { PlatformKey } from '../domain/authorization';
 import { authorizationKeyId } from '../domain/record-ids';
+import type { AuthorizationCopies } from './authorization-copies';
 import type { createAuthorizationKeys } from './authorization-keys';
 import type { ApplyOptions, ApplyResult } from './authorizations';
 import { readByIds } from './by-ids';
@@ -50,16 +51,29 @@ export function createBatchApply(
   listeners: StoreListeners,
   deps: {
     keys: ReturnType<typeof createAuthorizationKeys>;
+    /** A sole writer's copies; null when other processes may write too. */
+    copies: AuthorizationCopies | null;
     applyRevision: ApplyRevision;
     applyByKey: (key: PlatformKey, options: ApplyOptions) => Promise<ApplyResult>;
   },
 ) {
   const { Authorization, AuditEvent, RevisionMarker } = models;
 
-  /** Authorizations by id, each read by `_id` (by-ids.ts). */
+  /** Authorizations by id: a sole writer's copies as they are, the rest read (by-ids.ts). */
   async function readMany(wanted: Types.ObjectId[]): Promise<Map<string, AuthorizationDocument>> {
-    const docs = await readByIds<AuthorizationDocument>(Authorization, wanted);
-    return new Map(docs.map((d) => [d._id.toHexString(), d]));
+    const found = new Map<string, AuthorizationDocument>();
+    const unread = deps.copies
+      ? wanted.filter((id) => {
+          const copy = deps.copies?.get(id.toHexString());
+          if (copy) found.set(id.toHexString(), copy);
+          return !copy;
+        })
+      : wanted;
+    for (const doc of await readByIds<AuthorizationDocument>(Authorization, unread)) {
+      found.set(doc._id.toHexString(), doc);
+      deps.copies?.put(doc);
+    }
+    return found;
   }
 
   async function plan(items: BatchItem[]): Promise<Planned[]> {

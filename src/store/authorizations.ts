@@ -6,6 +6,7 @@ import { RelinkError } from '../domain/errors';
 import { auditEventId } from '../domain/record-ids';
 import type { TriageCommand } from '../domain/triage';
 import { createBatchApply } from './authorization-batch';
+import { createAuthorizationCopies } from './authorization-copies';
 import { createAuthorizationKeys } from './authorization-keys';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
@@ -49,8 +50,23 @@ const MAX_ATTEMPTS = 10;
  * Batches of platform observations take the same steps with one write per step
  * (authorization-batch.ts).
  */
-export function createAuthorizationStore(models: Models, listeners: StoreListeners = {}) {
+export function createAuthorizationStore(
+  models: Models,
+  outside: StoreListeners = {},
+  /** No other process writes to the database: batches may plan on copies (authorization-copies.ts). */
+  options: { soleWriter?: boolean } = {},
+) {
   const { Authorization, AuditEvent, RevisionMarker } = models;
+  const copies = options.soleWriter ? createAuthorizationCopies() : null;
+  const listeners: StoreListeners = copies
+    ? {
+        ...outside,
+        authorizationWritten: (authorization) => {
+          copies.put(authorization);
+          outside.authorizationWritten?.(authorization);
+        },
+      }
+    : outside;
   const keys = createAuthorizationKeys(models, listeners);
   const applyRevision = createRevisionWriter(models, listeners);
 
@@ -95,7 +111,7 @@ export function createAuthorizationStore(models: Models, listeners: StoreListene
 
   const applyByKey = async (key: PlatformKey, options: ApplyOptions) =>
     applyTo(await keys.findOrCreate(key), options);
-  const applyMany = createBatchApply(models, listeners, { keys, applyRevision, applyByKey });
+  const applyMany = createBatchApply(models, listeners, { keys, copies, applyRevision, applyByKey });
 
   return {
     /** Applies an event to the authorization a platform knows as `source/externalId`, creating it if new. */

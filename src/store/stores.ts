@@ -15,7 +15,12 @@ import { createSuppressionStore } from './suppressions';
  * Every store on one connection, its collections and indexes created (a missing index fails loudly
  * at start, not slowly later). `listeners` hear every authorization and request write.
  */
-export async function openStores(connection: Connection, listeners: StoreListeners = {}) {
+export async function openStores(
+  connection: Connection,
+  listeners: StoreListeners = {},
+  /** No other process writes to this database (see createAuthorizationStore). */
+  options: { soleWriter?: boolean } = {},
+) {
   const models = createModels(connection);
   await ensureIndexes(models);
   const outbox = createOutbox(models);
@@ -40,7 +45,7 @@ export async function openStores(connection: Connection, listeners: StoreListene
     models,
     outbox,
     requests,
-    authorizations: createAuthorizationStore(models, listeners),
+    authorizations: createAuthorizationStore(models, listeners, options),
     inbox,
     homeState,
     notices,

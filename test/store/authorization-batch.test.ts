@@ -125,4 +125,40 @@ describe('applying many authorizations at once', () => {
     expect(results[0]).toMatchObject({ changed: true, version: 2 });
     expect(await effectsOf('cut-1')).toEqual(['incident.opened', 'incident.resolved']);
   });
+
+  describe("by the database's sole writer", () => {
+    it('changes each authorization as a writer that reads would, across batches, one effect per change', async () => {
+      const store = createAuthorizationStore(models, {}, { soleWriter: true });
+      const at = (minutes: number) => new Date(Date.UTC(2026, 10, 8, 10, minutes));
+      const states: AuthorizationState[] = ['bad_login', 'bad_login', 'active', 'bad_login'];
+      const results = [];
+      for (const [n, state] of states.entries())
+        results.push((await store.applyMany([observed('sole-1', state, at(n))]))[0]);
+      expect(results.map((r) => [r?.changed, r?.version])).toEqual([
+        [true, 1],
+        [false, 1],
+        [true, 2],
+        [true, 3],
+      ]);
+      expect(await store.findByKey(keyOf('sole-1'))).toMatchObject({ state: 'bad_login', version: 3 });
+      expect(await effectsOf('sole-1')).toEqual(['incident.opened', 'incident.resolved', 'incident.opened']);
+    });
+
+    it('plans on its copies, where a writer that shares the database reads the authorization again', async () => {
+      const now = new Date('2026-11-09T10:00:00Z');
+      const sole = createAuthorizationStore(models, {}, { soleWriter: true });
+      await sole.applyMany([observed('sole-2', 'bad_login', now)]);
+      // A change no sole writer can meet (nothing else writes to its database), made to tell the two apart.
+      const id = (await sole.findByKey(keyOf('sole-2')))?._id;
+      await models.Authorization.updateOne({ _id: id }, { $set: { state: 'active', incidentOpen: false } });
+
+      const later = new Date(now.getTime() + 60_000);
+      const [fromCopy] = await sole.applyMany([observed('sole-2', 'bad_login', later)]);
+      expect(fromCopy).toMatchObject({ changed: false, version: 1 });
+      const [fromDatabase] = await createAuthorizationStore(models).applyMany([
+        observed('sole-2', 'bad_login', later),
+      ]);
+      expect(fromDatabase).toMatchObject({ changed: true, version: 2 });
+    });
+  });
 });
