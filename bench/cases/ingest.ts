@@ -46,55 +46,71 @@ interface BenchEvent {
   is_delivered: boolean;
 }
 
+/** The events to post, made one at a time: the load generator runs in relink's process, and 50,000 event
+ * objects held for the whole run would be tens of megabytes in relink's heap for its collector to walk. */
+interface Workload {
+  count: number;
+  duplicates: number;
+  at(position: number): BenchEvent;
+}
+
 /**
  * `EVENTS` events: the first `AUTHORIZATIONS` unique ones touch every authorization once (shuffled),
  * the rest pick authorizations at random; `DUPLICATE_SHARE` of all deliveries repeat an earlier event.
+ * Kept as numbers (which unique event each position delivers, and each unique event's authorization
+ * and first position); `at` builds the event.
  */
-function buildEvents(
+function buildWorkload(
   authorizations: StandInAuthorization[],
   bad: Set<string>,
   target: string,
   EVENTS: number,
-) {
+): Workload {
   const AUTHORIZATIONS = authorizations.length;
   const next = seededRandom(42);
-  const pick = <T>(items: T[]): T => items[Math.floor(next() * items.length)] as T;
   const order = [...authorizations];
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));
     [order[i], order[j]] = [order[j] as StandInAuthorization, order[i] as StandInAuthorization];
   }
   const duplicates = Math.round(EVENTS * DUPLICATE_SHARE);
-  const unique: BenchEvent[] = [];
-  const events: BenchEvent[] = [];
+  const uniqueAt = new Int32Array(EVENTS);
+  const authorizationOf = new Int32Array(EVENTS);
+  const firstPosition = new Int32Array(EVENTS);
+  let uniques = 0;
   const start = Date.now() - EVENTS * 1000;
   let duplicatesLeft = duplicates;
   for (let i = 0; i < EVENTS; i++) {
     const remaining = EVENTS - i;
-    const repeat =
-      unique.length >= AUTHORIZATIONS && duplicatesLeft > 0 && next() * remaining < duplicatesLeft;
+    const repeat = uniques >= AUTHORIZATIONS && duplicatesLeft > 0 && next() * remaining < duplicatesLeft;
     if (repeat) {
-      events.push(pick(unique));
+      uniqueAt[i] = Math.floor(next() * uniques);
       duplicatesLeft--;
       continue;
     }
-    const authorization =
-      unique.length < order.length ? (order[unique.length] as StandInAuthorization) : pick(order);
-    const event: BenchEvent = {
-      uid: `bench-evt-${unique.length + 1}`,
-      type: bad.has(authorization.uid)
-        ? 'authorization_update_finished_errored'
-        : 'authorization_update_finished_successful',
-      ts: utilityApiTime(new Date(start + i * 1000)),
-      authorization_uid: authorization.uid,
-      delivery_method: 'webhook',
-      delivery_target: target,
-      is_delivered: false,
-    };
-    unique.push(event);
-    events.push(event);
+    authorizationOf[uniques] = uniques < order.length ? uniques : Math.floor(next() * order.length);
+    firstPosition[uniques] = i;
+    uniqueAt[i] = uniques++;
   }
-  return { events, duplicates: duplicates - duplicatesLeft };
+  return {
+    count: EVENTS,
+    duplicates: duplicates - duplicatesLeft,
+    at(position) {
+      const unique = uniqueAt[position] as number;
+      const authorization = order[authorizationOf[unique] as number] as StandInAuthorization;
+      return {
+        uid: `bench-evt-${unique + 1}`,
+        type: bad.has(authorization.uid)
+          ? 'authorization_update_finished_errored'
+          : 'authorization_update_finished_successful',
+        ts: utilityApiTime(new Date(start + (firstPosition[unique] as number) * 1000)),
+        authorization_uid: authorization.uid,
+        delivery_method: 'webhook',
+        delivery_target: target,
+        is_delivered: false,
+      };
+    },
+  };
 }
 
 async function post(url: string, events: BenchEvent[]): Promise<{ stored: number; duplicates: number }> {
@@ -171,12 +187,12 @@ async function countIncidents(relink: RunningRelink, bad: Set<string>) {
   return { duplicates, missing, stored: externalIdOf.size };
 }
 
-async function baseline(relink: RunningRelink, sample: BenchEvent[], EVENTS: number): Promise<number> {
+async function baseline(relink: RunningRelink, workload: Workload, EVENTS: number): Promise<number> {
   const db = relink.services.models.Authorization.db;
   const collection = db.collection('bench_baseline');
   const now = new Date();
   const docs = Array.from({ length: EVENTS }, (_, i) => {
-    const payload = sample[i % sample.length] as BenchEvent;
+    const payload = workload.at(i % workload.count);
     return {
       workspaceId: SINGLE_WORKSPACE_ID,
       source: 'utilityapi',
@@ -216,6 +232,8 @@ async function runSize(context: BenchContext, EVENTS: number): Promise<{ rate: n
       }),
       context.log,
       {
+        // The scratch database is this relink's alone, as the embedded database is in production.
+        soleWriter: true,
         jobIntervals: {
           processInbox: '1 hour',
           expireDue: '1 hour',
@@ -249,17 +267,21 @@ async function runSize(context: BenchContext, EVENTS: number): Promise<{ rate: n
     }
 
     const webhookUrl = `http://127.0.0.1:${relink.port}/webhooks/utilityapi`;
-    const { events, duplicates } = buildEvents(authorizations, bad, webhookUrl, EVENTS);
-    const batches: BenchEvent[][] = [];
-    for (let i = 0; i < events.length; i += BATCH_SIZE) batches.push(events.slice(i, i + BATCH_SIZE));
+    const workload = buildWorkload(authorizations, bad, webhookUrl, EVENTS);
+    const { duplicates } = workload;
+    const batches = Math.ceil(workload.count / BATCH_SIZE);
+    const batch = (n: number) =>
+      Array.from({ length: Math.min(BATCH_SIZE, workload.count - n * BATCH_SIZE) }, (_, k) =>
+        workload.at(n * BATCH_SIZE + k),
+      );
 
     const profile = process.env.BENCH_PROFILE ? profileCommands(relink) : null;
     const answered = { stored: 0, duplicates: 0 };
     const started = performance.now();
     let nextBatch = 0;
     const sender = async () => {
-      for (let i = nextBatch++; i < batches.length; i = nextBatch++) {
-        const answer = await post(webhookUrl, batches[i] as BenchEvent[]);
+      for (let i = nextBatch++; i < batches; i = nextBatch++) {
+        const answer = await post(webhookUrl, batch(i));
         answered.stored += answer.stored;
         answered.duplicates += answer.duplicates;
       }
@@ -269,13 +291,13 @@ async function runSize(context: BenchContext, EVENTS: number): Promise<{ rate: n
     await settle(relink);
     const ingestMs = performance.now() - started;
 
-    const baselineMs = await baseline(relink, events, EVENTS);
+    const baselineMs = await baseline(relink, workload, EVENTS);
     const incidents = await countIncidents(relink, bad);
 
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(
-      `ingest: ${events.length} events (${duplicates} duplicates) in ${seconds(ingestMs)} s = ` +
-        `${perSecond(events.length, ingestMs)} events/s`,
+      `ingest: ${workload.count} events (${duplicates} duplicates) in ${seconds(ingestMs)} s = ` +
+        `${perSecond(workload.count, ingestMs)} events/s`,
     );
     out(
       `  posted in ${seconds(postedMs)} s (${BATCH_SIZE} per batch, ${CONCURRENT_POSTS} concurrent); ` +
@@ -300,7 +322,7 @@ async function runSize(context: BenchContext, EVENTS: number): Promise<{ rate: n
     if (incidents.stored !== AUTHORIZATIONS)
       problems.push(`${incidents.stored} authorizations stored, expected ${AUTHORIZATIONS}`);
     if (problems.length > 0) throw new BenchFailure(problems.join('; '));
-    return { rate: events.length / (ingestMs / 1000), ratio };
+    return { rate: workload.count / (ingestMs / 1000), ratio };
   } finally {
     const t0 = performance.now();
     await relink?.stop();
