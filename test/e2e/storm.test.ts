@@ -66,6 +66,8 @@ describe('a storm of bad logins reaches Slack as one digest, not a flood', () =>
       UTILITYAPI_WEBHOOK_SECRET: UA_SECRET,
     });
     relink = await startRelink(config, silentLog(), {
+      // One relink on its own database, as on the embedded database in production.
+      soleWriter: true,
       processEvery: 200,
       jobIntervals: { publishNotices: '1 second' },
     });

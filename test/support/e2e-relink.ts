@@ -42,7 +42,7 @@ export const ALICE: SlackActor = { userId: 'U0ALICE42', teamId: E2E.team };
 export interface E2eRelinkOptions {
   /** Added or replaced variables; `undefined` leaves one out (e.g. no UtilityAPI token in env). */
   env?: Record<string, string | undefined>;
-  /** startRelink's options; default `{ processEvery: 200 }`. */
+  /** startRelink's options; default `{ processEvery: 200 }`; always a sole writer unless it says not. */
   start?: StartOptions;
   /** More of the Slack stand-in (its users, channels, scopes). */
   slack?: Partial<SlackStandinOptions>;
@@ -98,7 +98,11 @@ export function useE2eRelink(label: string, options: E2eRelinkOptions = {}) {
     await options.beforeStart?.();
     const defined = Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined);
     const config = loadConfig(Object.fromEntries(defined));
-    const relink = await startRelink(config, silentLog(), options.start ?? { processEvery: 200 });
+    // One relink on its own database, as on the embedded database in production.
+    const relink = await startRelink(config, silentLog(), {
+      soleWriter: true,
+      ...(options.start ?? { processEvery: 200 }),
+    });
     const base = `http://127.0.0.1:${relink.port}`;
     started = { relink, base, direct: new WebClient(E2E.botToken, { slackApiUrl: s.apiUrl }) };
     if (options.sendgridEvents) sendgrid.setEventWebhook({ url: `${base}/webhooks/sendgrid` });
