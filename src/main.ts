@@ -31,7 +31,6 @@ import { createMetrics, type Metrics } from './metrics/metrics';
 import { countedWebhook } from './metrics/webhook-outcome';
 import { createPipeline, type Pipeline } from './pipeline';
 import { createUtilityApiClient } from './platforms/utilityapi/client';
-import { createBulkActionStore } from './reauth/bulk-actions';
 import { createBulkService } from './reauth/bulk-service';
 import { createEmailEligibility } from './reauth/email-eligibility';
 import { createHistoryService } from './reauth/history-service';
@@ -56,7 +55,6 @@ import type { RestartPolicy } from './store/embedded-db';
 import { createRefusalStore } from './store/refusals';
 import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
-import { createSyncStateStore } from './store/sync-states';
 import { createWorklistSource } from './store/worklist-source';
 import { openWorkspaceStores } from './store/workspace-stores';
 import { createWorklist } from './worklist/worklist';
@@ -121,7 +119,7 @@ async function buildServices(
   });
   const stores = await openStores(database.connection, worklist.listeners, { soleWriter });
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
-  const { authorizations, requests, inbox, suppressions } = stores;
+  const { authorizations, requests, inbox, suppressions, syncStates } = stores;
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
   const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
@@ -222,7 +220,6 @@ async function buildServices(
     clock,
     log,
   });
-  const syncStates = createSyncStateStore(database.connection);
   const reconcile = createUtilityApiReconciler({ utilityapi, authorizations, syncStates, clock, log });
   // Team ids are workspace ids with OAuth; the single workspace's team is its token's, once Slack said.
   const homeUrl = (workspaceId: string) =>
@@ -248,13 +245,11 @@ async function buildServices(
     }),
     log,
   });
-  const bulkActions = createBulkActionStore(database.connection);
-  await bulkActions.init();
   const bulk = createBulkService({
     isSuppressed: eligibility.refusesAutomaticEmail,
     worklist,
     homeState: stores.homeState,
-    actions: bulkActions,
+    actions: stores.bulkActions,
     reauth,
     requests,
     cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,

@@ -7,7 +7,7 @@ import {
   isSentStatus,
 } from '../domain/bulk-eligibility';
 import { asRelinkError, RelinkError } from '../domain/errors';
-import type { BulkActionDocument, BulkResult, BulkTarget } from './bulk-actions';
+import type { BulkActionDocument, BulkResult, BulkTarget } from '../store/bulk-actions';
 import { bulkDraftOf } from './bulk-draft';
 import type { BulkServiceDeps } from './bulk-service';
 import type { BulkProgress } from './bulk-types';

@@ -1,6 +1,6 @@
 import type { BulkSkipReason } from '../domain/bulk-eligibility';
 import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
-import type { BulkTarget } from './bulk-actions';
+import type { BulkTarget } from '../store/bulk-actions';
 
 /*
  * What the bulk ask's services hand to `blocks/` (issue 13): plain data, no Slack, no store documents.

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { createAuthorizationStore } from './authorizations';
+import { createBulkActionStore } from './bulk-actions';
 import { createDigestStore } from './digests';
 import { createHomeStateStore } from './home-state';
 import { createInbox } from './inbox';
@@ -10,6 +11,7 @@ import { createOutbox } from './outbox';
 import { createRequestStore } from './requests';
 import { createSendClaims } from './send-claims';
 import { createSuppressionStore } from './suppressions';
+import { createSyncStateStore } from './sync-states';
 
 /**
  * Every store on one connection, its collections and indexes created (a missing index fails loudly
@@ -31,6 +33,7 @@ export async function openStores(
   const sendClaims = createSendClaims(connection);
   const suppressions = createSuppressionStore(connection);
   const digests = createDigestStore(connection, models);
+  const bulkActions = createBulkActionStore(connection);
   await Promise.all([
     requests.init(),
     outbox.init(),
@@ -40,6 +43,7 @@ export async function openStores(
     sendClaims.init(),
     suppressions.init(),
     digests.ensureIndexes(),
+    bulkActions.init(),
   ]);
   return {
     models,
@@ -52,6 +56,8 @@ export async function openStores(
     sendClaims,
     suppressions,
     digests,
+    syncStates: createSyncStateStore(connection),
+    bulkActions,
   };
 }
 
