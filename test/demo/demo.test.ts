@@ -21,6 +21,7 @@ import {
   viewSubmissionPayload,
 } from '../support/slack-signing';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+import { viewOpenedAfter } from '../support/slack-views';
 
 /*
  * `npm run demo` against the Slack and SendGrid stand-ins: the samples are posted through relink's own
@@ -135,16 +136,7 @@ describe('npm run demo', () => {
         source: { message: notice },
       }),
     );
-    const formId = await eventually(
-      () =>
-        (
-          slack
-            .callsTo('views.open')
-            .slice(opened)
-            .find((c) => c.ok)?.response as { view?: { id: string } }
-        )?.view?.id,
-      'the form',
-    );
+    const formId = await viewOpenedAfter(slack, opened);
     const form = slack.views.byId.get(formId)?.output as ViewOutput;
     expect(initialValues(form)).toMatchObject({
       [BlockId.customerName]: 'Ada Lovelace (sample)',
