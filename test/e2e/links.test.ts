@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import { loadConfig } from '../../src/config';
 import { type RunningRelink, startRelink } from '../../src/main';
@@ -8,6 +7,7 @@ import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { postToSlackEndpoint } from '../support/slack-signing';
 import { createSlackStandin } from '../support/slack-standin';
+import { appHomeOpenedEvent } from '../support/slack-views';
 import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
 
 /*
@@ -21,17 +21,6 @@ const TEAM = 'T0E2ELINK';
 const USER = 'U0LINKS01';
 const ALERTS = 'C0ALERTS77';
 const UA_SECRET = 'ua-webhook-secret-links';
-
-const homeOpened = () => ({
-  token: 'deprecated-verification-token',
-  team_id: TEAM,
-  api_app_id: 'A0RELINKAPP',
-  type: 'event_callback',
-  event_id: `Ev${randomBytes(8).toString('hex').toUpperCase()}`,
-  event_time: Math.floor(Date.now() / 1000),
-  authorizations: [{ enterprise_id: null, team_id: TEAM, user_id: 'U0RELINKBOT', is_bot: true }],
-  event: { type: 'app_home_opened', user: USER, channel: 'D0LINKS01', tab: 'home', event_ts: '1.000001' },
-});
 
 describe('links between notices, the App Home and the dashboard, end to end', () => {
   const slack = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
@@ -87,7 +76,7 @@ describe('links between notices, the App Home and the dashboard, end to end', ()
     const url = `http://127.0.0.1:${relink.port}/slack/events`;
     const text = await eventually(async () => {
       const before = slack.callsTo('views.publish').length;
-      const body = JSON.stringify(homeOpened());
+      const body = JSON.stringify(appHomeOpenedEvent(TEAM, USER));
       expect((await postToSlackEndpoint(url, body, SIGNING_SECRET, 'application/json')).status).toBe(200);
       const call = await eventually(
         () => slack.callsTo('views.publish').find((c, i) => i >= before && c.status !== 0),
