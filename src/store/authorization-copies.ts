@@ -32,7 +32,6 @@ export function createAuthorizationCopies(maxCopies = DEFAULT_MAX_COPIES) {
       // A Map iterates in insertion order: the first copy is the one written longest ago.
       if (held.size > maxCopies) held.delete(held.keys().next().value as string);
     },
-    size: () => held.size,
   };
 }
 
