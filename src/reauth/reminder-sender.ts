@@ -118,10 +118,10 @@ export function createReminderSender(deps: ReminderSenderDeps) {
           rendered,
           templateData,
         });
-        const at = clock();
-        await claims.settle(subject, attempt, { outcome: 'sent', messageId }, at);
+        await claims.settle(subject, attempt, { outcome: 'sent', messageId }, clock());
         log.info({ requestId, number, to: maskEmail(request.recipient.email) }, 'reminder sent');
-        return { kind: 'sent', at, confirmed: true };
+        // Dated from its call, like a reminder recovered after a crash (above): the next counts from it.
+        return { kind: 'sent', at: calledAt, confirmed: true };
       } catch (err) {
         return failed(subject, attempt, requestId, err);
       }

@@ -126,31 +126,32 @@ export function createRequestSender(deps: RequestSenderDeps) {
     }
     await deps.requests.set(due._id, { sendingSince: now, attempts: attempt, confirmBy: null });
     const sending = { ...fresh, sendingSince: now, attempts: attempt, confirmBy: null };
-    let messageId: string;
+    let sent: { messageId: string; calledAt: Date };
     try {
       await refuseIfSuppressedSince(deps, sending);
       const called = await callSendGrid(sending, callBy);
       if (!called) return;
-      messageId = called.messageId;
+      sent = called;
     } catch (err) {
       await handleFailure(sending, err);
       return;
     }
-    // Not inside the try: a failure to record a sent email must never count as "not sent".
-    const sentAt = clock();
-    await outcomes.recordSent(sending, attempt, { messageId, at: sentAt }, sentAt);
+    // Not inside the try: a failure to record a sent email must never count as "not sent". The email
+    // is dated from its call, as a send recovered after a crash is: SendGrid may have it (and the customer
+    // read it) before its answer arrives, and the reminders and the cooldown count from that date.
+    await outcomes.recordSent(sending, attempt, { messageId: sent.messageId, at: sent.calledAt }, clock());
     log.info({ requestId: id, attempt, to: maskEmail(sending.recipient.email) }, 'reauth email sent');
   }
 
   /**
-   * Makes the link and the email, records the call, and calls SendGrid. Null when the attempt was
-   * abandoned by another sender's sweep first (its claim ran out): then nothing is sent, and that
-   * sweep has released the request.
+   * Makes the link and the email, records the call, and calls SendGrid: its message id, and when it was
+   * called. Null when the attempt was abandoned by another sender's sweep first (its claim ran out):
+   * then nothing is sent, and that sweep has released the request.
    */
   async function callSendGrid(
     request: ReauthRequestDocument,
     callBy: Date,
-  ): Promise<{ messageId: string } | null> {
+  ): Promise<{ messageId: string; calledAt: Date } | null> {
     if (!deps.mailer) throw new RelinkError('email_not_configured', 'SENDGRID_API_KEY is not set');
     const link = await reauthLink(request);
     const { rendered, templateData } = requestEmail(request, link.url, deps.senderName);
@@ -165,13 +166,14 @@ export function createRequestSender(deps: RequestSenderDeps) {
       log.warn({ requestId: request._id.toHexString() }, 'send attempt abandoned by another sender');
       return null;
     }
-    return deps.mailer.send({
+    const { messageId } = await deps.mailer.send({
       requestId: request._id.toHexString(),
       attempt: request.attempts,
       to: request.recipient,
       rendered,
       templateData,
     });
+    return { messageId, calledAt };
   }
 
   async function handleFailure(request: ReauthRequestDocument, err: unknown) {

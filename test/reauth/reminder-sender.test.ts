@@ -58,6 +58,17 @@ describe('sending one reminder', () => {
     expect(f.emailsFor(id)).toHaveLength(2);
   });
 
+  it('dates a reminder from its call to SendGrid, however late the answer comes: the next counts from it', async () => {
+    const { input } = await due();
+    const held = f.sendgrid.holdNext();
+    const calledAt = f.now;
+    const sending = sender().send(input);
+    await held.received;
+    f.advance(5_000);
+    held.accept();
+    expect(await sending).toEqual({ kind: 'sent', at: calledAt, confirmed: true });
+  });
+
   it('counts a reminder whose call may have reached SendGrid as sent, and never sends a second', async () => {
     const { id, input } = await due();
     const subject = SendSubject.reminder(id, 1);

@@ -50,6 +50,23 @@ describe('sending a reauth request', () => {
     expect(f.emailsFor(id)).toHaveLength(1);
   });
 
+  it('dates the email from its call to SendGrid, however late the answer comes: reminders count from it', async () => {
+    const sender = f.newSender();
+    const id = await f.queue();
+    const held = f.sendgrid.holdNext();
+    const calledAt = f.now;
+    const sending = sender.sendDue();
+    await held.received;
+    // SendGrid has the email; its answer takes a while to reach relink.
+    f.advance(5_000);
+    held.accept();
+    await sending;
+    const request = await f.stores.requests.findById(id);
+    expect(request).toMatchObject({ status: 'sent', sentAt: calledAt });
+    const series = await f.stores.requests.reminderQueue.get(request?.authorizationId.toHexString() ?? '');
+    expect(series?.lastEmailAt).toEqual(calledAt);
+  });
+
   it('sends nothing to a customer who marked relink as spam while the request waited, and says why', async () => {
     const sender = f.newSender();
     const email = 'waited@example.com';

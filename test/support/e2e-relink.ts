@@ -52,6 +52,8 @@ export interface E2eRelinkOptions {
   beforeStart?: () => void | Promise<void>;
   /** Verify SendGrid's Event Webhook and have the stand-in post its events to relink. */
   sendgridEvents?: boolean;
+  /** How long SendGrid's 202 takes to reach relink after the email is SendGrid's (the stand-in's option). */
+  sendgridAnswerLatencyMs?: number;
 }
 
 /** Who acts and how: the actor (default Alice), extra headers, and a last change to the payload. */
@@ -64,7 +66,10 @@ export interface Acting {
 /** Registers beforeAll/afterAll for a relink with its stand-ins; the returned helpers work inside tests. */
 export function useE2eRelink(label: string, options: E2eRelinkOptions = {}) {
   const slack = createSlackStandin({ botToken: E2E.botToken, teamId: E2E.team, ...options.slack });
-  const sendgrid = createSendgridStandin({ apiKey: E2E.sendgridKey });
+  const sendgrid = createSendgridStandin({
+    apiKey: E2E.sendgridKey,
+    answerLatencyMs: options.sendgridAnswerLatencyMs ?? 0,
+  });
   const utilityapi = createUtilityApiStandIn({ token: options.utilityApiToken ?? E2E.utilityApiToken });
   // Where Slack would post a slash command's answer (its response_url).
   const responseUrls = createResponseUrls();

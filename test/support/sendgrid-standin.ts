@@ -98,6 +98,11 @@ export interface SendgridStandinOptions {
   canReadSenders?: boolean;
   /** Clock in ms. Default Date.now. */
   now?: () => number;
+  /**
+   * How long a 202 takes to reach the client after SendGrid has the email, as over a real network:
+   * the email is SendGrid's (and listed in `messages`) before its sender hears so. Default 0.
+   */
+  answerLatencyMs?: number;
 }
 
 export interface SendgridStandin {
@@ -656,6 +661,7 @@ export function createSendgridStandin(options: SendgridStandinOptions): Sendgrid
     messages.push(message);
     hold?.accepted();
     webhook.accepted(subjectOf(message));
+    if (options.answerLatencyMs) await new Promise((resolve) => setTimeout(resolve, options.answerLatencyMs));
     // The client may be gone (killed, timed out): the email is accepted all the same.
     if (!res.destroyed)
       send(res, record, 202, undefined, { 'x-message-id': messageId, 'content-length': '0' });
