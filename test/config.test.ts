@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, loadConfig, readEnvironment } from '../src/config';
+import { useTempDirs } from './support/temp-dirs';
 
 const slackHttp = {
   SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
@@ -229,8 +229,10 @@ describe('loadConfig', () => {
 });
 
 describe('readEnvironment', () => {
+  const tempDir = useTempDirs();
+
   it('reads .env for variables the real environment does not set', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relink-env-'));
+    const dir = tempDir('env');
     writeFileSync(join(dir, '.env'), 'RELINK_TEST_FROM_FILE=file\nPATH=from-file\n');
     const env = readEnvironment(dir);
     expect(env.RELINK_TEST_FROM_FILE).toBe('file');
@@ -238,7 +240,7 @@ describe('readEnvironment', () => {
   });
 
   it('works without a .env file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'relink-env-'));
+    const dir = tempDir('env');
     expect(readEnvironment(dir).PATH).toBe(process.env.PATH);
   });
 });

@@ -1,7 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { connect as connectTcp, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -10,6 +8,9 @@ import { databaseNameOf } from '../src/store/database';
 import { testDatabaseUri, uniqueDbName } from './support/database';
 import { silentLog } from './support/silent-log';
 import { createSlackStandin } from './support/slack-standin';
+import { useTempDirs } from './support/temp-dirs';
+
+const tempDir = useTempDirs();
 
 describe('startRelink', () => {
   it('comes up on the configured database, serves /healthz, and stops cleanly', async () => {
@@ -88,7 +89,7 @@ describe('startRelink when the start fails', () => {
     const { log, logged } = capturedLog();
     const config = loadConfig({
       PORT: String(taken.port),
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'relink-clash-')),
+      DATA_DIR: tempDir('clash'),
     });
     const before = liveResources();
     try {
@@ -129,7 +130,7 @@ describe('startRelink when the start fails', () => {
 describe('relink started as a program', () => {
   it('exits 1 when its port is taken, having said why, and leaves no embedded database behind', async () => {
     const taken = await takenPort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-main-'));
+    const dataDir = tempDir('main');
     const child = spawn(
       process.execPath,
       ['-r', join(__dirname, 'support', 'register-typescript.js'), join(__dirname, '..', 'src', 'main.ts')],

@@ -1,7 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { RETRY_AFTER_SECONDS } from '../../src/http/webhooks';
 import { type RunningRelink, startRelink } from '../../src/main';
@@ -9,6 +6,7 @@ import { utilityApiSignature } from '../../src/platforms/utilityapi/webhook';
 import { embeddedDatabasePid } from '../support/embedded-database-process';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
+import { useTempDirs } from '../support/temp-dirs';
 import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-standin';
 
 /*
@@ -20,7 +18,7 @@ import { createUtilityApiStandIn, utilityApiTime } from '../support/utilityapi-s
 const SECRET = 'utilityapi-webhook-secret';
 const TOKEN = 'utilityapi-token';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'relink-db-restart-'));
+const dataDir = useTempDirs()('db-restart');
 
 const databasePid = () => embeddedDatabasePid(dataDir);
 

@@ -1,12 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { embeddedDatabasePid } from '../support/embedded-database-process';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin } from '../support/slack-standin';
+import { useTempDirs } from '../support/temp-dirs';
 
 /*
  * /readyz of a whole relink (HTTP-mode Slack against the stand-in, its own embedded database): ready
@@ -14,7 +12,7 @@ import { createSlackStandin } from '../support/slack-standin';
  * started the database again.
  */
 
-const dataDir = mkdtempSync(join(tmpdir(), 'relink-readyz-'));
+const dataDir = useTempDirs()('readyz');
 
 const databasePid = () => embeddedDatabasePid(dataDir);
 
