@@ -374,6 +374,7 @@ async function buildSlack(
   pipeline.define('publishNotices', () => publisher.publishPending());
   return {
     ...slack,
+    stopPublishing: () => publisher.stop(),
     /** Bulk asks a stop cut short are followed again: progress on the asker's Home, then the summary. */
     followInterruptedBulks: () =>
       followUnsummarizedBulks(listenerDeps, async (id) => (await slackFor(id))?.client ?? null),
@@ -514,6 +515,7 @@ export async function startRelink(
       stopping ??= (async () => {
         await closeServer(server);
         services.sender.stop();
+        slack?.stopPublishing();
         // A send or a post in flight finishes and is recorded: stopping is not a crash.
         await services.pipeline.stop();
         await slack?.stop();

@@ -79,6 +79,8 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
   const paced = createChannelPacer({ intervalMs: deps.minPostIntervalMs ?? 1000, clock });
   const postOnce = createPostOnce({ notices, paced, clock, leaseMs: deps.claimLeaseMs ?? 120_000 });
   const digests: Digests | null = deps.digest ? createDigests({ ...deps, ...deps.digest, postOnce }) : null;
+  // Set by stop(): the pass in progress ends after the post in flight.
+  let stopping = false;
 
   const update = (client: WebClient, notice: { channel: string; ts: string }, m: SlackMessage) =>
     client.chat.update({ channel: notice.channel, ts: notice.ts, text: m.text, blocks: m.blocks });
@@ -226,6 +228,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
       const held = new Set<string>(unwritten);
       let published = joined.size;
       for (const entry of entries) {
+        if (stopping) break;
         const authorizationId = entry.authorizationId.toHexString();
         if (held.has(authorizationId) || joined.has(entry._id)) continue;
         const outcome = await publishOne(entry);
@@ -235,6 +238,14 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
       }
       await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
       return { published, deferred: entries.length - published };
+    },
+
+    /**
+     * relink is stopping: a pass ends after the post in flight, not after the backlog, which Slack's
+     * pace (a post a second per channel) could take minutes to clear. The rest waits in the outbox.
+     */
+    stop(): void {
+      stopping = true;
     },
   };
 }

@@ -15,6 +15,7 @@ import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
 import { createOutbox, type Outbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
+import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
 
@@ -318,6 +319,21 @@ describe('the notice publisher', () => {
     for (let i = 1; i < times.length; i++) {
       expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000);
     }
+  });
+
+  it('ends a pass after the post in flight when stopped, and leaves the backlog for the next start', async () => {
+    for (let i = 0; i < 6; i++) await badLogin();
+    const pub = publisher(1000);
+    const pass = pub.publishPending();
+    await eventually(() => standin.callsTo('chat.postMessage').length > 0 || undefined, 'the first post');
+    pub.stop();
+    // Paced a second apart, the whole backlog would take five seconds more.
+    expect((await pass).published).toBeLessThanOrEqual(2);
+    const posted = topLevel().length;
+    expect(await pendingCount()).toBe(6 - posted);
+
+    expect(await publisher(5).publishPending()).toEqual({ published: 6 - posted, deferred: 0 });
+    expect(topLevel()).toHaveLength(6);
   });
 
   describe('after a publisher died mid-entry', () => {
