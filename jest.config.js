@@ -1,6 +1,5 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
@@ -10,10 +9,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(agenda|@agendajs)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // Leaves no timer of agenda's holding a worker open once its tests are done (see the file).
+  testEnvironment: '<rootDir>/test/support/test-environment.ts',
   testTimeout: 30_000,
   maxWorkers: 2,
-  // agenda 6 starts a 5-minute "is the job still alive" timer for every job run and never clears it
-  // (dist/JobProcessor.js, checkIfJobIsStillAlive), so a test that runs relink's jobs in-process
-  // keeps the process alive for 5 minutes after relink stopped. relink itself exits on shutdown.
-  forceExit: true,
 };
