@@ -1,7 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MongoClient } from 'mongodb';
@@ -10,6 +9,7 @@ import { connect } from '../../src/store/database';
 import { ensureEmbeddedDbBinary, findProjectRoot, startEmbeddedDb } from '../../src/store/embedded-db';
 import { eventually } from '../support/eventually';
 import { silentLog } from '../support/silent-log';
+import { useTempDirs } from '../support/temp-dirs';
 
 const log = silentLog();
 const binary = () => ensureEmbeddedDbBinary({ projectRoot: findProjectRoot(), log });
@@ -25,8 +25,10 @@ const accepts = (port: number) =>
   });
 
 describe('the embedded database', () => {
+  const tempDir = useTempDirs();
+
   it('keeps data written under DATA_DIR across a restart', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-restart-'));
+    const dataDir = tempDir('restart');
     const first = await startEmbeddedDb({ binary: await binary(), dataDir, log });
     const client = await MongoClient.connect(first.uri);
     await client
@@ -55,7 +57,7 @@ describe('the embedded database', () => {
   });
 
   it('starts again on the same port and data when killed, and the driver reconnects by itself', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-killed-'));
+    const dataDir = tempDir('killed');
     const gaveUp: RelinkError[] = [];
     const db = await startEmbeddedDb({
       binary: await binary(),
@@ -93,7 +95,7 @@ describe('the embedded database', () => {
   }, 45_000);
 
   it('gives up, once, when the database keeps dying faster than the restart policy allows', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-dying-'));
+    const dataDir = tempDir('dying');
     const gaveUp: RelinkError[] = [];
     const db = await startEmbeddedDb({
       binary: await binary(),
@@ -123,7 +125,7 @@ describe('the embedded database', () => {
   }, 30_000);
 
   it('does not restart a database it was asked to stop', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-stopped-'));
+    const dataDir = tempDir('stopped');
     const gaveUp: RelinkError[] = [];
     const db = await startEmbeddedDb({
       binary: await binary(),
@@ -139,7 +141,7 @@ describe('the embedded database', () => {
   });
 
   it('stops by itself when its parent closes stdin, so a killed relink leaves no orphan', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-orphan-'));
+    const dataDir = tempDir('orphan');
     const port = 20000 + Math.floor(Math.random() * 20000);
     const child = spawn(
       await binary(),
@@ -158,7 +160,7 @@ describe('the embedded database', () => {
   });
 
   it('explains how to fix a machine without Go and without MONGODB_URI', async () => {
-    const projectRoot = mkdtempSync(join(tmpdir(), 'relink-nogo-'));
+    const projectRoot = tempDir('nogo');
     cpSync(join(findProjectRoot(), 'embedded-db'), join(projectRoot, 'embedded-db'), { recursive: true });
     // A changed source means no cached binary, so a build (and thus `go`) is needed.
     writeFileSync(join(projectRoot, 'embedded-db', 'main.go'), '// changed\npackage main\nfunc main() {}\n');
@@ -169,7 +171,7 @@ describe('the embedded database', () => {
   });
 
   it('fails with a clear error when the database process exits while starting', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'relink-broken-'));
+    const dataDir = tempDir('broken');
     await expect(startEmbeddedDb({ binary: '/bin/false', dataDir, log })).rejects.toMatchObject({
       code: 'embedded_db_unavailable',
       message: expect.stringContaining('stopped while starting'),
@@ -179,7 +181,9 @@ describe('the embedded database', () => {
   // The program's own Go tests (embedded-db/id_index_test.go): on a file laid out as FerretDB lays one
   // out, lookups by _id scan the table until relink-db adds the index they can use.
   it('adds the index that lookups by _id use (go test)', async () => {
-    const { stdout } = await promisify(execFile)('go', ['test', '-count=1', './...'], {
+    // -trimpath as the binary is built (src/store/embedded-db.ts): the test reuses its compiled packages
+    // (FerretDB, SQLite) from Go's build cache instead of compiling them all again (2 minutes when cold).
+    const { stdout } = await promisify(execFile)('go', ['test', '-trimpath', '-count=1', './...'], {
       cwd: join(findProjectRoot(), 'embedded-db'),
       env: { ...process.env, GOFLAGS: '-mod=readonly' },
     });
