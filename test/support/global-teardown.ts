@@ -14,6 +14,8 @@ export default async function globalTeardown(): Promise<void> {
   const left = (await readdir(run.tempRoot)).filter((name) => join(run.tempRoot, name) !== run.dbDataDir);
   await rm(run.tempRoot, { recursive: true, force: true });
   if (left.length > 0) {
-    throw new Error(`tests left these in the temp directory, and must remove them: ${left.sort().join(', ')}`);
+    throw new Error(
+      `tests left these in the temp directory, and must remove them: ${left.sort().join(', ')}`,
+    );
   }
 }
