@@ -239,11 +239,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
       await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
       return { published, deferred: entries.length - published };
     },
-
-    /**
-     * relink is stopping: a pass ends after the post in flight, not after the backlog, which Slack's
-     * pace (a post a second per channel) could take minutes to clear. The rest waits in the outbox.
-     */
+    /** Stopping: a pass ends after the post in flight, not after a backlog paced a post a second. */
     stop(): void {
       stopping = true;
     },
