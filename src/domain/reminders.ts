@@ -25,6 +25,12 @@ export const MAX_REMINDERS_LIMIT = 5;
 /** Request statuses in which the customer has the email and relink is waiting for them to relink. */
 export const REMINDABLE_STATUSES: readonly RequestStatus[] = ['sent', 'delivered', 'opened', 'clicked'];
 
+/**
+ * A series starts just before its request is marked sent (a repeat of that step finds it started), so
+ * for a moment, or until a crash's send is settled, a series' request still reads queued: it waits.
+ */
+const SENT_BEING_RECORDED: readonly RequestStatus[] = ['queued'];
+
 /** Where a request's reminders stand: when the last email (first or reminder) went out, and how many reminders did. */
 export interface ReminderSeries {
   lastEmailAt: Date;
@@ -70,9 +76,10 @@ export function reminderStep(f: ReminderFacts): ReminderStep {
   if (f.relinked) return { kind: 'drop', why: 'relinked' };
   if (f.stopped) return { kind: 'drop', why: 'stopped' };
   if (f.suppressed) return { kind: 'drop', why: 'suppressed' };
-  if (!REMINDABLE_STATUSES.includes(f.requestStatus)) return { kind: 'drop', why: 'not_awaiting' };
   const next = nextInSeries(f.series, f.settings);
   const due = f.retryAt && f.retryAt > next.at ? f.retryAt : next.at;
+  if (SENT_BEING_RECORDED.includes(f.requestStatus)) return { kind: 'wait', until: due };
+  if (!REMINDABLE_STATUSES.includes(f.requestStatus)) return { kind: 'drop', why: 'not_awaiting' };
   if (f.now < due) return { kind: 'wait', until: due };
   return next.kind === 'reminder' ? { kind: 'send', number: next.number } : { kind: 'no_response' };
 }

@@ -84,6 +84,13 @@ describe('the next step of a series', () => {
     }
   });
 
+  it('waits, rather than ending the series, while its request is still being marked sent', () => {
+    // The series is written just before the request's status: a job running in between reads queued.
+    for (const now of [at(1), at(4)]) {
+      expect(reminderStep(facts({ now, requestStatus: 'queued' }))).toEqual({ kind: 'wait', until: at(3) });
+    }
+  });
+
   it('after a try that sent nothing, waits for its retry time', () => {
     const retryAt = at(3.5);
     expect(reminderStep(facts({ now: at(3.2), retryAt }))).toEqual({ kind: 'wait', until: retryAt });

@@ -138,6 +138,20 @@ describe('reminders', () => {
     expect(await f.stores.requests.reminderQueue.get(authorizationId)).toBeNull();
   });
 
+  it('keeps a series whose request is not marked sent yet, and reminds on schedule once it is', async () => {
+    const id = await f.queue();
+    const authorizationId = (await f.stores.requests.findById(id))?.authorizationId.toHexString() ?? '';
+    // Recording a sent email starts the series, then writes the status: a reminder job may run between.
+    await f.stores.requests.reminderQueue.start(authorizationId, id, f.now);
+    await reminders().remindDue();
+    expect(await f.stores.requests.reminderQueue.get(authorizationId)).toMatchObject({ requestId: id });
+
+    await f.newSender().sendDue();
+    f.advance(3 * DAY);
+    await reminders().remindDue();
+    expect(f.emailsFor(id)).toHaveLength(2);
+  });
+
   it('ends the series when the request is superseded', async () => {
     const { id, authorizationId } = await sent();
     const request = await f.stores.requests.findById(id);
