@@ -9,6 +9,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(agenda|@agendajs)/)'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  // On a cold cache the longest files start first (see the file).
+  testSequencer: '<rootDir>/test/support/test-sequencer.js',
   // Leaves no timer of agenda's holding a worker open once its tests are done (see the file).
   testEnvironment: '<rootDir>/test/support/test-environment.ts',
   testTimeout: 30_000,
