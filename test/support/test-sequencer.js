@@ -1,7 +1,7 @@
 // jest's order (a file that failed last time first, then the slowest by jest's timing cache), except on
 // a cold cache (a fresh clone, CI), where jest falls back to file size: there the files known to run
-// longest start first, so none of them starts last and holds the run open while the other workers idle
-//. The list is a hint; a stale name changes only the order.
+// longest start first, so none of them starts last and holds the run open while the other workers idle.
+// The list is a hint: a stale name changes only the order.
 const Sequencer = require('@jest/test-sequencer').default;
 
 /** Longest first, as measured with three workers on two cores (2026-12-07). */
