@@ -42,7 +42,7 @@ export const countedWebClient = (
   options: WebClientOptions,
 ): WebClient => (metrics ? new CountedWebClient(token, options, metrics) : new WebClient(token, options));
 
-/** The notice publisher's client (notice-publisher.ts, `publisherClient`). */
+/** The notice publisher's client (workspace-slack.ts, `publisherClient`). */
 export interface PublisherClientOptions {
   slackApiUrl: string;
   log: Logger;

@@ -7,9 +7,9 @@ import type { NoticeData } from '../reauth/notice-data';
 import type { DigestDocument, DigestMember, DigestStore } from '../store/digests';
 import type { OutboxEffectDocument } from '../store/models';
 import type { NoticeStore } from '../store/notices';
-import type { WorkspaceSlack } from './notice-publisher';
 import type { PostOnce } from './post-once';
 import { classifySlackFailure } from './slack-failures';
+import type { WorkspaceSlack } from './workspace-slack';
 
 /** When a channel's incidents go to one digest instead of a notice each (README, "Digests"). */
 export interface DigestSettings {

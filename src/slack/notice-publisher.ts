@@ -11,12 +11,11 @@ import type { DigestStore } from '../store/digests';
 import type { OutboxEffectDocument } from '../store/models';
 import type { NoticeStore } from '../store/notices';
 import type { Outbox } from '../store/outbox';
-import { boltLogger } from './bolt-logger';
 import { createChannelPacer } from './channel-pacer';
-import { countedWebClient, type PublisherClientOptions } from './counted-client';
 import { createDigests, type DigestSettings, type Digests } from './digests';
 import { createPostOnce, type Posted } from './post-once';
 import { classifySlackFailure } from './slack-failures';
+import type { WorkspaceSlack } from './workspace-slack';
 
 export interface NoticePublisherDeps {
   outbox: Outbox;
@@ -24,7 +23,7 @@ export interface NoticePublisherDeps {
   /** The notice as it should read now; null when the authorization does not exist. */
   noticeData: (authorizationId: string) => Promise<NoticeData | null>;
   /**
-   * A workspace's Slack: its client (from {@link publisherClient}, or configured like it) and the
+   * A workspace's Slack: its client (`publisherClient` in workspace-slack.ts, or configured like it) and the
    * channel where new notices go (updates and replies follow the channel a notice was posted in).
    * Null when the workspace has no Slack any more (uninstalled): its notices are dropped.
    */
@@ -44,12 +43,6 @@ export interface NoticePublisherDeps {
   };
 }
 
-export interface WorkspaceSlack {
-  client: WebClient;
-  /** Null until the workspace chose one: new notices wait for it. */
-  channel: string | null;
-}
-
 export interface PublishResult {
   published: number;
   /** Entries read but left pending: Slack unavailable, another publisher at work, or a failure. */
@@ -61,19 +54,6 @@ export interface PublishResult {
  * place, with one thread reply per later change. Every post is claimed in the notice store first, so
  * two publishers, or a replay after a failure, never post the same message twice.
  */
-/**
- * The publisher's Web API client: no retries and no 429 queueing of its own. The publisher owns
- * waiting and retrying, and a client retrying on its own would hold a pass for minutes.
- */
-export const publisherClient = (token: string, options: PublisherClientOptions) =>
-  countedWebClient(options.metrics, token, {
-    slackApiUrl: options.slackApiUrl,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 10_000,
-    logger: boltLogger(options.log),
-  });
-
 export function createNoticePublisher(deps: NoticePublisherDeps) {
   const { outbox, notices, clock, log } = deps;
   const paced = createChannelPacer({ intervalMs: deps.minPostIntervalMs ?? 1000, clock });
