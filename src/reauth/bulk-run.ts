@@ -7,10 +7,34 @@ import {
   isSentStatus,
 } from '../domain/bulk-eligibility';
 import { asRelinkError, RelinkError } from '../domain/errors';
-import type { BulkActionDocument, BulkResult, BulkTarget } from '../store/bulk-actions';
+import type { Logger } from '../logger';
+import type { BulkActionDocument, BulkActionStore, BulkResult, BulkTarget } from '../store/bulk-actions';
+import type { HomeStateStore } from '../store/home-state';
+import type { RequestStore } from '../store/requests';
+import type { Worklist } from '../worklist/worklist';
 import { bulkDraftOf } from './bulk-draft';
-import type { BulkServiceDeps } from './bulk-service';
 import type { BulkProgress } from './bulk-types';
+import type { ReauthService } from './reauth-service';
+
+/** What the bulk ask needs: this file's run, and the selection and plan of bulk-service.ts. */
+export interface BulkDeps {
+  worklist: Pick<Worklist, 'entries' | 'page'>;
+  homeState: Pick<HomeStateStore, 'getSelection' | 'setSelection'>;
+  actions: BulkActionStore;
+  reauth: Pick<ReauthService, 'requestSend'>;
+  requests: Pick<RequestStore, 'lastSentFor' | 'findById'>;
+  cooldownHours: (workspaceId: string) => Promise<number>;
+  /**
+   * Whether an address refuses email (bounce, spam report, unsubscribe). Absent until the suppression
+   * store is wired in (issue 12): then no address counts as suppressed here, and the send step's own
+   * check is what refuses one.
+   */
+  isSuppressed?: (workspaceId: string, email: string) => Promise<boolean>;
+  clock: () => Date;
+  log: Logger;
+  /** Requests recorded at once when Send queues a bulk ask; each is a few writes. */
+  concurrency?: number;
+}
 
 /** Results are saved this often while queuing, so the Home's progress moves during a long queue. */
 const SAVE_EVERY = 50;
@@ -19,7 +43,7 @@ const SAVE_EVERY = 50;
  * Starting a bulk ask once, queuing one request per customer through the single flow's `requestSend`
  * (same idempotency, cooldown, audit and claims), and its progress as the sender works through them.
  */
-export function createBulkRun(deps: BulkServiceDeps) {
+export function createBulkRun(deps: BulkDeps) {
   const log = deps.log.child({ component: 'bulk-ask' });
   const concurrency = Math.max(1, deps.concurrency ?? 4);
 

@@ -2,35 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { SlackActor } from '../domain/actor';
 import { type BulkCandidateFacts, bulkSkipReason } from '../domain/bulk-eligibility';
 import type { HomeTab } from '../domain/worklist';
-import type { Logger } from '../logger';
-import type { BulkActionStore, BulkTarget } from '../store/bulk-actions';
-import type { BulkSelection, HomeStateStore } from '../store/home-state';
-import type { RequestStore } from '../store/requests';
-import type { Worklist } from '../worklist/worklist';
+import type { BulkTarget } from '../store/bulk-actions';
+import type { BulkSelection } from '../store/home-state';
 import type { IndexedEntry } from '../worklist/worklist-index';
 import { bulkDraftOf, customerNameOf } from './bulk-draft';
-import { createBulkRun } from './bulk-run';
+import { type BulkDeps, createBulkRun } from './bulk-run';
 import { BULK_MAX_CUSTOMERS, type BulkPlan, type HomeBulk } from './bulk-types';
-import type { ReauthService } from './reauth-service';
-
-export interface BulkServiceDeps {
-  worklist: Pick<Worklist, 'entries' | 'page'>;
-  homeState: Pick<HomeStateStore, 'getSelection' | 'setSelection'>;
-  actions: BulkActionStore;
-  reauth: Pick<ReauthService, 'requestSend'>;
-  requests: Pick<RequestStore, 'lastSentFor' | 'findById'>;
-  cooldownHours: (workspaceId: string) => Promise<number>;
-  /**
-   * Whether an address refuses email (bounce, spam report, unsubscribe). Absent until the suppression
-   * store is wired in (issue 12): then no address counts as suppressed here, and the send step's own
-   * check is what refuses one.
-   */
-  isSuppressed?: (workspaceId: string, email: string) => Promise<boolean>;
-  clock: () => Date;
-  log: Logger;
-  /** Requests recorded at once when Send queues a bulk ask; each is a few writes. */
-  concurrency?: number;
-}
 
 /** The list a Home shows, which a selection belongs to. */
 export interface ShownList {
@@ -51,7 +28,7 @@ const isOf = (selection: BulkSelection, list: ShownList) =>
  * The bulk ask (issue 13): each user's selection in the Home, the confirmation's plan (who is asked,
  * who is skipped and why), and starting it once. Queuing and progress are in bulk-run.ts.
  */
-export function createBulkService(deps: BulkServiceDeps) {
+export function createBulkService(deps: BulkDeps) {
   const run = createBulkRun(deps);
 
   /** The ids a selection stands for now, in list order for "select all". */
