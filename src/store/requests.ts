@@ -1,51 +1,17 @@
 // Longer than 250 lines because a request's every status write is here with what is kept in step with it
 // (its outbox entry, send queue entry and heads): splitting the file would split each write.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
-import type { AuthorizationState, BadLoginReason } from '../domain/authorization';
 import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
 import { OutboxId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
 import type { Outbox } from './outbox';
 import { createReminderQueue } from './reminder-queue';
+import type { ReauthRequestDocument } from './request-document';
 import { createRequestHeads, type RequestSummary } from './request-heads';
 import { createSendQueue } from './send-queue';
 
-export interface ReauthRequestDocument {
-  _id: Types.ObjectId;
-  /** Derived from the Slack view that sent it: a double submit or Slack retry finds this one. */
-  idempotencyKey: string;
-  authorizationId: Types.ObjectId;
-  recipient: { name: string; email: string };
-  utility: string;
-  problem: { state: AuthorizationState; reason: BadLoginReason | null };
-  note: string | null;
-  requestedBy: { teamId: string; userId: string };
-  sendAnyway: boolean;
-  status: RequestStatus;
-  statusAt: Date;
-  platformForm: { uid: string; url: string } | null;
-  sendgridMessageId: string | null;
-  attempts: number;
-  nextAttemptAt: Date;
-  /**
-   * Set while a send attempt is in flight (claimed, calling SendGrid, or waiting for its event); a crash
-   * leaves it set, and the attempt's records (store/send-claims.ts) say what may happen next.
-   */
-  sendingSince: Date | null;
-  /** Set when the attempt's outcome is unknown: SendGrid's event is awaited until then, then Send again. */
-  confirmBy: Date | null;
-  lastError: { code: string; message: string } | null;
-  sentAt: Date | null;
-  /** Reminders sent after the first email (src/reauth/reminders.ts); absent on older requests. */
-  remindersSent?: number;
-  /** The Slack user who clicked Stop reminders, and when; absent or null while reminders run. */
-  remindersStoppedBy?: string | null;
-  remindersStoppedAt?: Date | null;
-  createdAt: Date;
-  /** Set by mongoose on every write: what the worklist re-reads when other processes write too. */
-  updatedAt: Date;
-}
+export type { ReauthRequestDocument } from './request-document';
 
 export type NewReauthRequest = Pick<
   ReauthRequestDocument,

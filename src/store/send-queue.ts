@@ -1,7 +1,7 @@
 import { type Connection, type Model, Schema, Types } from 'mongoose';
 import { isDuplicateKey } from './duplicate-key';
 import { definition } from './models';
-import type { ReauthRequestDocument } from './requests';
+import type { ReauthRequestDocument } from './request-document';
 import { migrateOnce } from './store-migrations';
 
 /**
