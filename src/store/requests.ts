@@ -1,5 +1,3 @@
-// Longer than 250 lines because a request's every status write is here with what is kept in step with it
-// (its outbox entry, send queue entry and heads): splitting the file would split each write.
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
 import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
 import { OutboxId } from '../domain/record-ids';
