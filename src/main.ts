@@ -52,6 +52,7 @@ import { workspaceOf, workspaceOfTeam } from './slack/workspace-of';
 import { workspaceSlack } from './slack/workspace-slack';
 import { type Database, openDatabase } from './store/database';
 import type { RestartPolicy } from './store/embedded-db';
+import { createStoreObserver } from './store/listeners';
 import { createRefusalStore } from './store/refusals';
 import { createRetention } from './store/retention';
 import { openStores } from './store/stores';
@@ -117,7 +118,10 @@ async function buildServices(
     refreshEveryMs: soleWriter ? null : WORKLIST_REFRESH_MS,
     log,
   });
-  const stores = await openStores(database.connection, worklist.listeners, { soleWriter });
+  // Every store tells one observer what it wrote; the worklist follows, the notice publisher joins later.
+  const observer = createStoreObserver((err) => log.error({ err }, 'a store listener failed'));
+  observer.listen(worklist.listeners);
+  const stores = await openStores(database.connection, observer.listeners, { soleWriter });
   const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
   const { authorizations, requests, inbox, suppressions, syncStates } = stores;
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
@@ -271,6 +275,7 @@ async function buildServices(
   return {
     ...stores,
     ...workspaceStores,
+    observer,
     metrics,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
@@ -372,6 +377,8 @@ async function buildSlack(
     },
   });
   pipeline.define('publishNotices', () => publisher.publishPending());
+  // News this process records cuts a pass of follow-ups short (lanes).
+  services.observer.listen({ effectsRecorded: publisher.effectsRecorded });
   return {
     ...slack,
     stopPublishing: () => publisher.stop(),

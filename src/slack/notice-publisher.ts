@@ -1,9 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { WebClient } from '@slack/web-api';
-import { effectNoticeMessage, effectThreadReply } from '../../blocks/notice-effect-messages';
-import type { SlackMessage } from '../../blocks/slack-message';
-import { RelinkError } from '../domain/errors';
-import { NoticeId } from '../domain/record-ids';
+import { inLaneOrder, type LaneGroup, laneOf } from '../domain/lanes';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
 import { isDatabaseUnavailable } from '../store/database';
@@ -11,9 +7,11 @@ import type { DigestStore } from '../store/digests';
 import type { OutboxEffectDocument } from '../store/models';
 import type { NoticeStore } from '../store/notices';
 import type { Outbox } from '../store/outbox';
+import { createCardUpdates } from './card-updates';
 import { createChannelPacer } from './channel-pacer';
 import { createDigests, type DigestSettings, type Digests } from './digests';
-import { createPostOnce, type Posted } from './post-once';
+import { createEntryPublisher } from './notice-entry';
+import { createPostOnce } from './post-once';
 import { classifySlackFailure } from './slack-failures';
 import type { WorkspaceSlack } from './workspace-slack';
 
@@ -34,6 +32,11 @@ export interface NoticePublisherDeps {
   minPostIntervalMs?: number;
   /** How long a claim with no ts belongs to its publisher before it counts as died mid-post. */
   claimLeaseMs?: number;
+  /**
+   * While follow-ups are published, how often the outbox is asked whether news arrived that this process
+   * was not told of (another process recorded it); news this process records it is told at once.
+   */
+  newsCheckEveryMs?: number;
   /** Digests (many incidents of a channel as one message); without it every incident gets a notice. */
   digest?: {
     store: DigestStore;
@@ -53,108 +56,28 @@ export interface PublishResult {
  * Publishes the outbox to Slack (DESIGN.md, Flow 3): one top-level message per incident, updated in
  * place, with one thread reply per later change. Every post is claimed in the notice store first, so
  * two publishers, or a replay after a failure, never post the same message twice.
+ *
+ * Lanes (src/domain/lanes.ts): a pass publishes news (new incidents, resolutions, warnings, failures)
+ * before follow-ups (request progress, reminders, triage echoes), and news that arrives while follow-ups
+ * are published ends the pass there, so the next pass starts with it: news waits for at most one
+ * follow-up. A run of effects on one notice costs one card update, not one each.
  */
 export function createNoticePublisher(deps: NoticePublisherDeps) {
   const { outbox, notices, clock, log } = deps;
   const paced = createChannelPacer({ intervalMs: deps.minPostIntervalMs ?? 1000, clock });
   const postOnce = createPostOnce({ notices, paced, clock, leaseMs: deps.claimLeaseMs ?? 120_000 });
   const digests: Digests | null = deps.digest ? createDigests({ ...deps, ...deps.digest, postOnce }) : null;
+  const newsCheckEveryMs = deps.newsCheckEveryMs ?? 2_000;
   // Set by stop(): the pass in progress ends after the post in flight.
   let stopping = false;
+  // Set by effectsRecorded(): this process recorded news since the pass in progress read the outbox.
+  let newsTold = false;
+  const publishEntry = createEntryPublisher({ ...deps, postOnce, digests });
 
-  const update = (client: WebClient, notice: { channel: string; ts: string }, m: SlackMessage) =>
-    client.chat.update({ channel: notice.channel, ts: notice.ts, text: m.text, blocks: m.blocks });
-
-  /**
-   * The notice an entry belongs to: on replay, whatever it already touched; otherwise the open
-   * incident notice. The open notice is read first: a publisher completing this entry concurrently
-   * leaves its reply or notice before it can resolve that notice, so one of the reads sees its trace.
-   */
-  async function targetOf(authorizationId: string, ownId: string, replyId: string) {
-    const open = await notices.openFor(authorizationId);
-    const reply = await notices.findById(replyId);
-    if (reply?.threadOf) return notices.findById(reply.threadOf);
-    return (await notices.findById(ownId)) ?? open;
-  }
-
-  async function publishEntry(entry: OutboxEffectDocument): Promise<'done' | 'busy'> {
-    const authorizationId = entry.authorizationId.toHexString();
-    const current = await deps.noticeData(authorizationId);
-    if (!current) throw new RelinkError('authorization_not_found', `no authorization ${authorizationId}`);
-    // A revision writes its outbox entries before the authorization itself (so a later revision can
-    // never overtake it): until that write lands, the notice would show the authorization as it was.
-    if (entry.version > current.version) return 'busy';
-    const slack = await deps.slackFor(current.workspaceId);
-    if (!slack) {
-      log.info(
-        { authorizationId, workspaceId: current.workspaceId },
-        'workspace has no Slack; notice dropped',
-      );
-      return 'done';
-    }
-    const { client } = slack;
-    const { effect } = entry;
-    const now = clock();
-    const card = effectNoticeMessage(effect, current, entry.createdAt, now);
-    const kind = effect.type === 'expiry.warning' ? 'warning' : 'incident';
-    const ownId = NoticeId.own(kind, entry._id);
-    const replyId = NoticeId.reply(entry._id);
-
-    if (effect.type === 'incident.resolved') await digests?.resolved(authorizationId, entry.createdAt);
-    let target = await targetOf(authorizationId, ownId, replyId);
-    if (target?.digestOf) {
-      // Counted in a digest: its own changes show there (resolved above; a change needs no message).
-      if (effect.type.startsWith('incident.')) return 'done';
-      // A request (or a warning) on it gets a notice of its own, so its progress shows in a thread
-      // where the Home row and `/reauth` say to look; later effects follow that notice.
-      target = null;
-    }
-    // Nothing was ever shown for this incident, so there is nothing to turn green (or to triage).
-    const aboutShownNotice = effect.type === 'incident.resolved' || effect.type === 'incident.triaged';
-    if (aboutShownNotice && !target) return 'done';
-    let notice: Posted;
-    let postedOwn = false;
-    if (!target || target._id === ownId) {
-      const channel = target?.channel ?? slack.channel;
-      if (!channel) return 'busy';
-      const posted = await postOnce(
-        client,
-        { id: ownId, authorizationId: entry.authorizationId, kind, channel },
-        card,
-      );
-      if (posted === 'busy') return 'busy';
-      if (!posted.fresh) await update(client, posted, card);
-      // A new incident or warning is its own news; a request or change still gets its reply below.
-      if (effect.type === 'incident.opened' || effect.type === 'expiry.warning') return 'done';
-      notice = posted;
-      postedOwn = true;
-    } else {
-      if (!target.ts) return 'busy';
-      notice = { id: target._id, channel: target.channel, ts: target.ts, fresh: false };
-      await update(client, notice, card);
-    }
-
-    const reply = effectThreadReply(effect, current, now);
-    const replied = await postOnce(
-      client,
-      {
-        id: replyId,
-        authorizationId: entry.authorizationId,
-        kind: 'reply',
-        channel: notice.channel,
-        threadOf: notice.id,
-      },
-      reply,
-      notice.ts,
-    );
-    if (replied === 'busy') return 'busy';
-    if (effect.type === 'incident.resolved') await notices.markResolved(notice.id, entry.createdAt);
-    // A notice posted for a request or change after the incident closed must not catch the next incident.
-    else if (postedOwn && !current.status.incidentOpen) await notices.markResolved(notice.id, now);
-    return 'done';
-  }
-
-  async function publishOne(entry: OutboxEffectDocument): Promise<'published' | 'held' | 'stop'> {
+  async function publishOne(
+    entry: OutboxEffectDocument,
+    cards: Parameters<typeof publishEntry>[1],
+  ): Promise<'published' | 'busy' | 'held' | 'stop'> {
     const about = {
       outboxId: entry._id,
       authorizationId: entry.authorizationId.toHexString(),
@@ -162,7 +85,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        if ((await publishEntry(entry)) === 'busy') return 'held';
+        if ((await publishEntry(entry, cards)) === 'busy') return 'busy';
         await outbox.markPublished(entry._id, clock());
         return 'published';
       } catch (err) {
@@ -193,31 +116,98 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     }
   }
 
-  return {
-    /** One pass over the outbox, oldest first. Safe to run from several processes at once. */
-    async publishPending(limit = 2000): Promise<PublishResult> {
-      const entries = await outbox.pending(limit, clock());
-      // Many incidents for one channel join its digest at once, before any is posted on its own.
-      const { joined, unwritten } = (await digests?.absorb(entries)) ?? {
-        joined: new Set(),
-        unwritten: new Set(),
-      };
-      // Shown before their outbox entries are marked: on FerretDB that write costs milliseconds per entry.
-      if (joined.size > 0) await digests?.refresh().then(() => digests.markJoined(joined));
-      // Effects of one authorization must reach Slack in order: once one waits, its later ones wait too.
-      const held = new Set<string>(unwritten);
-      let published = joined.size;
-      for (const entry of entries) {
-        if (stopping) break;
-        const authorizationId = entry.authorizationId.toHexString();
-        if (held.has(authorizationId) || joined.has(entry._id)) continue;
-        const outcome = await publishOne(entry);
-        if (outcome === 'published') published += 1;
-        else if (outcome === 'held') held.add(authorizationId);
-        else break;
+  /** An authorization's entries in order; returns how many were published and what stopped the run. */
+  async function publishGroup(group: LaneGroup<OutboxEffectDocument>) {
+    const cards = createCardUpdates(log);
+    let published = 0;
+    let outcome: 'done' | 'busy' | 'held' | 'stop' = 'done';
+    try {
+      for (const [n, entry] of group.entries.entries()) {
+        if (stopping) return { published, outcome: 'stop' as const };
+        const later = n + 1 < group.entries.length;
+        const result = await publishOne(entry, { show: cards.show, later });
+        if (result !== 'published') {
+          outcome = result;
+          break;
+        }
+        published += 1;
       }
-      await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
-      return { published, deferred: entries.length - published };
+    } finally {
+      await cards.flush();
+    }
+    return { published, outcome };
+  }
+
+  /** Whether news waits that this pass has not published: told by this process, or found in the outbox. */
+  function newsWatch(read: readonly OutboxEffectDocument[]) {
+    const handled = new Set(read.map((entry) => entry._id));
+    let checkedAt = clock().getTime();
+    return {
+      async waits(): Promise<boolean> {
+        if (newsTold) return true;
+        const now = clock().getTime();
+        if (now - checkedAt < newsCheckEveryMs) return false;
+        checkedAt = now;
+        return outbox.hasNewsBeyond(handled, clock());
+      },
+      /** News read too early (its authorization not written yet) still counts as waiting. */
+      unhandled(group: LaneGroup<OutboxEffectDocument>): void {
+        for (const entry of group.entries) handled.delete(entry._id);
+      },
+    };
+  }
+
+  /** One pass: news first, then follow-ups until news arrives (`interrupted`). */
+  async function pass(limit: number): Promise<PublishResult & { interrupted: boolean }> {
+    newsTold = false;
+    const entries = await outbox.pending(limit, clock());
+    // Many incidents for one channel join its digest at once, before any is posted on its own.
+    const { joined, unwritten } = (await digests?.absorb(entries)) ?? {
+      joined: new Set<string>(),
+      unwritten: new Set<string>(),
+    };
+    // Shown before their outbox entries are marked: on FerretDB that write costs milliseconds per entry.
+    if (joined.size > 0) await digests?.refresh().then(() => digests.markJoined(joined));
+    const news = newsWatch(entries);
+    const groups = inLaneOrder(
+      entries.filter((entry) => !joined.has(entry._id)),
+      (entry) => ({ authorizationId: entry.authorizationId.toHexString(), type: entry.effect.type }),
+    );
+    let published = joined.size;
+    let interrupted = false;
+    for (const group of groups) {
+      if (stopping) break;
+      // Effects of one authorization reach Slack in order: one not written yet holds them all.
+      if (unwritten.has(group.authorizationId)) continue;
+      if (group.lane === 'follow_up' && (await news.waits())) {
+        interrupted = true;
+        break;
+      }
+      const run = await publishGroup(group);
+      published += run.published;
+      if (run.outcome === 'stop') break;
+      if (run.outcome === 'busy' && group.lane === 'now') news.unhandled(group);
+    }
+    await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
+    return { published, deferred: entries.length - published, interrupted };
+  }
+
+  return {
+    /**
+     * Passes over the outbox until one is not cut short by news. Safe to run from several processes at
+     * once.
+     */
+    async publishPending(limit = 2000): Promise<PublishResult> {
+      let total = 0;
+      for (;;) {
+        const { published, deferred, interrupted } = await pass(limit);
+        total += published;
+        if (!interrupted || stopping) return { published: total, deferred };
+      }
+    },
+    /** This process recorded effects: news among them cuts a pass of follow-ups short. */
+    effectsRecorded(types: readonly OutboxEffectDocument['effect']['type'][]): void {
+      if (types.some((type) => laneOf(type) === 'now')) newsTold = true;
     },
     /** Stopping: a pass ends after the post in flight, not after a backlog paced a post a second. */
     stop(): void {

@@ -157,6 +157,7 @@ export function createBatchApply(
       for (const p of chunk)
         listeners.authorizationWritten?.({ ...p.doc, ...revisionFields(p.audit as AuditEventDocument) });
     }
+    if (entries.length > 0) listeners.effectsRecorded?.(entries.map((e) => e.effect.type));
   }
 
   /**

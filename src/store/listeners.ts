@@ -1,4 +1,4 @@
-import type { RequestStatus } from '../domain/reauth-request';
+import type { OutboxEffect, RequestStatus } from '../domain/reauth-request';
 import type { AuthorizationDocument } from './models';
 
 /** A reauth request written: created whole, or moved to a new status. */
@@ -21,4 +21,41 @@ export interface StoreListeners {
   /** The authorization as it now is (`version` says which revision). */
   authorizationWritten?: (authorization: AuthorizationDocument) => void;
   requestWritten?: (write: RequestWrite) => void;
+  /**
+   * Effects recorded in the outbox, told once what they are about is written too (a revision writes
+   * its entries first), so whoever publishes them finds the authorization as the effects say.
+   */
+  effectsRecorded?: (types: readonly OutboxEffect['type'][]) => void;
 }
+
+/**
+ * The one observer every store tells: parts built later (the notice publisher, once Slack is up) listen
+ * from then on. Each part is told in turn; one that throws does not keep the others from hearing.
+ */
+export function createStoreObserver(onError: (err: unknown) => void) {
+  const parts: StoreListeners[] = [];
+  const tell =
+    <K extends keyof StoreListeners>(key: K) =>
+    (...args: Parameters<NonNullable<StoreListeners[K]>>) => {
+      for (const part of parts) {
+        try {
+          (part[key] as ((...a: typeof args) => void) | undefined)?.(...args);
+        } catch (err) {
+          onError(err);
+        }
+      }
+    };
+  const listeners: Required<StoreListeners> = {
+    authorizationWritten: tell('authorizationWritten'),
+    requestWritten: tell('requestWritten'),
+    effectsRecorded: tell('effectsRecorded'),
+  };
+  return {
+    listeners,
+    listen(part: StoreListeners): void {
+      parts.push(part);
+    },
+  };
+}
+
+export type StoreObserver = ReturnType<typeof createStoreObserver>;

@@ -1,4 +1,5 @@
 import type { Types } from 'mongoose';
+import { NOW_LANE_TYPES } from '../domain/lanes';
 import type { OutboxEffect as OutboxEntryEffect } from '../domain/reauth-request';
 import { deleteExpired } from './batched-delete';
 import type { Models, OutboxEffectDocument } from './models';
@@ -87,6 +88,26 @@ export function createOutbox(models: Models) {
         await cursor.close();
       }
       return due;
+    },
+
+    /**
+     * Whether news (an effect of the now lane, src/domain/lanes.ts) is due that is not among `known`:
+     * recorded after a pass read its entries, possibly by another process. Reads ids only, at most `limit`
+     * beyond `known`. An entry waiting after a refusal is not due.
+     */
+    async hasNewsBeyond(known: ReadonlySet<string>, now: Date, limit = 100): Promise<boolean> {
+      const news = await OutboxEffect.find(
+        {
+          ...unpublished,
+          parkedAt: null,
+          'effect.type': { $in: NOW_LANE_TYPES },
+          $or: [{ retryAt: null }, { retryAt: { $lte: now } }],
+        },
+        { _id: 1 },
+      )
+        .limit(known.size + limit)
+        .lean<{ _id: string }[]>();
+      return news.some((entry) => !known.has(entry._id));
     },
 
     /** Shown in Slack: the entry leaves the outbox, its id stays known (by `_id` alone on both). */

@@ -79,13 +79,16 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
   const sendQueue = createSendQueue(connection, Request);
 
   /** Returns false when the entry was already there (a repeated step). */
-  const recordEffect = (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> =>
-    outbox.record({
+  const recordEffect = async (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> => {
+    const recorded = await outbox.record({
       id: OutboxId.requestEffect(effect, request.attempts),
       authorizationId: request.authorizationId,
       effect,
       createdAt: now,
     });
+    if (recorded) listeners.effectsRecorded?.([effect.type]);
+    return recorded;
+  };
 
   return {
     init: async () => {

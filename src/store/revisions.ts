@@ -174,6 +174,7 @@ export function createRevisionWriter(models: Models, listeners: StoreListeners) 
       await Authorization.updateOne({ _id: audit.authorizationId }, { $set: fields });
       listeners.authorizationWritten?.({ ...current, ...fields });
     }
+    if (entries.length > 0) listeners.effectsRecorded?.(entries.map((e) => e.effect.type));
     if (!audit.appliedAt) await AuditEvent.updateOne({ _id: audit._id }, { $set: { appliedAt: new Date() } });
   };
 }

@@ -1,0 +1,189 @@
+import type { WebClient } from '@slack/web-api';
+import { Types } from 'mongoose';
+import { problemFactsOf } from '../../src/domain/problem-words';
+import type { OutboxEffect } from '../../src/domain/reauth-request';
+import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
+import type { NoticeData } from '../../src/reauth/notice-data';
+import { createNoticePublisher } from '../../src/slack/notice-publisher';
+import { publisherClient } from '../../src/slack/workspace-slack';
+import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
+import { createModels, ensureIndexes, type Models } from '../../src/store/models';
+import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
+import { createOutbox, type Outbox } from '../../src/store/outbox';
+import { useTestDatabase } from '../support/database';
+import { observedEvent } from '../support/events';
+import { eventually } from '../support/eventually';
+import { silentLog } from '../support/silent-log';
+import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+
+const BOT_TOKEN = 'xoxb-relink-test';
+const ALERTS = 'C0LANES001';
+const FOLLOW_UPS = 500;
+
+/** Lanes (DESIGN.md): news is published before follow-ups, and runs of effects on one notice coalesce. */
+describe('the notice publisher’s lanes', () => {
+  const db = useTestDatabase('notice_publisher_lanes');
+  const standin = createSlackStandin({ botToken: BOT_TOKEN });
+  let models: Models;
+  let authorizations: AuthorizationStore;
+  let outbox: Outbox;
+  let notices: NoticeStore;
+  let client: WebClient;
+
+  beforeAll(async () => {
+    const { apiUrl } = await standin.start();
+    models = createModels(db.connection);
+    await ensureIndexes(models);
+    authorizations = createAuthorizationStore(models);
+    outbox = createOutbox(models);
+    notices = createNoticeStore(db.connection);
+    await notices.ensureIndexes();
+    client = publisherClient(BOT_TOKEN, { slackApiUrl: apiUrl, log: silentLog() });
+  });
+  afterAll(() => standin.stop());
+  beforeEach(async () => {
+    standin.reset();
+    await models.OutboxEffect.deleteMany({});
+  });
+
+  const noticeData = async (id: string): Promise<NoticeData | null> => {
+    const doc = await authorizations.findById(id);
+    if (!doc) return null;
+    return {
+      authorizationId: id,
+      workspaceId: doc.workspaceId,
+      version: doc.version,
+      customerName: doc.customer.name,
+      customerEmail: doc.customer.email,
+      utility: doc.utility,
+      status: { ...problemFactsOf(doc), incidentOpen: doc.incidentOpen },
+      since: doc.incidentSince ?? doc.updatedAt,
+      lastRequest: null,
+    };
+  };
+
+  const publisher = (newsCheckEveryMs = 2_000) =>
+    createNoticePublisher({
+      outbox,
+      notices,
+      noticeData,
+      slackFor: async () => ({ client, channel: ALERTS }),
+      clock: () => new Date(),
+      log: silentLog(),
+      minPostIntervalMs: 0,
+      newsCheckEveryMs,
+    });
+
+  let tick = 0;
+  let externalIds = 0;
+  const at = () => new Date(Date.now() + tick++);
+  const item = (externalId: string, state: 'active' | 'bad_login' | 'expired') => {
+    const now = at();
+    return {
+      key: { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook' as const, externalId },
+      options: {
+        event: observedEvent(state, now),
+        actor: 'platform' as const,
+        customer: { name: `Customer ${externalId}`, email: `${externalId}@example.com`, utility: 'PG&E' },
+        now,
+      },
+    };
+  };
+  const observe = async (externalId: string, state: 'bad_login' | 'expired') => {
+    const [result] = await authorizations.applyMany([item(externalId, state)]);
+    return result?.authorizationId as string;
+  };
+  const badLogin = () => observe(`lane-${++externalIds}`, 'bad_login');
+  /** `n` customers whose requests are on their way: one "request queued" follow-up each, no news. */
+  const followUps = async (n: number) => {
+    const items = Array.from({ length: n }, () => item(`lane-${++externalIds}`, 'active'));
+    const ids = (await authorizations.applyMany(items)).map((r) => r.authorizationId);
+    for (const id of ids) await record(id, 'queued', queued(id));
+    return ids;
+  };
+  const queued = (id: string): OutboxEffect => ({
+    type: 'request.queued',
+    requestId: `r-${id}`,
+    requestedBy: 'U0ALICE',
+  });
+  const record = (authorizationId: string, key: string, effect: OutboxEffect) =>
+    outbox.record({
+      id: `${authorizationId}:${key}`,
+      authorizationId: new Types.ObjectId(authorizationId),
+      effect,
+      createdAt: at(),
+    });
+
+  const topLevel = (): PostedMessage[] =>
+    [...standin.messages(ALERTS).values()].filter((m) => m.threadTs === undefined);
+  const positionOf = (authorizationId: string) =>
+    topLevel().findIndex((m) => JSON.stringify(m.blocks).includes(authorizationId));
+
+  it('publishes a new incident recorded after 500 queued follow-ups first', async () => {
+    await followUps(FOLLOW_UPS);
+    const news = await badLogin();
+    const pub = publisher();
+    const passing = pub.publishPending();
+    await eventually(() => positionOf(news) >= 0, 'the new incident’s notice');
+    pub.stop();
+    await passing;
+    expect(positionOf(news)).toBe(0);
+  });
+
+  it('ends a pass of follow-ups when news arrives, so the news waits for one follow-up, not all', async () => {
+    await followUps(FOLLOW_UPS);
+    const pub = publisher(0);
+    const passing = pub.publishPending();
+    await eventually(() => topLevel().length >= 5, 'five follow-ups published');
+    const news = await badLogin();
+    const postedBefore = topLevel().length;
+    await eventually(() => positionOf(news) >= 0, 'the new incident’s notice');
+    pub.stop();
+    await passing;
+    // Follow-ups published between the news being recorded and being seen: the one in flight, and
+    // the one whose turn came while the pass ended.
+    expect(positionOf(news) - postedBefore).toBeLessThanOrEqual(2);
+    expect(topLevel().length).toBeLessThan(FOLLOW_UPS);
+  });
+
+  it('is told of news this process records, without asking the outbox', async () => {
+    await followUps(100);
+    const pub = publisher(60_000);
+    const passing = pub.publishPending();
+    await eventually(() => topLevel().length >= 5, 'five follow-ups published');
+    const news = await badLogin();
+    const postedBefore = topLevel().length;
+    pub.effectsRecorded(['incident.opened']);
+    await eventually(() => positionOf(news) >= 0, 'the new incident’s notice');
+    pub.stop();
+    await passing;
+    expect(positionOf(news) - postedBefore).toBeLessThanOrEqual(2);
+  });
+
+  it('shows ten effects pending on one notice with one chat.update of the latest state', async () => {
+    const externalId = `lane-${++externalIds}`;
+    const id = await observe(externalId, 'bad_login');
+    await publisher().publishPending();
+    const notice = topLevel()[0] as PostedMessage;
+    const earlier = standin.calls.length;
+    for (let n = 1; n <= 9; n++) {
+      await record(id, `triaged-${n}`, {
+        type: 'incident.triaged',
+        change: { kind: 'assigned', by: `U0PERSON${n}` },
+      });
+    }
+    // The tenth changes the authorization itself: the one update must show its latest state.
+    await observe(externalId, 'expired');
+    expect((await outbox.pending()).length).toBe(10);
+
+    expect(await publisher().publishPending()).toEqual({ published: 10, deferred: 0 });
+    const calls = standin.calls.slice(earlier);
+    const updates = calls.filter((c) => c.method === 'chat.update');
+    expect(updates).toHaveLength(1);
+    expect(updates[0]?.args.ts).toBe(notice.ts);
+    expect(JSON.stringify(updates[0]?.args.blocks)).toContain('expired');
+    // Each effect still has its line in the thread.
+    expect(calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(10);
+    expect(standin.messages(ALERTS).get(notice.ts as string)?.replies).toHaveLength(10);
+  });
+});
