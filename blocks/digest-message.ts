@@ -24,6 +24,8 @@ export interface DigestData {
   kind: 'storm' | 'first_sync';
   total: number;
   resolved: number;
+  /** How many of them were asked to reauthorize (their progress shows on the Home, not in the channel). */
+  asked: number;
   /** Every incident's problem, oldest first; only counted. */
   problems: readonly DigestProblem[];
   /** The oldest incidents, named (at most {@link DIGEST_NAMED}). */
@@ -74,7 +76,8 @@ export function digestMessage(d: DigestData): SlackMessage {
     d.kind === 'first_sync'
       ? `relink found ${total} ${noun} that already ${need} attention: ${counts}`
       : `${total} ${noun} ${need} attention: ${counts}`;
-  const progress = `${formatCount(d.resolved)} of ${total} resolved`;
+  const asked = d.asked > 0 ? ` · ${formatCount(d.asked)} asked to reauthorize` : '';
+  const progress = `${formatCount(d.resolved)} of ${total} resolved${asked}`;
   const named = d.first.slice(0, DIGEST_NAMED).map(entryLine);
   const more = d.total - named.length;
   const blocks: KnownBlock[] = [

@@ -119,10 +119,12 @@ export function createDigests(deps: DigestDeps) {
       first.push({ customerName: data?.customerName ?? null, utility: data?.utility ?? '', ...m });
     }
     const resolved = new Set(d.resolved);
+    const asked = new Set(d.asked ?? []);
     return {
       kind: d.kind,
       total: members.length,
       resolved: members.filter((m) => resolved.has(m.authorizationId)).length,
+      asked: members.filter((m) => asked.has(m.authorizationId)).length,
       problems: members,
       first,
       tab: digestTab(members),
@@ -206,6 +208,12 @@ export function createDigests(deps: DigestDeps) {
       await notices.markResolved(place.noticeId, at);
       await digests.unplace(authorizationId);
     },
+
+    /**
+     * A request's progress on an incident the digest counts: the digest counts it as asked (shown at its
+     * next update, at most once per `updateIntervalMs`) rather than a message per customer in the channel.
+     */
+    asked: (digestId: string, authorizationId: string) => digests.asked(digestId, authorizationId),
 
     /** Posts new digests and updates changed ones, each at most once per `updateIntervalMs`. */
     async refresh(): Promise<number> {

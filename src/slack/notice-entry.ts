@@ -1,5 +1,6 @@
 import { effectNoticeMessage, effectThreadReply } from '../../blocks/notice-effect-messages';
 import { RelinkError } from '../domain/errors';
+import { laneOf } from '../domain/lanes';
 import { NoticeId } from '../domain/record-ids';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
@@ -75,8 +76,14 @@ export function createEntryPublisher(deps: EntryPublisherDeps) {
     if (target?.digestOf) {
       // Counted in a digest: its own changes show there (resolved above; a change needs no message).
       if (effect.type.startsWith('incident.')) return 'done';
-      // A request (or a warning) on it gets a notice of its own, so its progress shows in a thread
-      // where the Home row and `/reauth` say to look; later effects follow that notice.
+      // A request's progress counts on the digest (a bulk ask of 1,000 is not 1,000 messages in the
+      // channel); the Home row and `/reauth` show each one's status.
+      if (laneOf(effect.type) === 'follow_up') {
+        await digests?.asked(target.digestOf, authorizationId);
+        return 'done';
+      }
+      // What a person must act on (a failed send's Retry, a bounce, a warning) gets a notice of its own,
+      // where the Home row says to look; later effects follow that notice.
       target = null;
     }
     // Nothing was ever shown for this incident, so there is nothing to turn green (or to triage).

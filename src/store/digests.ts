@@ -34,6 +34,8 @@ export interface DigestDocument {
   chunks: string[];
   /** Authorization ids whose incident in this digest has been resolved. */
   resolved: string[];
+  /** Authorization ids whose customer was asked to reauthorize while counted here (lanes: no notice each). */
+  asked?: string[];
   openedAt: Date;
   lastJoinAt: Date;
   /** Set once the backlog is small again: new incidents get their own notices. */
@@ -63,6 +65,7 @@ const digestSchema = new Schema(
     kind: { type: String, enum: ['storm', 'first_sync'], required: true },
     chunks: { type: [String], default: [] },
     resolved: { type: [String], default: [] },
+    asked: { type: [String], default: [] },
     openedAt: { type: Date, required: true },
     lastJoinAt: { type: Date, required: true },
     closedAt: { type: Date, default: null },
@@ -164,6 +167,13 @@ export function createDigestStore(
       Digest.updateOne({ _id: id }, { $addToSet: { resolved: authorizationId }, $set: { stale: true } }).then(
         () => undefined,
       ),
+
+    /** A request's progress on a member: counted once per authorization, so a reminder redraws nothing. */
+    asked: (id: string, authorizationId: string) =>
+      Digest.updateOne(
+        { _id: id, asked: { $ne: authorizationId } },
+        { $addToSet: { asked: authorizationId }, $set: { stale: true } },
+      ).then(() => undefined),
 
     close: (id: string, now: Date) =>
       Digest.updateOne({ _id: id }, { $set: { closedAt: now } }).then(() => {}),

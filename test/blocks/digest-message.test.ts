@@ -25,6 +25,7 @@ const storm = (partial: Partial<DigestData> = {}): DigestData => {
     kind: 'storm',
     total: 312,
     resolved: 41,
+    asked: 0,
     problems,
     first: problems.slice(0, 10),
     tab: 'all',
@@ -33,6 +34,13 @@ const storm = (partial: Partial<DigestData> = {}): DigestData => {
 };
 
 describe('digestMessage', () => {
+  it('counts the customers asked to reauthorize beside the resolved, and says nothing while none were', () => {
+    expect(digestMessage(storm({ asked: 150 })).text).toContain(
+      '41 of 312 resolved · 150 asked to reauthorize',
+    );
+    expect(digestMessage(storm()).text).not.toContain('asked');
+  });
+
   it('gives the total and each problem’s count in the platform’s words', () => {
     expect(digestMessage(storm()).text).toContain(
       '312 authorizations need attention: 280 bad logins ("Username and password didn\'t work"), 25 expired, 7 declined',

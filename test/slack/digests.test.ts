@@ -162,25 +162,50 @@ describe('digests: many incidents of a channel as one message', () => {
     expect(topLevel()).toHaveLength(1);
   });
 
-  it('gives a request on a digest incident its own notice, where its progress shows', async () => {
+  it('counts a request on a digest incident in the digest, with no message of its own', async () => {
     const pub = publisher();
     const [asked] = await badLogins(4);
     await pub.publishPending();
     const id = (asked as { id: string }).id;
+    const before = standin.calls.length;
+    for (const [step, effect] of [
+      ['queued', { type: 'request.queued', requestId: `r-${id}`, requestedBy: 'U0ALICE' }],
+      ['sent', { type: 'request.sent', requestId: `r-${id}`, sentTo: 'j•••@example.com', at: new Date() }],
+    ] as const) {
+      await outbox.record({
+        id: `request:r-${id}:${step}`,
+        authorizationId: new Types.ObjectId(id),
+        effect,
+        createdAt: new Date(),
+      });
+    }
+    await pub.publishPending();
+
+    expect(topLevel()).toHaveLength(1);
+    expect(standin.calls.slice(before).filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
+    // One update of the digest says so, however many of its customers' requests moved.
+    expect(digestMessages()[0]?.text).toContain('0 of 4 resolved · 1 asked to reauthorize');
+    expect(standin.calls.slice(before).filter((c) => c.method === 'chat.update')).toHaveLength(1);
+    expect(await outbox.pending()).toHaveLength(0);
+  });
+
+  it('gives a failed send on a digest incident its own notice, where its Retry is', async () => {
+    const pub = publisher();
+    const [failed] = await badLogins(4);
+    await pub.publishPending();
+    const id = (failed as { id: string }).id;
     await outbox.record({
-      id: `request:r-${id}:queued`,
+      id: `request:r-${id}:failed`,
       authorizationId: new Types.ObjectId(id),
-      effect: { type: 'request.queued', requestId: `r-${id}`, requestedBy: 'U0ALICE' },
+      effect: { type: 'request.failed', requestId: `r-${id}`, code: 'email_rejected', message: null },
       createdAt: new Date(),
     });
     await pub.publishPending();
 
     const own = topLevel().filter((m) => JSON.stringify(m.blocks).includes(id));
     expect(own).toHaveLength(1);
-    const replies = (own[0] as PostedMessage).replies.map(
-      (ts) => standin.messages(ALERTS).get(ts)?.text ?? '',
-    );
-    expect(replies.join(' ')).toContain('Reauthorization requested');
+    const replies = (own[0] as PostedMessage).replies.map((ts) => standin.messages(ALERTS).get(ts));
+    expect(JSON.stringify(replies.map((r) => r?.blocks))).toContain('Retry');
     // The digest still counts it, and later effects follow the new notice.
     expect(digestMessages()[0]?.text).toContain('4 authorizations');
     const places = await openPlaces(id);
