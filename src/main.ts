@@ -413,10 +413,11 @@ export async function startRelink(
     onLost: options.onDatabaseLost ?? exitForSupervisor(log),
     restart: options.databaseRestart,
   });
-  // From here on, a failure (a port in use, Slack refusing the token, a store that cannot start) undoes
-  // what was started, newest first, and is rethrown: nothing may keep a failed start's process alive.
-  const undo = undoStack(log);
-  undo.push('database', () => database.close());
+  // One list of what runs, in the order it started. Stopping walks it newest first, and so does a failed
+  // start (a port in use, Slack refusing the token, a store that cannot start), which is then rethrown:
+  // nothing outlives stop(), and nothing keeps a failed start's process alive.
+  const running = lifecycle(log);
+  running.push('database', () => database.close());
   const started = await (async () => {
     const pipeline = createPipeline(log);
     const metrics = createMetrics();
@@ -434,10 +435,10 @@ export async function startRelink(
       metrics,
       () => slackTeam,
     );
-    undo.push('sender', () => services.sender.stop());
-    undo.push('pipeline', () => pipeline.stop());
+    // A send or a post in flight finishes and is recorded: stopping is not a crash.
+    running.push('pipeline', () => pipeline.stop());
     services.worklist.start();
-    undo.push('worklist', () => services.worklist.stop());
+    running.push('worklist', () => services.worklist.stop());
     const worklistLoaded = loadedOnce(services.worklist.ready);
     worklistLoaded();
     const backlogs = createBacklogSampler({
@@ -447,15 +448,21 @@ export async function startRelink(
       log,
     });
     backlogs.start();
-    undo.push('backlogs', () => backlogs.stop());
+    running.push('backlogs', () => backlogs.stop());
     const scheduler = createScheduler({
       connection: database.connection,
       log,
       processEvery: options.processEvery,
     });
-    undo.push('scheduler', () => scheduler.stop());
+    // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
+    running.push('scheduler', () => scheduler.drain({ timeout: 10_000, closeConnection: false }));
     const slack = await buildSlack(config, log, services, pipeline, clock);
-    if (slack) undo.push('slack', () => slack.stop());
+    if (slack) running.push('slack', () => slack.stop());
+    // First to stop: no send starts any more, and a publishing pass ends after the post in flight.
+    running.push('new work', () => {
+      services.sender.stop();
+      slack?.stopPublishing();
+    });
     await startJobs(
       scheduler,
       { ...services, clock },
@@ -506,12 +513,13 @@ export async function startRelink(
       log,
     });
     const port = await listen(server, config.http.port);
-    return { services, scheduler, slack, server, port };
+    running.push('http server', () => closeServer(server));
+    return { services, port };
   })().catch(async (err: unknown) => {
-    await undo.run();
+    await running.stopAll();
     throw err;
   });
-  const { services, scheduler, slack, server, port } = started;
+  const { services, port } = started;
   log.info({ port, database: config.database.uri ? 'external' : 'embedded' }, 'relink is up');
 
   let stopping: Promise<void> | null = null;
@@ -519,19 +527,7 @@ export async function startRelink(
     port,
     services,
     stop() {
-      stopping ??= (async () => {
-        await closeServer(server);
-        services.sender.stop();
-        slack?.stopPublishing();
-        // A send or a post in flight finishes and is recorded: stopping is not a crash.
-        await services.pipeline.stop();
-        await slack?.stop();
-        await services.worklist.stop();
-        // drain lets running jobs finish (they are idempotent, but finishing is cheaper than redoing).
-        await scheduler.drain({ timeout: 10_000, closeConnection: false });
-        await database.close();
-        log.info('relink stopped');
-      })();
+      stopping ??= running.stopAll().then(() => log.info('relink stopped'));
       return stopping;
     },
   };
@@ -544,19 +540,19 @@ const exitForSupervisor = (log: Logger) => (err: Error) => {
   process.exit(1);
 };
 
-/** What a failed start must undo, in the order it was started; `run` undoes it newest first. */
-function undoStack(log: Logger) {
-  const steps: { what: string; undo: () => unknown }[] = [];
+/** What runs, in the order it started, each with how it stops; `stopAll` stops it newest first, once. */
+function lifecycle(log: Logger) {
+  const parts: { what: string; stop: () => unknown }[] = [];
   return {
-    push(what: string, undo: () => unknown): void {
-      steps.push({ what, undo });
+    push(what: string, stop: () => unknown): void {
+      parts.push({ what, stop });
     },
-    async run(): Promise<void> {
-      for (const { what, undo } of steps.reverse()) {
-        // One step failing must not leave the later ones (the database last) running.
+    async stopAll(): Promise<void> {
+      for (const { what, stop } of parts.splice(0).reverse()) {
+        // One part failing must not leave the later ones (the database last) running.
         await Promise.resolve()
-          .then(undo)
-          .catch((err: unknown) => log.error({ err, what }, 'could not undo a failed start'));
+          .then(stop)
+          .catch((err: unknown) => log.error({ err, what }, 'could not stop a part of relink'));
       }
     },
   };

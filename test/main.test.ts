@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { connect as connectTcp, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { startRelink } from '../src/main';
@@ -24,6 +25,18 @@ describe('startRelink', () => {
       await relink.stop();
     }
     await expect(fetch(`http://127.0.0.1:${relink.port}/healthz`)).rejects.toThrow();
+  });
+
+  it('stops everything it started: nothing queries the closed database after stop()', async () => {
+    const config = loadConfig({ PORT: '0', MONGODB_URI: `${testDatabaseUri()}${uniqueDbName('main')}` });
+    const { log, logged } = capturedLog();
+    const relink = await startRelink(config, log, { backlogSampleEveryMs: 50 });
+    await relink.stop();
+    const stoppedAt = logged().findIndex((line) => line.msg === 'relink stopped');
+    expect(stoppedAt).toBeGreaterThanOrEqual(0);
+    await sleep(500);
+    // The backlog sampler, once left running, counted the outbox of a closed database ten times a second.
+    expect(logged().slice(stoppedAt + 1)).toEqual([]);
   });
 });
 
