@@ -10,6 +10,7 @@ import {
 } from '../src/store/embedded-db';
 import { silentLog } from '../test/support/silent-log';
 import { bulkCase } from './cases/bulk';
+import { click200Case } from './cases/click-200';
 import { homePublishCase } from './cases/home-publish';
 import { ingestCase } from './cases/ingest';
 import { lanesCase } from './cases/lanes';
@@ -22,6 +23,7 @@ import { type BenchCase, type BenchContext, BenchFailure } from './types';
 const CASES: BenchCase[] = [
   ingestCase,
   reauthClickCase,
+  click200Case,
   homePublishCase,
   pruneCase,
   stormCase,
