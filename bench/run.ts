@@ -10,15 +10,26 @@ import {
 } from '../src/store/embedded-db';
 import { silentLog } from '../test/support/silent-log';
 import { bulkCase } from './cases/bulk';
+import { click200Case } from './cases/click-200';
 import { homePublishCase } from './cases/home-publish';
 import { ingestCase } from './cases/ingest';
+import { lanesCase } from './cases/lanes';
 import { pruneCase } from './cases/prune';
 import { reauthClickCase } from './cases/reauth-click';
 import { stormCase } from './cases/storm';
 import { type BenchCase, type BenchContext, BenchFailure } from './types';
 
 /** Every case, in run order. `npm run bench -- ingest` runs only the named ones. */
-const CASES: BenchCase[] = [ingestCase, reauthClickCase, homePublishCase, pruneCase, stormCase, bulkCase];
+const CASES: BenchCase[] = [
+  ingestCase,
+  reauthClickCase,
+  click200Case,
+  homePublishCase,
+  pruneCase,
+  stormCase,
+  bulkCase,
+  lanesCase,
+];
 
 /** `mongodb://host[:port][/db][?opts]` → the same URI naming `dbName` instead. */
 export function withDatabase(uri: string, dbName: string): string {

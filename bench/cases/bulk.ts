@@ -4,12 +4,12 @@ import { createMailer } from '../../src/email/mailer';
 import { renderReauthEmail } from '../../src/email/reauth-email';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { inParallel } from '../../src/reauth/bulk-rate';
-import { observedEvent } from '../../test/support/events';
 import { createSendgridStandin } from '../../test/support/sendgrid-standin';
 import { silentLog } from '../../test/support/silent-log';
 import type { SlackActor } from '../../test/support/slack-signing';
 import { createSlackStandin } from '../../test/support/slack-standin';
-import { createUtilityApiStandIn, utilityApiTime } from '../../test/support/utilityapi-standin';
+import { createUtilityApiStandIn } from '../../test/support/utilityapi-standin';
+import { seedCustomers } from '../bad-logins';
 import { dropDatabase, sleep, verdict, waitForStartupJobs } from '../support';
 import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 
@@ -38,13 +38,6 @@ const QUIET_JOBS = {
   warnExpiring: '1 hour',
   reconcileUtilityApi: '1 hour',
 } as const;
-
-/** The stand-in's copy of a seeded customer: the bad login relink is told about, so a reconcile agrees. */
-const badLoginAt = (customer: { name: string; email: string }, at: Date) => ({
-  customer_email: customer.email,
-  customer_signature: { type: 'text', ts: utilityApiTime(at), full_name: customer.name },
-  notes: [{ type: 'access_invalid', msg: 'The login was refused.', ts: utilityApiTime(at) }],
-});
 
 async function runOnce(context: BenchContext, label: string, sendConcurrency: number | undefined) {
   const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -89,21 +82,7 @@ async function runOnce(context: BenchContext, label: string, sendConcurrency: nu
       name: `Bulk Customer ${i + 1}`,
       email: `bulk${i + 1}@example.com`,
     }));
-    const uids = customers.map(
-      (customer) => utilityapi.upsertAuthorization(badLoginAt(customer, new Date())).uid,
-    );
-    await inParallel([...uids.keys()], 1, async (i) => {
-      const now = new Date();
-      await relink?.services.authorizations.applyByKey(
-        { workspaceId: SINGLE_WORKSPACE_ID, source: 'utilityapi', externalId: uids[i] as string },
-        {
-          event: observedEvent('bad_login', now),
-          customer: { ...(customers[i] as { name: string; email: string }), utility: 'PG&E' },
-          actor: 'platform',
-          now,
-        },
-      );
-    });
+    await seedCustomers({ relink, utilityapi, customers, state: 'bad_login' });
     const listed = (await relink.services.worklist.counts(SINGLE_WORKSPACE_ID, new Date())).bad_logins;
     if (listed !== CUSTOMERS)
       throw new BenchFailure(`seeded ${CUSTOMERS} bad logins, the Home lists ${listed}`);

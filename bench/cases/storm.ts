@@ -1,8 +1,9 @@
 import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { type RunningRelink, startRelink } from '../../src/main';
-import { createSlackStandin, type RecordedCall } from '../../test/support/slack-standin';
+import { createSlackStandin } from '../../test/support/slack-standin';
 import { createUtilityApiStandIn, utilityApiTime } from '../../test/support/utilityapi-standin';
+import { callsPerSecond } from '../slack-calls';
 import { dropDatabase, sleep, verdict } from '../support';
 import { type BenchCase, type BenchContext, BenchFailure } from '../types';
 
@@ -26,19 +27,6 @@ const UA_TOKEN = 'bench-storm-utilityapi-token';
 const UA_SECRET = 'bench-storm-webhook-secret';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-
-/** Slack calls to the channel per one-second bucket, between the first call and `until`. */
-function callsPerSecond(calls: readonly RecordedCall[], from: number, until: number) {
-  const buckets = new Map<number, number>();
-  for (const c of calls) {
-    if (c.args.channel !== CHANNEL || c.at < from || c.at > until) continue;
-    const second = Math.floor((c.at - from) / 1000);
-    buckets.set(second, (buckets.get(second) ?? 0) + 1);
-  }
-  const total = [...buckets.values()].reduce((a, b) => a + b, 0);
-  const span = Math.max(1, (until - from) / 1000);
-  return { peak: Math.max(0, ...buckets.values()), mean: total / span, total };
-}
 
 export const stormCase: BenchCase = {
   name: 'storm',
@@ -129,9 +117,10 @@ export const stormCase: BenchCase = {
         .toArray();
       const distinct = new Set(notices.map((n) => String(n.authorizationId))).size;
       const chat = slack.calls.filter((c) => c.method.startsWith('chat.'));
-      const rate = callsPerSecond(chat, started, Math.max(slackAt, homeAt));
+      const rate = callsPerSecond(chat, CHANNEL, started, Math.max(slackAt, homeAt));
       const posts = callsPerSecond(
         chat.filter((c) => c.method === 'chat.postMessage'),
+        CHANNEL,
         started,
         Math.max(slackAt, homeAt),
       );
