@@ -38,6 +38,7 @@ import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
 import { createReminders } from './reauth/reminders';
 import { createRequestSender } from './reauth/request-sender';
+import { createSuppressionsInMemory } from './reauth/suppressions-in-memory';
 import { createTriageService } from './reauth/triage-service';
 import { createSlackPeople } from './slack/access/slack-people';
 import { createSlackApp } from './slack/app';
@@ -59,6 +60,7 @@ import { createWorklistSource } from './store/worklist-source';
 import { openWorkspaceStores } from './store/workspace-stores';
 import { createWorklist } from './worklist/worklist';
 import { createWorkspaceDirectory } from './workspaces/directory';
+import { createSettingsInMemory } from './workspaces/settings-in-memory';
 import { createSettingsService } from './workspaces/settings-service';
 
 export interface RunningRelink {
@@ -108,6 +110,8 @@ async function buildServices(
   /** The single workspace's Slack team, known once Slack has started (App Home links need it). */
   singleWorkspaceTeam: () => string | null = () => null,
 ) {
+  // What a click reads instead of the database, beside the worklist (DESIGN.md, "A click must answer from memory").
+  const kept = { suppressions: createSuppressionsInMemory(), settings: createSettingsInMemory() };
   const worklist = createWorklist({
     source: createWorklistSource(database.connection),
     // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
@@ -115,11 +119,20 @@ async function buildServices(
     // A sole writer's every write goes through this process's stores; a database given by
     // MONGODB_URI may have other relink processes writing to it.
     refreshEveryMs: soleWriter ? null : WORKLIST_REFRESH_MS,
+    companions: [kept.suppressions, kept.settings],
     log,
   });
-  const stores = await openStores(database.connection, worklist.listeners, { soleWriter });
-  const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
+  const listeners = { ...worklist.listeners, ...kept.suppressions.listeners };
+  const stores = await openStores(database.connection, listeners, { soleWriter });
+  const { connection } = database;
+  const workspaceStores = await openWorkspaceStores(
+    connection,
+    config.encryption,
+    log,
+    kept.settings.listeners,
+  );
   const { authorizations, requests, inbox, suppressions, syncStates } = stores;
+  await Promise.all([kept.suppressions.load(suppressions), kept.settings.load(workspaceStores.workspaces)]);
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
   const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
@@ -141,6 +154,7 @@ async function buildServices(
       utilityapi: !oauth && config.utilityapi.token ? utilityApiClient(config.utilityapi.token) : null,
     },
     utilityApiClient,
+    chosenSettings: kept.settings.chosen,
   });
   const { utilityapi } = directory;
   const mailer = config.sendgrid
@@ -190,6 +204,7 @@ async function buildServices(
     (await reminders.scheduleFor(workspaceId, [authorizationId])).get(authorizationId) ?? null;
   const reauth = createReauthService({
     suppressions,
+    inMemory: { worklist, suppression: kept.suppressions.find },
     authorizations,
     requests,
     cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
@@ -264,7 +279,7 @@ async function buildServices(
     viewerIsAdmin: settingsAdmins.viewerIsAdmin,
     importProgress: (workspaceId) => syncStates.importProgress(workspaceId, clock()),
     reminders: reminders.scheduleFor,
-    suppressions: suppressions.among,
+    suppressions: kept.suppressions.among,
     noticeLinks: stores.notices.permalinksOf,
     dashboardLinks: createDashboardLinks({ authorizations, template: config.utilityapi.dashboardUrl }),
   });
@@ -272,6 +287,7 @@ async function buildServices(
     ...stores,
     ...workspaceStores,
     metrics,
+    kept,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
     directory,
@@ -343,7 +359,7 @@ async function buildSlack(
     home: services.home,
     bulk: services.bulk,
     worklist: services.worklist,
-    suppressions: services.suppressions.among,
+    suppressions: services.kept.suppressions.among,
     // Through the directory, which forgets its cached read of a workspace that removed relink.
     installations: services.directory,
     settings: { service: services.settingsService, admins: services.settingsAdmins },

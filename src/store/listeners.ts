@@ -1,4 +1,6 @@
 import type { RequestStatus } from '../domain/reauth-request';
+import type { SuppressionReason } from '../domain/suppression';
+import type { WorkspaceSettings } from '../domain/workspace';
 import type { AuthorizationDocument } from './models';
 
 /** A reauth request written: created whole, or moved to a new status. */
@@ -10,15 +12,44 @@ export type RequestWrite =
       createdAt: Date;
       status: RequestStatus;
       statusAt: Date;
+      /** The address the email goes to. */
+      sentTo: string;
+      /** Who asked (a Slack user id). */
+      requestedBy: string;
     }
   | { kind: 'status'; id: string; status: RequestStatus; statusAt: Date };
 
+/** What became of a request's email: it went out (the cooldown counts from `sentAt`), or it bounced. */
+export type RequestOutcome =
+  | {
+      kind: 'sent';
+      id: string;
+      authorizationId: string;
+      sentAt: Date;
+      /** The status written with it. */
+      status: RequestStatus;
+      requestedBy: string | null;
+    }
+  | { kind: 'bounced'; id: string; authorizationId: string; reason: string | null };
+
+/** An address recorded as not to be emailed: `id` is the store's key (workspace and hashed address). */
+export interface SuppressionRecorded {
+  id: string;
+  reason: SuppressionReason;
+  at: Date;
+}
+
 /**
  * Told after each write has reached the database, so what this process keeps in memory (the
- * worklist) follows along without reading it back. Listeners must not throw or block.
+ * worklist and the caches beside it) follows along without reading it back. Listeners must not
+ * throw or block.
  */
 export interface StoreListeners {
   /** The authorization as it now is (`version` says which revision). */
   authorizationWritten?: (authorization: AuthorizationDocument) => void;
   requestWritten?: (write: RequestWrite) => void;
+  requestOutcome?: (outcome: RequestOutcome) => void;
+  suppressionRecorded?: (suppression: SuppressionRecorded) => void;
+  /** Settings a workspace chose, as set (fields not in `patch` are unchanged). */
+  settingsChanged?: (workspaceId: string, patch: Partial<WorkspaceSettings>) => void;
 }

@@ -18,6 +18,7 @@ import { closeServer, createHttpServer, listen } from '../../../src/http/server'
 import { createLogger } from '../../../src/logger';
 import { createHistoryService } from '../../../src/reauth/history-service';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
+import { createSuppressionsInMemory } from '../../../src/reauth/suppressions-in-memory';
 import { createTriageService } from '../../../src/reauth/triage-service';
 import { createSlackPeople } from '../../../src/slack/access/slack-people';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app';
@@ -206,12 +207,16 @@ export function useListenerHarness(label: string) {
     const wired = await storesWithWorklist(db.connection);
     authorizations = wired.authorizations;
     requests = wired.requests;
-    suppressions = createSuppressionStore(db.connection);
+    // The suppressions kept in memory hear the store, as in src/main.ts: the form reads them there.
+    const keptSuppressions = createSuppressionsInMemory();
+    suppressions = createSuppressionStore(db.connection, keptSuppressions.listeners);
     await suppressions.init();
+    await keptSuppressions.load(suppressions);
     reauth = createReauthService({
       authorizations,
       requests,
       suppressions,
+      inMemory: { worklist: wired.worklist, suppression: keptSuppressions.find },
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {

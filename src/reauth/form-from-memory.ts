@@ -1,0 +1,48 @@
+import type { ProblemFacts } from '../domain/problem-words';
+import { activeCooldown } from '../domain/reauth-request';
+import type { Suppression } from '../domain/suppression';
+import type { AskFacts } from '../worklist/worklist';
+import type { PreparedForm } from './prepared-form';
+
+const dateOf = (ms: number | null | undefined): Date | null => (ms == null ? null : new Date(ms));
+
+/**
+ * The reauth form from what the worklist holds of an authorization and its requests: the same form
+ * the stored documents give (the customer, the problem, the cooldown, the bounce, the suppression).
+ */
+export function preparedFormOf(
+  { entry, lastSent }: AskFacts,
+  input: { now: Date; cooldownHours: number; suppression: Suppression | null },
+): PreparedForm {
+  const problem: ProblemFacts = {
+    state: entry.state,
+    reason: entry.reason,
+    expiresAt: dateOf(entry.expiresAt),
+    declinedAt: dateOf(entry.declinedAt),
+    revokedAt: dateOf(entry.revokedAt),
+  };
+  const latest = entry.request;
+  return {
+    authorizationId: entry.id,
+    customerName: entry.name,
+    customerEmail: entry.email,
+    utility: entry.utility,
+    problem,
+    since: dateOf(entry.incidentSince ?? entry.updatedAt) ?? input.now,
+    // A bounced email never reached the customer: fixing the address must not wait out a cooldown.
+    cooldown:
+      lastSent && lastSent.status !== 'bounced'
+        ? activeCooldown(
+            // '' when no copy said who asked (as the bulk ask's cooldown): the form then names nobody.
+            { lastSentAt: new Date(lastSent.sentAt), lastSentBy: lastSent.requestedBy ?? '' },
+            input.now,
+            input.cooldownHours,
+          )
+        : null,
+    bounced:
+      latest?.status === 'bounced'
+        ? { sentTo: latest.sentTo ?? '', reason: latest.bounceReason ?? null }
+        : null,
+    suppression: input.suppression,
+  };
+}
