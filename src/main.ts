@@ -204,10 +204,15 @@ async function buildServices(
     (await reminders.scheduleFor(workspaceId, [authorizationId])).get(authorizationId) ?? null;
   const reauth = createReauthService({
     suppressions,
-    inMemory: { worklist, suppression: kept.suppressions.find },
+    inMemory: {
+      worklist,
+      suppression: kept.suppressions.find,
+      cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+    },
     authorizations,
     requests,
-    cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+    // A submit checks the cooldown against the database: the setting as stored, too.
+    cooldownHours: async (workspaceId) => (await directory.storedSettings(workspaceId)).cooldownHours,
     clock,
     pipeline,
   });
@@ -349,7 +354,10 @@ async function buildSlack(
     access: {
       people: services.people,
       // The guard hears the installation's team; the workspace is that team (OAuth) or the single one.
-      settingsFor: (teamId) => services.directory.settings(workspaceOfInstalledTeam(teamId)),
+      settingsFor: (teamId, read) =>
+        read?.stored
+          ? services.directory.storedSettings(workspaceOfInstalledTeam(teamId))
+          : services.directory.settings(workspaceOfInstalledTeam(teamId)),
       refusals: services.refusals,
     },
     reauth: services.reauth,

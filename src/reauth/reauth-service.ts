@@ -26,8 +26,9 @@ export interface ReauthServiceDeps {
   inMemory: {
     worklist: Pick<Worklist, 'askFacts'>;
     suppression: (workspaceId: string, email: string) => Suppression | null;
+    cooldownHours: (workspaceId: string) => Promise<number>;
   };
-  /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings). */
+  /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings), as stored: for submits. */
   cooldownHours: (workspaceId: string) => Promise<number>;
   clock: () => Date;
   /** Told once a request is queued, so it is sent now rather than at the send job's next tick. */
@@ -101,7 +102,7 @@ export function createReauthService(deps: ReauthServiceDeps) {
       const email = facts.entry.email;
       return preparedFormOf(facts, {
         now,
-        cooldownHours: await deps.cooldownHours(workspaceId),
+        cooldownHours: await deps.inMemory.cooldownHours(workspaceId),
         suppression: email ? deps.inMemory.suppression(workspaceId, email) : null,
       });
     },

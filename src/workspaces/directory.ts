@@ -73,6 +73,11 @@ export function createWorkspaceDirectory(deps: WorkspaceDirectoryDeps) {
   return {
     utilityapi,
 
+    /** The settings as stored (reused for `cacheMs`), even with a copy in memory: for checks on submit. */
+    async storedSettings(workspaceId: string): Promise<WorkspaceSettings> {
+      return effectiveSettings(deps.defaults, (await read(workspaceId))?.settings);
+    },
+
     async settings(workspaceId: string): Promise<WorkspaceSettings> {
       const chosen = deps.chosenSettings
         ? deps.chosenSettings(workspaceId)

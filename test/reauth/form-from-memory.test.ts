@@ -72,8 +72,12 @@ describe('the reauth form, from memory', () => {
       authorizations: stores.authorizations,
       requests: stores.requests,
       suppressions: stores.suppressions,
-      inMemory: { worklist, suppression: kept.suppressions.find },
-      cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+      inMemory: {
+        worklist,
+        suppression: kept.suppressions.find,
+        cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+      },
+      cooldownHours: async (workspaceId) => (await directory.storedSettings(workspaceId)).cooldownHours,
       clock: () => now,
       pipeline: { requestQueued: () => {} },
     });

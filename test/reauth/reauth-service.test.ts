@@ -46,7 +46,7 @@ describe('recording reauth requests', () => {
       authorizations,
       requests,
       suppressions,
-      inMemory: { worklist, suppression: kept.find },
+      inMemory: { worklist, suppression: kept.find, cooldownHours: async () => 24 },
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {

@@ -50,6 +50,7 @@ export function sendingFixture(database: { readonly connection: Connection }) {
           askFacts: () => Promise.reject(new Error('the sending fixture prepares no reauth form')),
         },
         suppression: () => null,
+        cooldownHours: async () => 0,
       },
       cooldownHours: async () => 0,
       clock,

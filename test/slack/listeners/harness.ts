@@ -164,6 +164,8 @@ export function useListenerHarness(label: string) {
   };
   let settings = defaultSettings;
   let settingsFailure: Error | null = null;
+  // How the guard asked for settings: the copy in memory (a click) or as stored (a submit).
+  const settingsReads: { teamId: string; stored: boolean }[] = [];
   // The access guard's cache clock, moved an hour on before each test so no test sees another's answers.
   let peopleNow = 0;
   const logLines: string[] = [];
@@ -216,7 +218,11 @@ export function useListenerHarness(label: string) {
       authorizations,
       requests,
       suppressions,
-      inMemory: { worklist: wired.worklist, suppression: keptSuppressions.find },
+      inMemory: {
+        worklist: wired.worklist,
+        suppression: keptSuppressions.find,
+        cooldownHours: async () => 24,
+      },
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
@@ -291,7 +297,8 @@ export function useListenerHarness(label: string) {
       settings: { service: settingsService, admins: settingsAdmins },
       access: {
         people,
-        settingsFor: async (teamId) => {
+        settingsFor: async (teamId, read) => {
+          settingsReads.push({ teamId, stored: read?.stored === true });
           if (settingsFailure) throw settingsFailure;
           if (teamId !== TEAM) throw new Error(`no settings for team ${teamId}`);
           return settings;
@@ -341,6 +348,7 @@ export function useListenerHarness(label: string) {
     logLines.length = 0;
     settings = defaultSettings;
     settingsFailure = null;
+    settingsReads.length = 0;
     peopleNow += 3_600_000;
   });
 
@@ -449,6 +457,8 @@ export function useListenerHarness(label: string) {
     setWhoMayAct(whoMayAct: WhoMayAct, alertChannel: string | null = ALERTS) {
       settings = { ...defaultSettings, whoMayAct, alertChannel };
     },
+    /** How the access guard asked for the workspace's settings since the test began, oldest first. */
+    settingsReads: (): readonly { teamId: string; stored: boolean }[] => [...settingsReads],
     /** Makes reading the workspace's settings fail, as with the database unreachable. */
     failSettings(err: Error) {
       settingsFailure = err;
