@@ -1,7 +1,10 @@
 import type { ProblemFacts } from '../domain/problem-words';
 import { activeCooldown } from '../domain/reauth-request';
 import type { Suppression } from '../domain/suppression';
+import type { AuthorizationDocument } from '../store/models';
+import type { ReauthRequestDocument } from '../store/request-document';
 import type { AskFacts } from '../worklist/worklist';
+import { indexed } from '../worklist/worklist-rows';
 import type { PreparedForm } from './prepared-form';
 
 const dateOf = (ms: number | null | undefined): Date | null => (ms == null ? null : new Date(ms));
@@ -44,5 +47,35 @@ export function preparedFormOf(
         ? { sentTo: latest.sentTo ?? '', reason: latest.bounceReason ?? null }
         : null,
     suppression: input.suppression,
+  };
+}
+
+/** The same facts from the stored documents, for a form memory could not answer (reauth-service.ts). */
+export function askFactsOfStored(
+  authorization: AuthorizationDocument,
+  requests: { latest: ReauthRequestDocument | null; lastSent: ReauthRequestDocument | null },
+): AskFacts {
+  const { latest, lastSent } = requests;
+  return {
+    entry: {
+      ...indexed(authorization),
+      request: latest && {
+        id: latest._id.toHexString(),
+        createdAt: latest.createdAt.getTime(),
+        status: latest.status,
+        statusAt: latest.statusAt.getTime(),
+        sentTo: latest.recipient.email,
+        requestedBy: latest.requestedBy.userId,
+        bounceReason: latest.lastError?.message || null,
+      },
+    },
+    lastSent: lastSent?.sentAt
+      ? {
+          id: lastSent._id.toHexString(),
+          sentAt: lastSent.sentAt.getTime(),
+          requestedBy: lastSent.requestedBy.userId,
+          status: lastSent.status,
+        }
+      : null,
   };
 }

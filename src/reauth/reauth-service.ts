@@ -11,7 +11,7 @@ import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SuppressionStore } from '../store/suppressions';
 import type { Worklist } from '../worklist/worklist';
 import { createEmailEligibility } from './email-eligibility';
-import { preparedFormOf } from './form-from-memory';
+import { askFactsOfStored, preparedFormOf } from './form-from-memory';
 import type { PreparedForm } from './prepared-form';
 
 export interface ReauthServiceDeps {
@@ -90,20 +90,28 @@ export function createReauthService(deps: ReauthServiceDeps) {
      */
     async prepareForm(workspaceId: string, authorizationId: string): Promise<PreparedForm> {
       const now = deps.clock();
-      const facts = await deps.inMemory.worklist.askFacts(workspaceId, authorizationId);
-      if (!facts)
-        throw new RelinkError(
-          'authorization_not_found',
-          `no authorization ${authorizationId} in ${workspaceId}`,
-        );
-      if (!customerMustAct(facts.entry.state)) {
-        throw new RelinkError('nothing_to_fix', `authorization ${authorizationId} is ${facts.entry.state}`);
+      const kept = await deps.inMemory.worklist.askFacts(workspaceId, authorizationId);
+      if (kept && customerMustAct(kept.entry.state)) {
+        const email = kept.entry.email;
+        return preparedFormOf(kept, {
+          now,
+          cooldownHours: await deps.inMemory.cooldownHours(workspaceId),
+          suppression: email ? deps.inMemory.suppression(workspaceId, email) : null,
+        });
       }
-      const email = facts.entry.email;
-      return preparedFormOf(facts, {
+      // No form from memory: with other processes on the database (MONGODB_URI) one may have written
+      // the authorization since the worklist's last refresh, so the database has the last word. A sole
+      // writer's memory holds every authorization: only an unknown id or a fixed one comes here.
+      const authorization = await loadActionable(workspaceId, authorizationId);
+      const stored = askFactsOfStored(authorization, {
+        latest: await deps.requests.latestFor(authorizationId),
+        lastSent: await deps.requests.lastSentFor(authorizationId),
+      });
+      const email = authorization.customer.email;
+      return preparedFormOf(stored, {
         now,
-        cooldownHours: await deps.inMemory.cooldownHours(workspaceId),
-        suppression: email ? deps.inMemory.suppression(workspaceId, email) : null,
+        cooldownHours: await deps.cooldownHours(workspaceId),
+        suppression: email ? await deps.suppressions.find(workspaceId, email) : null,
       });
     },
 

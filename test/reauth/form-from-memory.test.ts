@@ -198,20 +198,37 @@ describe('the reauth form, from memory', () => {
     expect((await prepare(id)).form.cooldown).toEqual({ lastSentAt: t0, lastSentBy: ALICE.userId });
   });
 
-  it('says the customer needs nothing once the store recorded them relinked', async () => {
+  it('says the customer needs nothing once the store recorded them relinked, the database agreeing', async () => {
     const id = await badLogin();
     await stores.authorizations.applyById(id, {
       event: observedEvent('active', now),
       actor: 'platform',
       now,
     });
-    commands.length = 0;
     await expect(reauth.prepareForm(SINGLE_WORKSPACE_ID, id)).rejects.toMatchObject({
       code: 'nothing_to_fix',
     });
     await expect(reauth.prepareForm('T0OTHER', id)).rejects.toMatchObject({
       code: 'authorization_not_found',
     });
-    expect(commands).toEqual([]);
+  });
+
+  it('reads an authorization memory does not hold yet (another process wrote it) from the database', async () => {
+    // Another process's stores: this process hears nothing of them until the worklist's next refresh.
+    const elsewhere = await openStores(connection);
+    const id = (
+      await elsewhere.authorizations.applyByKey(
+        { workspaceId: SINGLE_WORKSPACE_ID, source: 'webhook', externalId: `form-memory-${++n}` },
+        {
+          event: observedEvent('bad_login', now),
+          actor: 'platform',
+          customer: { name: 'Grace Hopper', email: 'grace@example.com', utility: DRAFT.utility },
+          now,
+        },
+      )
+    ).authorizationId;
+    const { form, commands } = await prepare(id);
+    expect(form).toMatchObject({ authorizationId: id, customerName: 'Grace Hopper', cooldown: null });
+    expect(commands).toContain('find authorizations');
   });
 });
