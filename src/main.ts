@@ -38,6 +38,7 @@ import { createNoticeData } from './reauth/notice-data';
 import { createReauthService } from './reauth/reauth-service';
 import { createReminders } from './reauth/reminders';
 import { createRequestSender } from './reauth/request-sender';
+import { createSuppressionsInMemory } from './reauth/suppressions-in-memory';
 import { createTriageService } from './reauth/triage-service';
 import { createSlackPeople } from './slack/access/slack-people';
 import { createSlackApp } from './slack/app';
@@ -60,6 +61,7 @@ import { createWorklistSource } from './store/worklist-source';
 import { openWorkspaceStores } from './store/workspace-stores';
 import { createWorklist } from './worklist/worklist';
 import { createWorkspaceDirectory } from './workspaces/directory';
+import { createSettingsInMemory } from './workspaces/settings-in-memory';
 import { createSettingsService } from './workspaces/settings-service';
 
 export interface RunningRelink {
@@ -109,6 +111,8 @@ async function buildServices(
   /** The single workspace's Slack team, known once Slack has started (App Home links need it). */
   singleWorkspaceTeam: () => string | null = () => null,
 ) {
+  // What a click reads instead of the database, beside the worklist (DESIGN.md, "A click must answer from memory").
+  const kept = { suppressions: createSuppressionsInMemory(), settings: createSettingsInMemory() };
   const worklist = createWorklist({
     source: createWorklistSource(database.connection),
     // "Expiring soon" (Home tab, `/reauth list expiring`) starts at the first expiry warning.
@@ -116,14 +120,23 @@ async function buildServices(
     // A sole writer's every write goes through this process's stores; a database given by
     // MONGODB_URI may have other relink processes writing to it.
     refreshEveryMs: soleWriter ? null : WORKLIST_REFRESH_MS,
+    companions: [kept.suppressions, kept.settings],
     log,
   });
-  // Every store tells one observer what it wrote; the worklist follows, the notice publisher joins later.
+  // Every store tells one observer what it wrote; the worklist and the copies kept for clicks follow,
+  // the notice publisher joins later.
   const observer = createStoreObserver((err) => log.error({ err }, 'a store listener failed'));
-  observer.listen(worklist.listeners);
+  for (const part of [worklist.listeners, kept.suppressions.listeners, kept.settings.listeners])
+    observer.listen(part);
   const stores = await openStores(database.connection, observer.listeners, { soleWriter });
-  const workspaceStores = await openWorkspaceStores(database.connection, config.encryption, log);
+  const workspaceStores = await openWorkspaceStores(
+    database.connection,
+    config.encryption,
+    log,
+    observer.listeners,
+  );
   const { authorizations, requests, inbox, suppressions, syncStates } = stores;
+  await Promise.all([kept.suppressions.load(suppressions), kept.settings.load(workspaceStores.workspaces)]);
   // The one "may relink email this address?" check: single sends (via the reauth service), reminders, bulk.
   const eligibility = createEmailEligibility({ requests, suppressions });
   await inbox.requeueOrphans();
@@ -145,6 +158,7 @@ async function buildServices(
       utilityapi: !oauth && config.utilityapi.token ? utilityApiClient(config.utilityapi.token) : null,
     },
     utilityApiClient,
+    chosenSettings: kept.settings.chosen,
   });
   const { utilityapi } = directory;
   const mailer = config.sendgrid
@@ -194,9 +208,15 @@ async function buildServices(
     (await reminders.scheduleFor(workspaceId, [authorizationId])).get(authorizationId) ?? null;
   const reauth = createReauthService({
     suppressions,
+    inMemory: {
+      worklist,
+      suppression: kept.suppressions.find,
+      cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+    },
     authorizations,
     requests,
-    cooldownHours: async (workspaceId) => (await directory.settings(workspaceId)).cooldownHours,
+    // A submit checks the cooldown against the database: the setting as stored, too.
+    cooldownHours: async (workspaceId) => (await directory.storedSettings(workspaceId)).cooldownHours,
     clock,
     pipeline,
   });
@@ -268,7 +288,7 @@ async function buildServices(
     viewerIsAdmin: settingsAdmins.viewerIsAdmin,
     importProgress: (workspaceId) => syncStates.importProgress(workspaceId, clock()),
     reminders: reminders.scheduleFor,
-    suppressions: suppressions.among,
+    suppressions: kept.suppressions.among,
     noticeLinks: stores.notices.permalinksOf,
     dashboardLinks: createDashboardLinks({ authorizations, template: config.utilityapi.dashboardUrl }),
   });
@@ -277,6 +297,7 @@ async function buildServices(
     ...workspaceStores,
     observer,
     metrics,
+    kept,
     refusals: createRefusalStore(database.connection),
     retention: createRetention({ ...stores, settings: config.retention, log }),
     directory,
@@ -338,7 +359,10 @@ async function buildSlack(
     access: {
       people: services.people,
       // The guard hears the installation's team; the workspace is that team (OAuth) or the single one.
-      settingsFor: (teamId) => services.directory.settings(workspaceOfInstalledTeam(teamId)),
+      settingsFor: (teamId, read) =>
+        read?.stored
+          ? services.directory.storedSettings(workspaceOfInstalledTeam(teamId))
+          : services.directory.settings(workspaceOfInstalledTeam(teamId)),
       refusals: services.refusals,
     },
     reauth: services.reauth,
@@ -348,7 +372,7 @@ async function buildSlack(
     home: services.home,
     bulk: services.bulk,
     worklist: services.worklist,
-    suppressions: services.suppressions.among,
+    suppressions: services.kept.suppressions.among,
     // Through the directory, which forgets its cached read of a workspace that removed relink.
     installations: services.directory,
     settings: { service: services.settingsService, admins: services.settingsAdmins },

@@ -1,16 +1,17 @@
 import { auditActorOf, type SlackActor } from '../domain/actor';
 import { customerMustAct } from '../domain/authorization';
 import { RelinkError } from '../domain/errors';
-import { problemFactsOf } from '../domain/problem-words';
 import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
 import { activeCooldown, type Cooldown, isOpenRequestStatus } from '../domain/reauth-request';
-import { emailEligibility } from '../domain/suppression';
+import { emailEligibility, type Suppression } from '../domain/suppression';
 import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { AuthorizationDocument } from '../store/models';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SuppressionStore } from '../store/suppressions';
+import type { Worklist } from '../worklist/worklist';
 import { createEmailEligibility } from './email-eligibility';
+import { askFactsOfStored, preparedFormOf } from './form-from-memory';
 import type { PreparedForm } from './prepared-form';
 
 export interface ReauthServiceDeps {
@@ -18,7 +19,16 @@ export interface ReauthServiceDeps {
   requests: RequestStore;
   /** Addresses customers asked not to be emailed (spam report, unsubscribe). */
   suppressions: Pick<SuppressionStore, 'find'>;
-  /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings). */
+  /**
+   * What the form is prepared from before `views.open`: the worklist's copy of the authorization and
+   * its requests, and the suppressions kept in memory (DESIGN.md, "A click must answer from memory").
+   */
+  inMemory: {
+    worklist: Pick<Worklist, 'askFacts'>;
+    suppression: (workspaceId: string, email: string) => Suppression | null;
+    cooldownHours: (workspaceId: string) => Promise<number>;
+  };
+  /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings), as stored: for submits. */
   cooldownHours: (workspaceId: string) => Promise<number>;
   clock: () => Date;
   /** Told once a request is queued, so it is sent now rather than at the send job's next tick. */
@@ -74,22 +84,35 @@ export function createReauthService(deps: ReauthServiceDeps) {
      */
     emailEligibility: eligibility.check,
 
-    /** The prefilled form; a few indexed reads, fast enough to run before `views.open`. */
+    /**
+     * The prefilled form, from memory: it runs before `views.open`, and at a hundred clicks a second
+     * six reads each through FerretDB took the form past a second. Submitting re-checks the database.
+     */
     async prepareForm(workspaceId: string, authorizationId: string): Promise<PreparedForm> {
       const now = deps.clock();
+      const kept = await deps.inMemory.worklist.askFacts(workspaceId, authorizationId);
+      if (kept && customerMustAct(kept.entry.state)) {
+        const email = kept.entry.email;
+        return preparedFormOf(kept, {
+          now,
+          cooldownHours: await deps.inMemory.cooldownHours(workspaceId),
+          suppression: email ? deps.inMemory.suppression(workspaceId, email) : null,
+        });
+      }
+      // No form from memory: with other processes on the database (MONGODB_URI) one may have written
+      // the authorization since the worklist's last refresh, so the database has the last word. A sole
+      // writer's memory holds every authorization: only an unknown id or a fixed one comes here.
       const authorization = await loadActionable(workspaceId, authorizationId);
+      const stored = askFactsOfStored(authorization, {
+        latest: await deps.requests.latestFor(authorizationId),
+        lastSent: await deps.requests.lastSentFor(authorizationId),
+      });
       const email = authorization.customer.email;
-      return {
-        authorizationId,
-        customerName: authorization.customer.name,
-        customerEmail: authorization.customer.email,
-        utility: authorization.utility,
-        problem: problemFactsOf(authorization),
-        since: authorization.incidentSince ?? authorization.updatedAt,
-        cooldown: await cooldownFor(workspaceId, authorizationId, now),
-        bounced: await eligibility.lastBounce(authorizationId),
+      return preparedFormOf(stored, {
+        now,
+        cooldownHours: await deps.cooldownHours(workspaceId),
         suppression: email ? await deps.suppressions.find(workspaceId, email) : null,
-      };
+      });
     },
 
     /** Field errors a valid-looking draft can still have: sending inside the cooldown needs "Send anyway". */

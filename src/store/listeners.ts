@@ -1,4 +1,6 @@
 import type { OutboxEffect, RequestStatus } from '../domain/reauth-request';
+import type { SuppressionReason } from '../domain/suppression';
+import type { WorkspaceSettings } from '../domain/workspace';
 import type { AuthorizationDocument } from './models';
 
 /** A reauth request written: created whole, or moved to a new status. */
@@ -10,12 +12,37 @@ export type RequestWrite =
       createdAt: Date;
       status: RequestStatus;
       statusAt: Date;
+      /** The address the email goes to. */
+      sentTo: string;
+      /** Who asked (a Slack user id). */
+      requestedBy: string;
     }
   | { kind: 'status'; id: string; status: RequestStatus; statusAt: Date };
 
+/** What became of a request's email: it went out (the cooldown counts from `sentAt`), or it bounced. */
+export type RequestOutcome =
+  | {
+      kind: 'sent';
+      id: string;
+      authorizationId: string;
+      sentAt: Date;
+      /** The status written with it. */
+      status: RequestStatus;
+      requestedBy: string | null;
+    }
+  | { kind: 'bounced'; id: string; authorizationId: string; reason: string | null };
+
+/** An address recorded as not to be emailed: `id` is the store's key (workspace and hashed address). */
+export interface SuppressionRecorded {
+  id: string;
+  reason: SuppressionReason;
+  at: Date;
+}
+
 /**
  * Told after each write has reached the database, so what this process keeps in memory (the
- * worklist) follows along without reading it back. Listeners must not throw or block.
+ * worklist and the caches beside it) follows along without reading it back. Listeners must not
+ * throw or block.
  */
 export interface StoreListeners {
   /** The authorization as it now is (`version` says which revision). */
@@ -26,6 +53,10 @@ export interface StoreListeners {
    * its entries first), so whoever publishes them finds the authorization as the effects say.
    */
   effectsRecorded?: (types: readonly OutboxEffect['type'][]) => void;
+  requestOutcome?: (outcome: RequestOutcome) => void;
+  suppressionRecorded?: (suppression: SuppressionRecorded) => void;
+  /** Settings a workspace chose, as set (fields not in `patch` are unchanged). */
+  settingsChanged?: (workspaceId: string, patch: Partial<WorkspaceSettings>) => void;
 }
 
 /**
@@ -49,6 +80,9 @@ export function createStoreObserver(onError: (err: unknown) => void) {
     authorizationWritten: tell('authorizationWritten'),
     requestWritten: tell('requestWritten'),
     effectsRecorded: tell('effectsRecorded'),
+    requestOutcome: tell('requestOutcome'),
+    suppressionRecorded: tell('suppressionRecorded'),
+    settingsChanged: tell('settingsChanged'),
   };
   return {
     listeners,

@@ -19,8 +19,12 @@ export type NewReauthRequest = Pick<
 /** Fields written beside a status; a status itself only changes through `advance`. */
 export type RequestFields = Omit<Partial<ReauthRequestDocument>, 'status' | 'statusAt'>;
 
-/** The request a change is about: its outbox entry needs whose it is and which send attempt it ends. */
-export type RequestRef = Pick<ReauthRequestDocument, '_id' | 'authorizationId' | 'attempts'>;
+/**
+ * The request a change is about: its outbox entry needs whose it is and which send attempt it ends;
+ * who asked, when given, goes to the listeners with a sent email (the cooldown names them).
+ */
+export type RequestRef = Pick<ReauthRequestDocument, '_id' | 'authorizationId' | 'attempts'> &
+  Partial<Pick<ReauthRequestDocument, 'requestedBy'>>;
 
 // Untyped definition, explicit interface: see models.ts on mongoose inference and tsc memory.
 const definition = {
@@ -132,6 +136,8 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           createdAt: now,
           status: request.status,
           statusAt: now,
+          sentTo: request.recipient.email,
+          requestedBy: request.requestedBy.userId,
         });
         return { request, created: true, replaced: await byId(head?.latestId) };
       } catch (err) {
@@ -193,7 +199,18 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       // Listeners hear of the status as soon as it is written, before the queue entry is tidied.
       await sendQueue.statusChange(request._id, status, extra, now, async () => {
         await Request.updateOne({ _id: request._id }, { $set: { ...extra, status, statusAt: now } });
-        listeners.requestWritten?.({ kind: 'status', id: request._id.toHexString(), status, statusAt: now });
+        const id = request._id.toHexString();
+        listeners.requestWritten?.({ kind: 'status', id, status, statusAt: now });
+        const authorizationId = request.authorizationId.toHexString();
+        if (extra.sentAt) {
+          const requestedBy = request.requestedBy?.userId ?? null;
+          const sentAt = extra.sentAt;
+          listeners.requestOutcome?.({ kind: 'sent', id, authorizationId, sentAt, status, requestedBy });
+        }
+        if (status === 'bounced') {
+          const reason = extra.lastError?.message || null;
+          listeners.requestOutcome?.({ kind: 'bounced', id, authorizationId, reason });
+        }
       });
     },
 

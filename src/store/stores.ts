@@ -15,7 +15,7 @@ import { createSyncStateStore } from './sync-states';
 
 /**
  * Every store on one connection, its collections and indexes created (a missing index fails loudly
- * at start, not slowly later). `listeners` hear every authorization and request write.
+ * at start, not slowly later). `listeners` hear every authorization, request and suppression write.
  */
 export async function openStores(
   connection: Connection,
@@ -31,7 +31,7 @@ export async function openStores(
   const homeState = createHomeStateStore(connection);
   const notices = createNoticeStore(connection);
   const sendClaims = createSendClaims(connection);
-  const suppressions = createSuppressionStore(connection);
+  const suppressions = createSuppressionStore(connection, listeners);
   const digests = createDigestStore(connection, models);
   const bulkActions = createBulkActionStore(connection);
   await Promise.all([

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Connection, type Model, Schema } from 'mongoose';
 import { normalizeEmail, type Suppression, type SuppressionReason } from '../domain/suppression';
 import { isDuplicateKey } from './duplicate-key';
+import type { StoreListeners, SuppressionRecorded } from './listeners';
 import { definition } from './models';
 
 /**
@@ -40,7 +41,7 @@ const model = (connection: Connection): Model<SuppressionDocument> =>
 export const suppressionId = (workspaceId: string, email: string): string =>
   `${workspaceId}:${createHash('sha256').update(normalizeEmail(email)).digest('hex')}`;
 
-export function createSuppressionStore(connection: Connection) {
+export function createSuppressionStore(connection: Connection, listeners: StoreListeners = {}) {
   const Suppressions = model(connection);
 
   /** The workspace's suppression of `email`, if any: one read by `_id`. */
@@ -78,6 +79,11 @@ export function createSuppressionStore(connection: Connection) {
           requestId: input.requestId,
           createdAt: input.now,
         });
+        listeners.suppressionRecorded?.({
+          id: suppressionId(input.workspaceId, input.email),
+          reason: input.reason,
+          at: input.at,
+        });
         return true;
       } catch (err) {
         if (isDuplicateKey(err)) return false;
@@ -86,6 +92,15 @@ export function createSuppressionStore(connection: Connection) {
     },
 
     find,
+
+    /**
+     * Every suppression of every workspace, in one read of the collection: what the copy kept in memory
+     * (src/worklist/suppression-memory.ts) loads. One small document per complaint, so it stays cheap.
+     */
+    async everyRecorded(): Promise<SuppressionRecorded[]> {
+      const docs = await Suppressions.find({}, { reason: 1, at: 1 }).lean();
+      return docs.map((doc) => ({ id: doc._id, reason: doc.reason, at: doc.at }));
+    },
 
     /**
      * The suppressions among a page of customers (the Home's rows), keyed by the caller's `key`. One

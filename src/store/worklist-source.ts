@@ -17,13 +17,19 @@ export type WorklistAuthorizationRow = Pick<
   | 'revokedAt'
   | 'incidentOpen'
   | 'incidentSince'
+  | 'updatedAt'
   | 'triage'
 >;
 
+/** A request's status, and what the reauth form shows of it: where it went, who asked, when it went out, why it bounced. */
 export type WorklistRequestRow = Pick<
   ReauthRequestDocument,
-  '_id' | 'authorizationId' | 'createdAt' | 'status' | 'statusAt'
->;
+  '_id' | 'authorizationId' | 'createdAt' | 'status' | 'statusAt' | 'sentAt'
+> & {
+  recipient?: Pick<ReauthRequestDocument['recipient'], 'email'>;
+  requestedBy?: Pick<ReauthRequestDocument['requestedBy'], 'userId'>;
+  lastError?: Pick<NonNullable<ReauthRequestDocument['lastError']>, 'message'> | null;
+};
 
 const AUTHORIZATION_FIELDS = {
   workspaceId: 1,
@@ -37,9 +43,19 @@ const AUTHORIZATION_FIELDS = {
   revokedAt: 1,
   incidentOpen: 1,
   incidentSince: 1,
+  updatedAt: 1,
   triage: 1,
 } as const;
-const REQUEST_FIELDS = { authorizationId: 1, createdAt: 1, status: 1, statusAt: 1 } as const;
+const REQUEST_FIELDS = {
+  authorizationId: 1,
+  createdAt: 1,
+  status: 1,
+  statusAt: 1,
+  sentAt: 1,
+  'recipient.email': 1,
+  'requestedBy.userId': 1,
+  'lastError.message': 1,
+} as const;
 // Small batches: on FerretDB the time per document is the same whatever the batch size, and a batch
 // held across garbage collections is promoted to the old generation, where it lingers. Loading
 // 100,000 authorizations left a 242 MB heap with batches of 2,000 and 157 MB with batches of 200.

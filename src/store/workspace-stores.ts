@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { Logger } from '../logger';
+import type { StoreListeners } from './listeners';
 import { createOAuthStateClaims } from './oauth-state-claims';
 import { createSecretBox, type SecretBoxKeys } from './secret-box';
 import { createWorkspaceStore } from './workspaces';
@@ -16,8 +17,11 @@ export async function openWorkspaceStores(
   connection: Connection,
   encryption: SecretBoxKeys | null,
   log: Logger,
+  /** Hear each workspace's settings change (the copy kept in memory). */
+  listeners: StoreListeners = {},
 ) {
-  const workspaces = createWorkspaceStore(connection, encryption ? createSecretBox(encryption) : null);
+  const box = encryption ? createSecretBox(encryption) : null;
+  const workspaces = createWorkspaceStore(connection, box, listeners);
   const oauthStateClaims = createOAuthStateClaims(connection, { keepForMs: KEEP_STATE_CLAIMS_MS });
   await Promise.all([workspaces.init(), oauthStateClaims.init()]);
   const rotated = await workspaces.rotateSecrets();

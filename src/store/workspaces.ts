@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import { RelinkError } from '../domain/errors';
 import type { WorkspaceSettings } from '../domain/workspace';
 import { isDuplicateKey } from './duplicate-key';
+import type { StoreListeners } from './listeners';
 import type { SecretBox } from './secret-box';
 import { type WorkspaceDocument, workspaceModels } from './workspace-documents';
 import { openWorkspace, sealedFor, sealingBox, type Workspace } from './workspace-secrets';
@@ -11,6 +12,12 @@ import { openWorkspace, sealedFor, sealingBox, type Workspace } from './workspac
 export type { UtilityApiConnection, Workspace } from './workspace-secrets';
 
 export type WorkspaceStore = ReturnType<typeof createWorkspaceStore>;
+
+/** What one workspace chose in Settings; what it did not choose follows the env defaults. */
+export interface ChosenSettings {
+  workspaceId: string;
+  settings: Partial<WorkspaceSettings>;
+}
 
 // 32 random bytes, base64url: what connectUtilityApi issues, so anything else is refused unread.
 const WEBHOOK_PATH = /^[A-Za-z0-9_-]{43}$/;
@@ -20,7 +27,11 @@ const WEBHOOK_PATH = /^[A-Za-z0-9_-]{43}$/;
  * hot-path read is by `_id` (FerretDB indexes nothing else). `box` seals the tokens and secrets; it is
  * null when RELINK_ENCRYPTION_KEY is unset, and then only settings can be kept.
  */
-export function createWorkspaceStore(connection: Connection, box: SecretBox | null) {
+export function createWorkspaceStore(
+  connection: Connection,
+  box: SecretBox | null,
+  listeners: StoreListeners = {},
+) {
   const { Workspace: Workspaces, WebhookPath, ensureIndexes } = workspaceModels(connection);
 
   const needBox = () => sealingBox(box);
@@ -28,6 +39,13 @@ export function createWorkspaceStore(connection: Connection, box: SecretBox | nu
 
   const read = async (workspaceId: string): Promise<WorkspaceDocument | null> =>
     Workspaces.findById(workspaceId).lean<WorkspaceDocument>();
+
+  async function everySettings(): Promise<ChosenSettings[]> {
+    const docs = await Workspaces.find({}, { settings: 1 }).lean<
+      Pick<WorkspaceDocument, '_id' | 'settings'>[]
+    >();
+    return docs.map((d) => ({ workspaceId: d._id, settings: d.settings ?? {} }));
+  }
 
   async function get(workspaceId: string): Promise<Workspace | null> {
     const doc = await read(workspaceId);
@@ -82,9 +100,11 @@ export function createWorkspaceStore(connection: Connection, box: SecretBox | nu
 
     /** Every workspace's chosen settings (one small document each; nothing is decrypted). */
     async listSettings(): Promise<Partial<WorkspaceSettings>[]> {
-      const docs = await Workspaces.find({}, { settings: 1 }).lean<Pick<WorkspaceDocument, 'settings'>[]>();
-      return docs.map((d) => d.settings ?? {});
+      return (await everySettings()).map((w) => w.settings);
     },
+
+    /** Every workspace's chosen settings by its id, in one read (what the copy in memory loads). */
+    everySettings,
 
     /** Stores an OAuth install (or a reinstall, which clears `uninstalledAt` and keeps settings). */
     async saveInstallation(installation: Installation, now: Date): Promise<void> {
@@ -126,16 +146,14 @@ export function createWorkspaceStore(connection: Connection, box: SecretBox | nu
 
     /** Sets the given settings, leaving the others as they were. */
     async updateSettings(workspaceId: string, patch: Partial<WorkspaceSettings>): Promise<void> {
-      const set = Object.fromEntries(
-        Object.entries(patch)
-          .filter(([, value]) => value !== undefined)
-          .map(([key, value]) => [`settings.${key}`, value]),
-      );
+      const given = Object.entries(patch).filter(([, value]) => value !== undefined);
+      const set = Object.fromEntries(given.map(([key, value]) => [`settings.${key}`, value]));
       await upsert(workspaceId, {
         $set: { ...set, updatedAt: new Date() },
         // `settings.<field>` and `settings` in one update would conflict.
         $setOnInsert: blank(Object.keys(set).length > 0 ? ['settings'] : []),
       });
+      listeners.settingsChanged?.(workspaceId, Object.fromEntries(given) as Partial<WorkspaceSettings>);
     },
 
     /**

@@ -32,6 +32,8 @@ export interface IndexedAuthorization {
   revokedAt: number | null;
   incidentOpen: boolean;
   incidentSince: number | null;
+  /** When it was last written: what the reauth form says "since" when no incident time was kept. */
+  updatedAt?: number | null;
   /** Who is on the incident, a snooze, a dismissal; null (or absent) when nobody triaged it. */
   triage?: TriageSummary | null;
 }
@@ -42,6 +44,10 @@ export interface IndexedRequest {
   createdAt: number;
   status: RequestStatus;
   statusAt: number;
+  /** Where its email goes, who asked (a Slack user id) and, once bounced, SendGrid's reason: the reauth form's. */
+  sentTo?: string | null;
+  requestedBy?: string | null;
+  bounceReason?: string | null;
 }
 
 /** What the index answers with: a copy of one authorization and its latest request. */
@@ -101,6 +107,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
   const revokedAts: number[] = [];
   const incidentOpens: boolean[] = [];
   const incidentSinces: number[] = [];
+  const updatedAts: number[] = [];
   /** The latest request of each row that has one. */
   const requests = new Map<number, IndexedRequest>();
   /** The triage of each row that has one: few incidents are triaged, so a map rather than a column. */
@@ -181,6 +188,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
     revokedAts[row] = toColumn(a.revokedAt);
     incidentOpens[row] = a.incidentOpen;
     incidentSinces[row] = toColumn(a.incidentSince);
+    updatedAts[row] = toColumn(a.updatedAt ?? null);
     if (a.triage) triages.set(row, a.triage);
     else triages.delete(row);
   }
@@ -200,6 +208,7 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       revokedAt: fromColumn(revokedAts[row] as number),
       incidentOpen: incidentOpens[row] as boolean,
       incidentSince: fromColumn(incidentSinces[row] as number),
+      updatedAt: fromColumn(updatedAts[row] as number),
       triage: triages.get(row) ?? null,
       request: requests.get(row) ?? null,
     };
@@ -295,6 +304,13 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       if (row === undefined || !held) return;
       const later = laterRequest(held, { ...held, status, statusAt });
       if (later !== held) setRequest(row, later);
+    },
+
+    /** A bounced request's reason (SendGrid's), if it is some authorization's latest request. */
+    setBounceReason(requestId: string, reason: string | null): void {
+      const row = rowOfRequest.get(requestId);
+      const held = row === undefined ? undefined : requests.get(row);
+      if (row !== undefined && held) setRequest(row, { ...held, bounceReason: reason });
     },
 
     /** How many authorizations' latest requests are in `status`: the backlog gauges count here, not in the database. */

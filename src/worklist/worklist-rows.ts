@@ -26,6 +26,7 @@ export const indexed = (row: WorklistAuthorizationRow): IndexedAuthorization => 
   revokedAt: time(row.revokedAt),
   incidentOpen: row.incidentOpen ?? false,
   incidentSince: time(row.incidentSince),
+  updatedAt: time(row.updatedAt),
   // Rows read straight from the driver carry stored dates; triageOf keeps them as they are.
   triage: row.triage ? triageSummaryOf(triageOf(row.triage)) : null,
 });

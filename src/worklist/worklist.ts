@@ -1,5 +1,5 @@
 // Longer than 250 lines because it is the worklist's whole surface: loading, refreshing, and every read the
-// Home, /reauth, the bulk ask and the backlog gauges make.
+// Home, /reauth, the reauth form, the bulk ask and the backlog gauges make.
 
 import type { RequestStatus } from '../domain/reauth-request';
 import {
@@ -12,6 +12,7 @@ import {
 import type { Logger } from '../logger';
 import type { StoreListeners } from '../store/listeners';
 import type { WorklistRequestRow, WorklistSource } from '../store/worklist-source';
+import { createSentRequests, type SentRequest } from './sent-requests';
 import { createWorklistIndex, type IndexedEntry } from './worklist-index';
 import { indexed, itemOf } from './worklist-rows';
 
@@ -34,6 +35,12 @@ export interface PageOptions {
   viewer?: string | null;
 }
 
+/** What the reauth form needs of one authorization, from memory: it, its latest request and its last sent one. */
+export interface AskFacts {
+  entry: IndexedEntry;
+  lastSent: SentRequest | null;
+}
+
 export interface WorklistDeps {
   source: WorklistSource;
   /** EXPIRY_WARNING_DAYS' largest threshold: what "expiring soon" means. */
@@ -43,6 +50,8 @@ export interface WorklistDeps {
    * writer (the embedded database): then the stores' listeners already tell it everything.
    */
   refreshEveryMs: number | null;
+  /** Copies kept beside the worklist (suppressions, settings), re-read on its schedule: as fresh as it is. */
+  companions?: readonly { refresh(): Promise<void> }[];
   log: Logger;
 }
 
@@ -56,6 +65,7 @@ const REFRESH_OVERLAP_MS = 60_000;
  */
 export function createWorklist(deps: WorklistDeps) {
   const index = createWorklistIndex({ expiringWithinDays: deps.expiringWithinDays });
+  const sent = createSentRequests();
   const log = deps.log.child({ component: 'worklist' });
   let loading: Promise<void> | null = null;
   let loaded = false;
@@ -66,13 +76,22 @@ export function createWorklist(deps: WorklistDeps) {
   let refreshing = false;
   let stopped = false;
 
-  const putRequestRow = (row: WorklistRequestRow) =>
-    index.putRequest(row.authorizationId.toHexString(), {
-      id: row._id.toHexString(),
+  const putRequestRow = (row: WorklistRequestRow) => {
+    const id = row._id.toHexString();
+    const authorizationId = row.authorizationId.toHexString();
+    const requestedBy = row.requestedBy?.userId ?? null;
+    index.putRequest(authorizationId, {
+      id,
       createdAt: row.createdAt.getTime(),
       status: row.status,
       statusAt: row.statusAt.getTime(),
+      sentTo: row.recipient?.email ?? null,
+      requestedBy,
+      bounceReason: row.status === 'bounced' ? row.lastError?.message || null : null,
     });
+    if (row.sentAt)
+      sent.noteSent(authorizationId, { id, sentAt: row.sentAt.getTime(), requestedBy, status: row.status });
+  };
 
   /**
    * Ends a read at its next row once the worklist is stopped: a full load takes seconds (12 s for
@@ -127,6 +146,7 @@ export function createWorklist(deps: WorklistDeps) {
     const started = Date.now();
     try {
       const counted = await read(new Date(lastLookStartedAt - REFRESH_OVERLAP_MS));
+      for (const companion of deps.companions ?? []) await companion.refresh();
       lastLookStartedAt = started;
       log.debug({ ...counted, ms: Date.now() - started }, 'worklist refreshed');
     } catch (err) {
@@ -149,16 +169,22 @@ export function createWorklist(deps: WorklistDeps) {
   const listeners: StoreListeners = {
     authorizationWritten: (authorization) => heard(() => index.putAuthorization(indexed(authorization))),
     requestWritten: (write) =>
-      heard(() =>
-        write.kind === 'created'
-          ? index.putRequest(write.authorizationId, {
-              id: write.id,
-              createdAt: write.createdAt.getTime(),
-              status: write.status,
-              statusAt: write.statusAt.getTime(),
-            })
-          : index.setRequestStatus(write.id, write.status, write.statusAt.getTime()),
-      ),
+      heard(() => {
+        if (write.kind === 'created') {
+          const { id, status, sentTo, requestedBy } = write;
+          const times = { createdAt: write.createdAt.getTime(), statusAt: write.statusAt.getTime() };
+          index.putRequest(write.authorizationId, { id, status, ...times, sentTo, requestedBy });
+          return;
+        }
+        index.setRequestStatus(write.id, write.status, write.statusAt.getTime());
+        sent.setStatus(write.id, write.status);
+      }),
+    requestOutcome: (outcome) =>
+      heard(() => {
+        if (outcome.kind === 'bounced') return index.setBounceReason(outcome.id, outcome.reason);
+        const { id, status, requestedBy } = outcome;
+        sent.noteSent(outcome.authorizationId, { id, sentAt: outcome.sentAt.getTime(), status, requestedBy });
+      }),
   };
 
   return {
@@ -236,6 +262,16 @@ export function createWorklist(deps: WorklistDeps) {
         if (entry) found.set(id, entry);
       }
       return found;
+    },
+
+    /**
+     * One authorization of a workspace with its latest and last sent requests, for the reauth form
+     * before `views.open`; null when the workspace has no such authorization.
+     */
+    async askFacts(workspaceId: string, authorizationId: string): Promise<AskFacts | null> {
+      await ready();
+      const entry = index.get(workspaceId, authorizationId);
+      return entry ? { entry, lastSent: sent.get(authorizationId) } : null;
     },
 
     /** How many authorizations' latest requests are in `status` (for the backlog gauges: no database read). */

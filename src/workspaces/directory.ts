@@ -14,6 +14,11 @@ export interface WorkspaceDirectoryDeps {
   utilityApiClient: (token: string) => UtilityApiClient;
   /** How long a workspace read is reused: publishing reads it per outbox entry. */
   cacheMs?: number;
+  /**
+   * What each workspace chose in Settings, kept in memory (settings-in-memory.ts): settings are then
+   * answered without a read. Without it they are read (and reused for `cacheMs`).
+   */
+  chosenSettings?: (workspaceId: string) => Partial<WorkspaceSettings> | undefined;
 }
 
 /**
@@ -68,8 +73,16 @@ export function createWorkspaceDirectory(deps: WorkspaceDirectoryDeps) {
   return {
     utilityapi,
 
-    async settings(workspaceId: string): Promise<WorkspaceSettings> {
+    /** The settings as stored (reused for `cacheMs`), even with a copy in memory: for checks on submit. */
+    async storedSettings(workspaceId: string): Promise<WorkspaceSettings> {
       return effectiveSettings(deps.defaults, (await read(workspaceId))?.settings);
+    },
+
+    async settings(workspaceId: string): Promise<WorkspaceSettings> {
+      const chosen = deps.chosenSettings
+        ? deps.chosenSettings(workspaceId)
+        : (await read(workspaceId))?.settings;
+      return effectiveSettings(deps.defaults, chosen);
     },
 
     /** Every expiry-warning threshold in use: the defaults and what any workspace chose. */

@@ -1,12 +1,16 @@
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createReauthService } from '../../src/reauth/reauth-service';
+import { createSuppressionsInMemory } from '../../src/reauth/suppressions-in-memory';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import type { Outbox } from '../../src/store/outbox';
 import type { RequestStore } from '../../src/store/requests';
 import { createSuppressionStore, type SuppressionStore } from '../../src/store/suppressions';
+import { createWorklistSource } from '../../src/store/worklist-source';
+import { createWorklist } from '../../src/worklist/worklist';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { ALICE, DRAFT, newRequest, requestStoreWithOutbox } from '../support/requests';
+import { silentLog } from '../support/silent-log';
 
 const PROBLEM = { state: 'bad_login' as const, reason: 'invalid_credentials' as const };
 
@@ -23,16 +27,26 @@ describe('recording reauth requests', () => {
   let n = 0;
 
   beforeAll(async () => {
-    const stores = await requestStoreWithOutbox(db.connection);
+    // The form is prepared from memory: the worklist and the suppressions hear the stores, as in main.ts.
+    const worklist = createWorklist({
+      source: createWorklistSource(db.connection),
+      expiringWithinDays: 30,
+      refreshEveryMs: null,
+      log: silentLog(),
+    });
+    const kept = createSuppressionsInMemory();
+    const stores = await requestStoreWithOutbox(db.connection, worklist.listeners);
     ({ outbox, requests } = stores);
-    const authorizations = createAuthorizationStore(stores.models);
+    const authorizations = createAuthorizationStore(stores.models, worklist.listeners);
     history = async (id) => authorizations.history(id);
-    suppressions = createSuppressionStore(db.connection);
+    suppressions = createSuppressionStore(db.connection, kept.listeners);
     await suppressions.init();
+    await kept.load(suppressions);
     service = createReauthService({
       authorizations,
       requests,
       suppressions,
+      inMemory: { worklist, suppression: kept.find, cooldownHours: async () => 24 },
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {

@@ -44,6 +44,14 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       authorizations,
       requests: stores.requests,
       suppressions,
+      // Sends only: nothing here opens the reauth form, which is prepared from memory.
+      inMemory: {
+        worklist: {
+          askFacts: () => Promise.reject(new Error('the sending fixture prepares no reauth form')),
+        },
+        suppression: () => null,
+        cooldownHours: async () => 0,
+      },
       cooldownHours: async () => 0,
       clock,
       pipeline: { requestQueued: () => {} },

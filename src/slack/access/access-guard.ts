@@ -71,6 +71,8 @@ async function decide(
       installationTeamId,
       userId: interaction.userId,
       payloadTeamId: interaction.payloadTeamId,
+      // A click must answer from memory; a submit, which writes, re-checks the database.
+      submit: interaction.kind === 'view_submission',
     },
   );
 }

@@ -13,8 +13,11 @@ import { DEFAULT_WHO_MAY_ACT, type WorkspaceSettings } from '../../domain/worksp
 import type { Logger } from '../../logger';
 import { type SlackPeople, slackErrorOf } from './slack-people';
 
-/** A workspace's settings (alert channel, who may act, …), by its Slack team id. */
-export type SettingsFor = (teamId: string) => Promise<WorkspaceSettings>;
+/**
+ * A workspace's settings (alert channel, who may act, …), by its Slack team id. `stored`: as the
+ * database has them now, for a submit; otherwise the copy kept in memory may answer (a click).
+ */
+export type SettingsFor = (teamId: string, read?: { stored: boolean }) => Promise<WorkspaceSettings>;
 
 export interface AccessQuestion {
   /** The interaction's own client: it carries the token of the workspace the request came to. */
@@ -24,6 +27,8 @@ export interface AccessQuestion {
   userId: string;
   /** `user.team_id` from the payload, when it has one. */
   payloadTeamId: string | null;
+  /** A modal's submit: who may act is checked against the stored settings, not the copy in memory. */
+  submit?: boolean;
 }
 
 /** Names nobody in particular: used only when the workspace's own settings could not be read. */
@@ -62,7 +67,7 @@ export async function resolveAccess(
     timer = setTimeout(() => reject(new DecisionTimeout(`who may act not known within ${ms} ms`)), ms);
   });
   // The lookups go on after the deadline: their answers are cached for the next interaction.
-  const settings = deps.settingsFor(question.installationTeamId);
+  const settings = deps.settingsFor(question.installationTeamId, { stored: question.submit === true });
   // Read, not awaited, by a refusal: settings still unread at the deadline must not hold it up.
   let settingsRead = UNREADABLE_SETTINGS;
   settings.then(

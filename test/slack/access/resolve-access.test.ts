@@ -3,7 +3,7 @@ import { ActionId, CallbackId } from '../../../src/slack/ids';
 import { allText } from '../../support/block-kit';
 import { eventually } from '../../support/eventually';
 import type { PostedMessage } from '../../support/slack-standin';
-import { ALERTS, TEAM, useListenerHarness } from '../listeners/harness';
+import { ALERTS, ada, formValues, TEAM, useListenerHarness } from '../listeners/harness';
 
 /*
  * Each "who may act" setting over signed HTTP: who it admits, who it refuses and how the refusal names
@@ -203,5 +203,19 @@ describe('requests refused whatever the setting', () => {
 
     expect(view?.callback_id).toBe(CallbackId.accessRefused);
     expect(allText(view?.blocks)).toContain('Try again in a minute');
+  });
+});
+
+describe('where the settings come from', () => {
+  it('a click is checked against the settings kept in memory, a submit against those stored', async () => {
+    const form = await h.openForm(notice);
+    expect(h.settingsReads()).toEqual([{ teamId: TEAM, stored: false }]);
+
+    await h.submit(form, formValues(ada));
+
+    expect(h.settingsReads()).toEqual([
+      { teamId: TEAM, stored: false },
+      { teamId: TEAM, stored: true },
+    ]);
   });
 });

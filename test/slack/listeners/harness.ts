@@ -18,6 +18,7 @@ import { closeServer, createHttpServer, listen } from '../../../src/http/server'
 import { createLogger } from '../../../src/logger';
 import { createHistoryService } from '../../../src/reauth/history-service';
 import { createReauthService, type ReauthService } from '../../../src/reauth/reauth-service';
+import { createSuppressionsInMemory } from '../../../src/reauth/suppressions-in-memory';
 import { createTriageService } from '../../../src/reauth/triage-service';
 import { createSlackPeople } from '../../../src/slack/access/slack-people';
 import { createSlackApp, type SlackApp } from '../../../src/slack/app';
@@ -163,6 +164,8 @@ export function useListenerHarness(label: string) {
   };
   let settings = defaultSettings;
   let settingsFailure: Error | null = null;
+  // How the guard asked for settings: the copy in memory (a click) or as stored (a submit).
+  const settingsReads: { teamId: string; stored: boolean }[] = [];
   // The access guard's cache clock, moved an hour on before each test so no test sees another's answers.
   let peopleNow = 0;
   const logLines: string[] = [];
@@ -206,12 +209,20 @@ export function useListenerHarness(label: string) {
     const wired = await storesWithWorklist(db.connection);
     authorizations = wired.authorizations;
     requests = wired.requests;
-    suppressions = createSuppressionStore(db.connection);
+    // The suppressions kept in memory hear the store, as in src/main.ts: the form reads them there.
+    const keptSuppressions = createSuppressionsInMemory();
+    suppressions = createSuppressionStore(db.connection, keptSuppressions.listeners);
     await suppressions.init();
+    await keptSuppressions.load(suppressions);
     reauth = createReauthService({
       authorizations,
       requests,
       suppressions,
+      inMemory: {
+        worklist: wired.worklist,
+        suppression: keptSuppressions.find,
+        cooldownHours: async () => 24,
+      },
       cooldownHours: async () => 24,
       clock: () => now,
       pipeline: {
@@ -286,7 +297,8 @@ export function useListenerHarness(label: string) {
       settings: { service: settingsService, admins: settingsAdmins },
       access: {
         people,
-        settingsFor: async (teamId) => {
+        settingsFor: async (teamId, read) => {
+          settingsReads.push({ teamId, stored: read?.stored === true });
           if (settingsFailure) throw settingsFailure;
           if (teamId !== TEAM) throw new Error(`no settings for team ${teamId}`);
           return settings;
@@ -336,6 +348,7 @@ export function useListenerHarness(label: string) {
     logLines.length = 0;
     settings = defaultSettings;
     settingsFailure = null;
+    settingsReads.length = 0;
     peopleNow += 3_600_000;
   });
 
@@ -444,6 +457,8 @@ export function useListenerHarness(label: string) {
     setWhoMayAct(whoMayAct: WhoMayAct, alertChannel: string | null = ALERTS) {
       settings = { ...defaultSettings, whoMayAct, alertChannel };
     },
+    /** How the access guard asked for the workspace's settings since the test began, oldest first. */
+    settingsReads: (): readonly { teamId: string; stored: boolean }[] => [...settingsReads],
     /** Makes reading the workspace's settings fail, as with the database unreachable. */
     failSettings(err: Error) {
       settingsFailure = err;
