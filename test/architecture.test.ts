@@ -13,7 +13,8 @@ import {
 // Fails naming the file and the import or line. The rules: src/domain imports only src/domain (no
 // packages); src/reauth, src/home, src/ingest and src/store import neither src/slack nor blocks/; blocks/
 // imports no src/store; outbox, audit-event and notice ids are built only in src/domain/record-ids.ts, and
-// Slack ids only in src/slack/ids.ts; a file over 250 lines starts (within its first 10 lines) with
+// Slack ids only in src/slack/ids.ts; only the composition root (src/main.ts, src/services.ts,
+// src/slack/slack-wiring.ts) imports the flows' runner, so no service starts a step by itself; a file over 250 lines starts (within its first 10 lines) with
 // `// Longer than 250 lines because <the reason>`.
 
 describe('the architecture checker', () => {
@@ -44,6 +45,14 @@ describe('the architecture checker', () => {
     expect(
       check(sample('blocks/v.ts', "import type { N } from '../src/store/notices';"), importViolations),
     ).toEqual(["blocks/v.ts imports '../src/store/notices' (blocks do not import src/store)"]);
+  });
+
+  it('catches a service or listener reaching for the flows, which only the composition root wires', () => {
+    const text = "import type { Flows } from '../flows/flows';\nimport { STEPS } from '../flows/steps';";
+    expect(check(sample('src/reauth/request-sender.ts', text), importViolations)).toEqual([
+      "src/reauth/request-sender.ts imports '../flows/flows' (what runs next is said in src/flows; only the composition root wires it)",
+    ]);
+    expect(check(sample('src/services.ts', text.replaceAll('../', './')), importViolations)).toEqual([]);
   });
 
   it('ignores imports in comments and strings, and allowed directions', () => {

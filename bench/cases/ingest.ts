@@ -155,9 +155,9 @@ function profileCommands(relink: RunningRelink): () => string {
 
 async function settle(relink: RunningRelink): Promise<void> {
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
-  const { inbox, pipeline } = relink.services;
+  const { inbox } = relink.services;
+  // Stored events start the inbox step by themselves (src/flows/steps.ts): wait for it to finish them.
   for (;;) {
-    await pipeline.run('processInbox');
     if ((await inbox.pendingCount()) === 0) return;
     if (Date.now() > deadline) throw new Error('the inbox did not settle in time');
     await sleep(10);

@@ -41,7 +41,6 @@ export async function runDemo(
     await postSamples(
       {
         authorizations: services.authorizations,
-        pipeline: services.pipeline,
         workspaceId: SINGLE_WORKSPACE_ID,
         warningDays: settings.expiryWarningDays,
         clock: options.clock ?? (() => new Date()),

@@ -1,10 +1,8 @@
 import { SAMPLE_AUTHORIZATIONS, SAMPLE_UTILITY, sampleObservation } from '../domain/samples';
-import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 
 export interface PostSamplesDeps {
   authorizations: AuthorizationStore;
-  pipeline: Pipeline;
   workspaceId: string;
   /** The workspace's expiry-warning days: the sample warning uses the nearest one above a day. */
   warningDays: readonly number[];
@@ -45,6 +43,6 @@ export async function postSamples(deps: PostSamplesDeps, email: string): Promise
       effects += warned.effects.length;
     }
   }
-  await deps.pipeline.run('publishNotices');
+  // The store announces the effects: the notice publisher posts them at once (src/flows/steps.ts).
   return effects;
 }

@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
-import { JobName } from '../jobs';
+import { STEPS } from '../flows/steps';
 import type { Logger } from '../logger';
 import type { BacklogSampler } from '../metrics/backlogs';
 import type { Metrics } from '../metrics/metrics';
@@ -27,8 +27,8 @@ export interface SetupPageSources {
   };
   workspaces: { listActive(): Promise<Workspace[]> };
   outbox: { retryParked(): Promise<number> };
-  /** Publishes what was put back at once rather than at the next job run. */
-  publishNow: () => void;
+  /** After parked notices were put back: the backlog gauges count again, so the page shows it. */
+  afterRetry: () => void;
   metrics: Pick<Metrics, 'lastWebhookAt' | 'lastJobSuccessAt'>;
   backlogs: Pick<BacklogSampler, 'last'>;
 }
@@ -74,7 +74,7 @@ export function setupPageRoutes(s: SetupPageSources): Route[] {
       },
       singleWebhook: !oauth,
       webhookSecretSet: config.utilityapi.webhookSecret !== null,
-      lastReconcileAt: () => s.metrics.lastJobSuccessAt(JobName.reconcileUtilityApi),
+      lastReconcileAt: () => s.metrics.lastJobSuccessAt(STEPS.reconcileUtilityApi.job),
       lastWebhookAt: () => s.metrics.lastWebhookAt('utilityapi'),
     },
     sendgrid: config.sendgrid
@@ -96,8 +96,9 @@ export function setupPageRoutes(s: SetupPageSources): Route[] {
     status,
     access: config.http.setupPage,
     retryParked: async () => {
+      // The outbox announces them: the notice publisher runs at once (src/flows/steps.ts).
       const count = await s.outbox.retryParked();
-      s.publishNow();
+      s.afterRetry();
       return count;
     },
   });

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
 import { parseSendgridEvents, SendgridWebhookHeader, verifySendgridSignature } from '../email/event-webhook';
 import type { Logger } from '../logger';
-import type { Pipeline } from '../pipeline';
 import {
   describeZodIssues,
   GenericAuthorizationEvent,
@@ -26,8 +25,6 @@ export interface WebhookDeps {
   inbox: Inbox;
   clock: () => Date;
   log: Logger;
-  /** Told once events are stored, so they are processed now rather than at the next job run. */
-  pipeline: Pick<Pipeline, 'eventsStored'>;
   /** While it says no, events are refused with 503 at once: the platform retries later. */
   database: Pick<Database, 'isAvailable'>;
 }
@@ -63,8 +60,8 @@ function webhookRoute(deps: WebhookDeps, spec: WebhookSpec): Route {
       const events = spec.parse(rawBody);
       const result = await whileDatabaseUp(deps, res, () => deps.inbox.store(events, deps.clock()));
       log.info({ ...result, events: events.length }, 'webhook events stored');
+      // Stored events are processed at once: the inbox announces them (src/flows/steps.ts).
       sendJson(res, 200, result);
-      if (result.stored > 0) deps.pipeline.eventsStored();
     },
   };
 }

@@ -183,8 +183,8 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   /**
-   * Runs batches until nothing is due. Not for concurrent calls in one process: the pipeline
-   * (src/pipeline.ts) runs it as a coalesced step.
+   * Runs batches until nothing is due. Not for concurrent calls in one process: the flows
+   * (src/flows/flows.ts) run it as a coalesced step.
    */
   async function drain(): Promise<void> {
     // A batch takes whole deliveries, so it may hold more than batchSize events; none means done.

@@ -92,7 +92,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): Metri
   });
   const jobs = new Histogram({
     name: 'relink_job_duration_seconds',
-    help: 'How long each run of a job or pipeline step took, by job and outcome.',
+    help: 'How long each run of a step (src/flows/steps.ts) took, by job and outcome.',
     labelNames: ['job', 'outcome'] as const,
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
     registers,

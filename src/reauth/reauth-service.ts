@@ -4,7 +4,6 @@ import { RelinkError } from '../domain/errors';
 import type { ReauthDraft, ReauthProblem } from '../domain/reauth-draft';
 import { activeCooldown, type Cooldown, isOpenRequestStatus } from '../domain/reauth-request';
 import { emailEligibility, type Suppression } from '../domain/suppression';
-import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { AuthorizationDocument } from '../store/models';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
@@ -31,8 +30,6 @@ export interface ReauthServiceDeps {
   /** The workspace's cooldown setting (REAUTH_COOLDOWN_HOURS unless changed in Settings), as stored: for submits. */
   cooldownHours: (workspaceId: string) => Promise<number>;
   clock: () => Date;
-  /** Told once a request is queued, so it is sent now rather than at the send job's next tick. */
-  pipeline: Pick<Pipeline, 'requestQueued'>;
 }
 
 /**
@@ -218,17 +215,16 @@ export function createReauthService(deps: ReauthServiceDeps) {
         sourceEventId: requestId,
         now,
       });
-      deps.pipeline.requestQueued();
       return { ...request, status: 'queued' };
     },
   };
 
   /**
-   * Tells the notice and the sender of a queued request. Its outbox entry is idempotent, so a repeat
-   * of a submit makes sure it exists too; the sender is woken only when the entry is new.
+   * Tells the notice and the sender of a queued request: the request store announces the new entry,
+   * which starts both (src/flows/steps.ts). Idempotent, so a repeat of a submit makes sure it exists too.
    */
   async function recordQueued(request: ReauthRequestDocument, now: Date) {
-    const recorded = await deps.requests.recordEffect(
+    await deps.requests.recordEffect(
       request,
       {
         type: 'request.queued',
@@ -237,7 +233,6 @@ export function createReauthService(deps: ReauthServiceDeps) {
       },
       now,
     );
-    if (recorded) deps.pipeline.requestQueued();
   }
 }
 

@@ -6,7 +6,6 @@ import { isSampleId, SAMPLE_REAUTH_FORM } from '../domain/samples';
 import { DEFAULT_SEND_TIMINGS, type SendTimings } from '../domain/send-attempt';
 import type { Mailer } from '../email/mailer';
 import type { Logger } from '../logger';
-import type { Pipeline } from '../pipeline';
 import type { AuthorizationStore } from '../store/authorizations';
 import type { ReauthRequestDocument, RequestStore } from '../store/requests';
 import type { SendClaims } from '../store/send-claims';
@@ -35,7 +34,7 @@ export interface RequestSenderDeps {
   /** Shorter in tests; `answerWithinMs` defaults to the mailer's timeout plus 2 s. */
   timings?: Partial<SendTimings>;
   /** Runs the send step again when an attempt reaches a deadline, rather than at the job's next tick. */
-  pipeline?: Pick<Pipeline, 'run'>;
+  sendAgain?: () => void;
   /** How fast a pass sends (see bulk-rate.ts): sends in flight at once, links asked per second. */
   pacing?: SendPacingOptions;
   /** Addresses customers asked not to be emailed since: checked again just before each send. */
@@ -69,7 +68,7 @@ export function createRequestSender(deps: RequestSenderDeps) {
   const { claims, clock } = deps;
   const { concurrency, formGate, sweep } = createSendPacing(deps.pacing);
   const outcomes = createSendOutcomes({ requests: deps.requests, claims });
-  const wake = createWakeTimer(deps.pipeline ? () => deps.pipeline?.run('sendRequests') : null, clock);
+  const wake = createWakeTimer(deps.sendAgain ?? null, clock);
   const inFlight = createInFlightSends({
     requests: deps.requests,
     claims,

@@ -6,8 +6,6 @@ import type { AuthorizationStore } from '../store/authorizations';
 export interface TriageServiceDeps {
   authorizations: Pick<AuthorizationStore, 'findById' | 'applyById'>;
   clock: () => Date;
-  /** Runs the notice publisher now, so the notice and its thread show the change within seconds. */
-  noticesChanged?: () => void;
 }
 
 /** What a triage click did: `changed` is false when it was already so (a double click, a stale view). */
@@ -44,7 +42,7 @@ export function createTriageService(deps: TriageServiceDeps) {
         actor: auditActorOf(who),
         now: deps.clock(),
       });
-      if (result.changed) deps.noticesChanged?.();
+      // The revision's effects are announced by the store: the notice shows the change within seconds.
       return { authorizationId, changed: result.changed, customerName: authorization.customer.name };
     },
   };

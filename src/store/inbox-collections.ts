@@ -107,3 +107,9 @@ export const storeMarkSchema = new Schema(
 );
 
 export type StoreMark = { _id: Types.ObjectId; ids: Types.ObjectId[] };
+
+/** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
+export const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
+
+/** An event's unique key in the archive (workspace, source, event id). */
+export const eventKey = (e: IncomingEvent) => `${e.workspaceId ?? ''}\u0000${e.source}\u0000${e.eventId}`;

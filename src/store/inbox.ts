@@ -7,14 +7,17 @@ import {
   archiveSchema,
   type Delivery,
   deliverySchema,
+  eventKey,
   type InboxEventDocument,
   type IncomingEvent,
   type Outcome,
   outcomeSchema,
   queueSchema,
+  retryDelayMs,
   type StoreMark,
   storeMarkSchema,
 } from './inbox-collections';
+import type { StoreListeners } from './listeners';
 import { createRecentKeys } from './recent-keys';
 
 export type { InboxEventDocument, IncomingEvent } from './inbox-collections';
@@ -22,17 +25,12 @@ export type { InboxEventDocument, IncomingEvent } from './inbox-collections';
 /** A mark younger than this may belong to a store still in progress (here or in another process). */
 const STORE_IN_PROGRESS_MS = 60_000;
 
-/** An event's unique key in the archive (workspace, source, event id). */
-const eventKey = (e: IncomingEvent) => `${e.workspaceId ?? ''}\u0000${e.source}\u0000${e.eventId}`;
-
-/** Backoff for a failed event: 5 s, 10 s, 20 s … capped at 10 minutes. */
-const retryDelayMs = (attempts: number) => Math.min(5_000 * 2 ** Math.max(0, attempts - 1), 600_000);
-
 /**
  * Every inbound webhook event, stored once before processing, so a duplicate delivery is
- * acknowledged and ignored and a crash before processing loses nothing.
+ * acknowledged and ignored and a crash before processing loses nothing. What it stored is announced.
  */
-export function createInbox(connection: Connection, options: { maxAttempts: number } = { maxAttempts: 8 }) {
+export function createInbox(connection: Connection, options: { maxAttempts?: number } & StoreListeners = {}) {
+  const maxAttempts = options.maxAttempts ?? 8;
   const model = <T>(name: string, schema: Schema) =>
     (connection.models[name] ?? connection.model(name, schema)) as unknown as Model<T>;
   const Archive = model<ArchivedEvent>('InboxEvent', archiveSchema);
@@ -131,7 +129,9 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
       // A delivery seen before in full is not processed again. One partly seen before is processed
       // whole: its old events change nothing, and rewriting the delivery would cost more than they do.
       if (duplicates.size === fresh.length) await Deliveries.deleteOne({ _id: delivery._id });
-      return { stored: fresh.length - duplicates.size, duplicates: known + duplicates.size };
+      const stored = fresh.length - duplicates.size;
+      if (stored > 0) options.eventsStored?.(stored);
+      return { stored, duplicates: known + duplicates.size };
     },
 
     /**
@@ -171,7 +171,7 @@ export function createInbox(connection: Connection, options: { maxAttempts: numb
     /** Records a failure; after `maxAttempts` the event is poisoned and no longer retried. */
     async markFailed(event: InboxEventDocument, now: Date, error: string): Promise<'retry' | 'poisoned'> {
       const attempts = event.attempts + 1;
-      const poisoned = attempts >= options.maxAttempts;
+      const poisoned = attempts >= maxAttempts;
       const fields = {
         attempts,
         lastError: error.slice(0, 500),

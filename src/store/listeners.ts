@@ -53,6 +53,8 @@ export interface StoreListeners {
    * its entries first), so whoever publishes them finds the authorization as the effects say.
    */
   effectsRecorded?: (types: readonly OutboxEffect['type'][]) => void;
+  /** Webhook events stored in the inbox, to be applied. */
+  eventsStored?: (count: number) => void;
   requestOutcome?: (outcome: RequestOutcome) => void;
   suppressionRecorded?: (suppression: SuppressionRecorded) => void;
   /** Settings a workspace chose, as set (fields not in `patch` are unchanged). */
@@ -80,6 +82,7 @@ export function createStoreObserver(onError: (err: unknown) => void) {
     authorizationWritten: tell('authorizationWritten'),
     requestWritten: tell('requestWritten'),
     effectsRecorded: tell('effectsRecorded'),
+    eventsStored: tell('eventsStored'),
     requestOutcome: tell('requestOutcome'),
     suppressionRecorded: tell('suppressionRecorded'),
     settingsChanged: tell('settingsChanged'),

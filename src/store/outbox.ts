@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { NOW_LANE_TYPES } from '../domain/lanes';
 import type { OutboxEffect as OutboxEntryEffect } from '../domain/reauth-request';
 import { deleteExpired } from './batched-delete';
+import type { StoreListeners } from './listeners';
 import type { Models, OutboxEffectDocument } from './models';
 import { drainPublished, moveOutPublished, recordEntries } from './outbox-keys';
 
@@ -29,7 +30,7 @@ export interface Refusal {
  * (pending and parked), so every read here is of a small collection; the ids of published ones are
  * remembered apart, in `outbox_keys` (outbox-keys.ts).
  */
-export function createOutbox(models: Models) {
+export function createOutbox(models: Models, listeners: Pick<StoreListeners, 'effectsRecorded'> = {}) {
   const { OutboxEffect, OutboxKey } = models;
   // The unpublished; `publishedAt` is set only by a process from before the outbox was drained.
   const unpublished = { publishedAt: null };
@@ -139,12 +140,14 @@ export function createOutbox(models: Models) {
       return { refusals, parked, retryAt };
     },
 
-    /** Puts every parked entry back in line (its cause fixed); returns how many. */
+    /** Puts every parked entry back in line (its cause fixed), announced as recorded; returns how many. */
     async retryParked(): Promise<number> {
-      const result = await OutboxEffect.updateMany(
-        { ...unpublished, parkedAt: { $ne: null } },
-        { $set: { parkedAt: null, retryAt: null, refusals: 0 } },
-      );
+      const parked = { ...unpublished, parkedAt: { $ne: null } };
+      const types: OutboxEntryEffect['type'][] = await OutboxEffect.distinct('effect.type', parked);
+      const result = await OutboxEffect.updateMany(parked, {
+        $set: { parkedAt: null, retryAt: null, refusals: 0 },
+      });
+      if (result.modifiedCount > 0) listeners.effectsRecorded?.(types);
       return result.modifiedCount;
     },
 

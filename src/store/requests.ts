@@ -82,15 +82,20 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
   // The queued requests, for the sender (send-queue.ts): kept in step here, where statuses change.
   const sendQueue = createSendQueue(connection, Request);
 
-  /** Returns false when the entry was already there (a repeated step). */
-  const recordEffect = async (request: RequestRef, effect: RequestEffect, now: Date): Promise<boolean> => {
+  /** Returns false when the entry was already there (a repeated step); `announce` tells the listeners. */
+  const recordEffect = async (
+    request: RequestRef,
+    effect: RequestEffect,
+    now: Date,
+    announce = true,
+  ): Promise<boolean> => {
     const recorded = await outbox.record({
       id: OutboxId.requestEffect(effect, request.attempts),
       authorizationId: request.authorizationId,
       effect,
       createdAt: now,
     });
-    if (recorded) listeners.effectsRecorded?.([effect.type]);
+    if (recorded && announce) listeners.effectsRecorded?.([effect.type]);
     return recorded;
   };
 
@@ -189,7 +194,8 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
       now: Date,
       extra: RequestFields = {},
     ): Promise<void> {
-      if (effect) await recordEffect(request, effect, now);
+      // Announced once the status is written too, so a notice drawn at once shows it.
+      const recorded = effect ? await recordEffect(request, effect, now, false) : false;
       // Before the status, like the entry: a repeat of the step finds the series already started.
       if (effect?.type === 'request.sent') {
         await reminderQueue.start(request.authorizationId.toHexString(), request._id.toHexString(), now);
@@ -212,6 +218,7 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           listeners.requestOutcome?.({ kind: 'bounced', id, authorizationId, reason });
         }
       });
+      if (recorded && effect) listeners.effectsRecorded?.([effect.type]);
     },
 
     /** Records an effect that moves no status: `request.queued`, whose status `create` wrote. */

@@ -20,7 +20,7 @@ export interface PruneReport extends DeleteExpiredResult {
 const DAY_MS = 86_400_000;
 
 /**
- * Deletes what relink no longer needs, once a day (src/jobs): raw webhook payloads (they hold customer
+ * Deletes what relink no longer needs, once a day (src/flows/steps.ts): raw webhook payloads (they hold customer
  * emails), outcomes of processed events, ids of outbox entries recorded long ago, and old audit history.
  * What is still to do stays whatever its age: queued or poisoned events, unpublished or parked
  * entries, revisions not yet applied. Each collection goes in batches (see batched-delete.ts).

@@ -25,9 +25,9 @@ export async function openStores(
 ) {
   const models = createModels(connection);
   await ensureIndexes(models);
-  const outbox = createOutbox(models);
+  const outbox = createOutbox(models, listeners);
   const requests = createRequestStore(connection, outbox, listeners);
-  const inbox = createInbox(connection);
+  const inbox = createInbox(connection, listeners);
   const homeState = createHomeStateStore(connection);
   const notices = createNoticeStore(connection);
   const sendClaims = createSendClaims(connection);

@@ -113,7 +113,6 @@ describe('npm run demo', () => {
     const again = await postSamples(
       {
         authorizations: services.authorizations,
-        pipeline: services.pipeline,
         workspaceId: SINGLE_WORKSPACE_ID,
         warningDays: [30, 7, 1],
         clock: () => new Date(),

@@ -149,7 +149,7 @@ describe('who may act, end to end', () => {
       expect(theirs.map((r) => r.attempted).sort()).toEqual(attempted);
     }
 
-    // Nothing was queued: give the send pipeline (every 200 ms) time to show otherwise.
+    // Nothing was queued: give the send step (every 200 ms) time to show otherwise.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(sendgrid.messages).toEqual([]);
   });

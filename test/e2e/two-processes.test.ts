@@ -15,7 +15,7 @@ jest.setTimeout(60_000);
 
 const OPTIONS: StartOptions = {
   processEvery: 200,
-  // Only the send job runs more often: the pipeline runs every step as soon as there is work. (A publish
+  // Only the send job runs more often: the flows run every step as soon as there is work. (A publish
   // pass between an authorization's outbox entry and its update draws the notice from the old record,
   // store/authorizations.ts writes the entry first; a publish job every second keeps hitting that.)
   jobIntervals: { sendRequests: '1 second' },

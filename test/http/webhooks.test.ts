@@ -27,14 +27,14 @@ describe('a webhook while the database is unavailable', () => {
       dataDir: '',
       log,
     });
-    inbox = createInbox(database.connection);
+    // The inbox announces what it stored; that starts the inbox step (src/flows/steps.ts).
+    inbox = createInbox(database.connection, { eventsStored: () => void told++ });
     await inbox.init();
     const route = genericWebhookRoute({
       inbox,
       database,
       clock: () => new Date(),
       log,
-      pipeline: { eventsStored: () => void told++ },
       secret: SECRET,
     });
     server = createHttpServer({ routes: [route], log });
@@ -91,7 +91,6 @@ describe("a workspace's UtilityAPI webhook URL while the database is away", () =
           inbox,
           clock: () => new Date(),
           log: silentLog(),
-          pipeline: { eventsStored: () => undefined },
           database: { isAvailable: () => false },
           accountAt: async () => {
             lookups += 1;

@@ -1,9 +1,8 @@
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
+import { createFlows } from '../../src/flows/flows';
 import { createExpiryChecks } from '../../src/ingest/expiry-checks';
 import { createInboxProcessor } from '../../src/ingest/inbox-processor';
-import { startJobs } from '../../src/jobs';
 import { type Agenda, createScheduler } from '../../src/jobs/scheduler';
-import { createPipeline } from '../../src/pipeline';
 import { createAuthorizationStore } from '../../src/store/authorizations';
 import { createInbox } from '../../src/store/inbox';
 import { createModels, ensureIndexes } from '../../src/store/models';
@@ -44,7 +43,6 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
 
     const log = silentLog();
     const clock = () => new Date();
-    const pipeline = createPipeline(log);
     const inboxProcessor = createInboxProcessor({
       inbox: createInbox(db.connection),
       authorizations,
@@ -52,10 +50,7 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
       log,
       clock,
     });
-    pipeline.define('processInbox', () => inboxProcessor.drain());
     const deps = {
-      authorizations,
-      pipeline,
       expiry: createExpiryChecks({
         authorizations,
         warningDaysInUse: async () => [30, 7, 1],
@@ -63,8 +58,6 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
         clock,
         log,
       }),
-      reconcile: null,
-      clock,
     };
     const fast = {
       processInbox: '1 hour',
@@ -75,7 +68,14 @@ describe('expire-due and warn-expiring with two agenda workers', () => {
     for (const name of ['worker-a', 'worker-b']) {
       const agenda = createScheduler({ connection: db.connection, log, processEvery: 100, name });
       workers.push(agenda);
-      await startJobs(agenda, deps, fast);
+      // Each worker is a relink process: its own flows, on the one scheduler collection.
+      const flows = createFlows({ log });
+      flows.define({
+        processInbox: () => inboxProcessor.drain(),
+        expireDue: () => deps.expiry.expireDue(),
+        warnExpiring: () => deps.expiry.warnExpiring(),
+      });
+      await flows.schedule(agenda, fast);
     }
     // Both workers also run the checks directly at the same moment, the worst case for duplicates.
     await Promise.all([

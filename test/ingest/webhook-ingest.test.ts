@@ -44,7 +44,6 @@ describe('webhook ingest over real HTTP', () => {
 
   const settled = async () => {
     for (let i = 0; i < 200; i++) {
-      await relink.services.pipeline.run('processInbox');
       if ((await relink.services.inbox.pendingCount()) === 0) return;
       await sleep(25);
     }

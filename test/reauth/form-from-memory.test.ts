@@ -79,7 +79,6 @@ describe('the reauth form, from memory', () => {
       },
       cooldownHours: async (workspaceId) => (await directory.storedSettings(workspaceId)).cooldownHours,
       clock: () => now,
-      pipeline: { requestQueued: () => {} },
     });
   });
   afterAll(async () => {

@@ -2,6 +2,7 @@ import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createReauthService } from '../../src/reauth/reauth-service';
 import { createSuppressionsInMemory } from '../../src/reauth/suppressions-in-memory';
 import { createAuthorizationStore } from '../../src/store/authorizations';
+import { createStoreObserver } from '../../src/store/listeners';
 import type { Outbox } from '../../src/store/outbox';
 import type { RequestStore } from '../../src/store/requests';
 import { createSuppressionStore, type SuppressionStore } from '../../src/store/suppressions';
@@ -11,6 +12,7 @@ import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { ALICE, DRAFT, newRequest, requestStoreWithOutbox } from '../support/requests';
 import { silentLog } from '../support/silent-log';
+import { countedStepRuns } from '../support/step-runs';
 
 const PROBLEM = { state: 'bad_login' as const, reason: 'invalid_credentials' as const };
 
@@ -22,7 +24,9 @@ describe('recording reauth requests', () => {
   let service: ReturnType<typeof createReauthService>;
   let suppressions: SuppressionStore;
   let history: (authorizationId: string) => Promise<{ action: string }[]>;
-  let woken = 0;
+  let sends: ReturnType<typeof countedStepRuns>;
+  let wokenBefore = 0;
+  const woken = () => sends.runs - wokenBefore;
   let seed: () => Promise<string>;
   let n = 0;
 
@@ -35,7 +39,13 @@ describe('recording reauth requests', () => {
       log: silentLog(),
     });
     const kept = createSuppressionsInMemory();
-    const stores = await requestStoreWithOutbox(db.connection, worklist.listeners);
+    // The stores announce a queued request; that starts the send step, counted here (src/flows/steps.ts).
+    sends = countedStepRuns('sendRequests');
+    const observer = createStoreObserver((err) => {
+      throw err;
+    });
+    for (const part of [worklist.listeners, sends.listeners]) observer.listen(part);
+    const stores = await requestStoreWithOutbox(db.connection, observer.listeners);
     ({ outbox, requests } = stores);
     const authorizations = createAuthorizationStore(stores.models, worklist.listeners);
     history = async (id) => authorizations.history(id);
@@ -49,11 +59,6 @@ describe('recording reauth requests', () => {
       inMemory: { worklist, suppression: kept.find, cooldownHours: async () => 24 },
       cooldownHours: async () => 24,
       clock: () => now,
-      pipeline: {
-        requestQueued: () => {
-          woken += 1;
-        },
-      },
     });
     seed = async () =>
       (
@@ -64,7 +69,7 @@ describe('recording reauth requests', () => {
       ).authorizationId;
   });
   beforeEach(() => {
-    woken = 0;
+    wokenBefore = sends.runs;
   });
 
   const entriesOf = async (authorizationId: string) =>
@@ -85,7 +90,7 @@ describe('recording reauth requests', () => {
     expect(created).toBe(true);
     expect(request.status).toBe('queued');
     expect(await entriesOf(authorizationId)).toEqual(['incident.opened', 'request.queued']);
-    expect(woken).toBe(1);
+    expect(woken()).toBe(1);
   });
 
   it('finishes a submit that stopped before its notice heard of it, and only that once', async () => {
@@ -95,7 +100,7 @@ describe('recording reauth requests', () => {
     expect((await submit(authorizationId, 'view-2')).created).toBe(false);
     expect((await submit(authorizationId, 'view-2')).created).toBe(false);
     expect(await entriesOf(authorizationId)).toEqual(['incident.opened', 'request.queued']);
-    expect(woken).toBe(1);
+    expect(woken()).toBe(1);
   });
 
   it('leaves a repeat of a request that already moved on alone', async () => {
@@ -104,9 +109,9 @@ describe('recording reauth requests', () => {
     const draft = { ...DRAFT, sendAnyway: true };
     const { request } = await submit(authorizationId, 'view-3', draft);
     await requests.advance(request, 'sent', null, now, { sentAt: now });
-    woken = 0;
+    wokenBefore = sends.runs;
     expect((await submit(authorizationId, 'view-3', draft)).request.status).toBe('sent');
-    expect(woken).toBe(0);
+    expect(woken()).toBe(0);
     expect((await requests.findById(request._id.toHexString()))?.status).toBe('sent');
   });
 
@@ -124,13 +129,13 @@ describe('recording reauth requests', () => {
     await requests.advance(request, 'failed', null, now, {
       lastError: { code: 'email_rejected', message: 'x' },
     });
-    woken = 0;
+    wokenBefore = sends.runs;
     await service.retry(SINGLE_WORKSPACE_ID, request._id.toHexString(), ALICE);
     expect(await requests.findById(request._id.toHexString())).toMatchObject({
       status: 'queued',
       lastError: null,
     });
-    expect(woken).toBe(1);
+    expect(woken()).toBe(1);
   });
 
   it('refuses Retry on a failed request a newer one replaced: only the newest may be open', async () => {
@@ -159,7 +164,7 @@ describe('recording reauth requests', () => {
         code: 'email_suppressed',
       });
       expect(await entriesOf(authorizationId)).toEqual(['incident.opened']);
-      expect(woken).toBe(0);
+      expect(woken()).toBe(0);
     });
 
     it('sends with Send anyway, once, and audits the override', async () => {
@@ -172,7 +177,7 @@ describe('recording reauth requests', () => {
       expect((await history(authorizationId)).map((e) => e.action)).toContain(
         'request.created_despite_suppression',
       );
-      expect(woken).toBe(1);
+      expect(woken()).toBe(1);
     });
 
     it('never lets an automatic send through to a suppressed address, override or not', async () => {

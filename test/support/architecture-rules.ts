@@ -45,8 +45,13 @@ interface Import {
 interface ImportRule {
   rule: string;
   appliesTo: string[];
+  /** Files or folders inside `appliesTo` the rule leaves out. */
+  except?: string[];
   forbids: (i: Import) => boolean;
 }
+
+/** The composition root: the only files that build the flows and hand their starts to services. */
+const COMPOSITION = ['src/main.ts', 'src/services.ts', 'src/slack/slack-wiring.ts'];
 
 const IMPORT_RULES: ImportRule[] = [
   {
@@ -58,6 +63,13 @@ const IMPORT_RULES: ImportRule[] = [
     rule: 'services and stores do not import src/slack or blocks',
     appliesTo: ['src/reauth', 'src/home', 'src/ingest', 'src/store'],
     forbids: (i) => i.target !== null && insideAny(i.target, ['src/slack', 'blocks']),
+  },
+  {
+    rule: 'what runs next is said in src/flows; only the composition root wires it',
+    appliesTo: ['src', 'blocks'],
+    except: ['src/flows', ...COMPOSITION],
+    forbids: (i) =>
+      i.target !== null && insideAny(i.target, ['src/flows/flows', 'src/flows/bodies', 'src/flows/coalesce']),
   },
   {
     rule: 'blocks do not import src/store',
@@ -96,7 +108,8 @@ function importsOf(s: Source): Import[] {
 }
 
 export function importViolations(s: Source): string[] {
-  return IMPORT_RULES.filter((r) => insideAny(s.file, r.appliesTo)).flatMap((r) =>
+  const applies = (r: ImportRule) => insideAny(s.file, r.appliesTo) && !insideAny(s.file, r.except ?? []);
+  return IMPORT_RULES.filter(applies).flatMap((r) =>
     importsOf(s)
       .filter(r.forbids)
       .map((i) => `${s.file} imports '${i.spec}' (${r.rule})`),

@@ -54,7 +54,6 @@ export function sendingFixture(database: { readonly connection: Connection }) {
       },
       cooldownHours: async () => 0,
       clock,
-      pipeline: { requestQueued: () => {} },
     });
     return { ...stores, claims, authorizations, suppressions, service };
   }

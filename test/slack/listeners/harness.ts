@@ -57,6 +57,7 @@ import {
   type RecordedCall,
   type StoredView,
 } from '../../support/slack-standin';
+import { countedStepRuns } from '../../support/step-runs';
 import { storesWithWorklist } from '../../support/worklist';
 import { createResponseUrls, type ResponseUrlPost } from './response-urls';
 
@@ -180,7 +181,8 @@ export function useListenerHarness(label: string) {
   let searchFailure: Error | null = null;
   // The service's and listeners' clock; tests move it to step through cooldowns.
   let now = new Date('2026-03-12T15:00:00.000Z');
-  let queued = 0;
+  let sends: ReturnType<typeof countedStepRuns> | undefined;
+  let queuedBefore = 0;
   let inFlight = 0;
   const harnessCalls = new WeakSet<RecordedCall>();
 
@@ -206,7 +208,9 @@ export function useListenerHarness(label: string) {
   beforeAll(async () => {
     const start = await standin.start();
     await responseUrls.start();
-    const wired = await storesWithWorklist(db.connection);
+    // The stores announce a queued request; that starts the send step, counted here (src/flows/steps.ts).
+    sends = countedStepRuns('sendRequests');
+    const wired = await storesWithWorklist(db.connection, [sends.listeners]);
     authorizations = wired.authorizations;
     requests = wired.requests;
     // The suppressions kept in memory hear the store, as in src/main.ts: the form reads them there.
@@ -225,11 +229,6 @@ export function useListenerHarness(label: string) {
       },
       cooldownHours: async () => 24,
       clock: () => now,
-      pipeline: {
-        requestQueued: () => {
-          queued += 1;
-        },
-      },
     });
     slack = createSlackApp({
       config: {
@@ -344,7 +343,7 @@ export function useListenerHarness(label: string) {
     searchDelayMs = 0;
     searchFailure = null;
     standinSkewMs = 0;
-    queued = 0;
+    queuedBefore = sends?.runs ?? 0;
     logLines.length = 0;
     settings = defaultSettings;
     settingsFailure = null;
@@ -477,7 +476,7 @@ export function useListenerHarness(label: string) {
       now = new Date(now.getTime() + ms);
     },
     get queuedCount() {
-      return queued;
+      return (sends?.runs ?? 0) - queuedBefore;
     },
     /** Log lines written since this test started. */
     logged: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),

@@ -201,7 +201,6 @@ describe('connecting UtilityAPI in Settings', () => {
             inbox,
             clock: () => new Date(),
             log: silentLog(),
-            pipeline: { eventsStored: () => undefined },
             database: { isAvailable: () => true },
             accountAt: h.directory.accountAt,
           }),

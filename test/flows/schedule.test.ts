@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { loadConfig } from '../../src/config';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { JobName } from '../../src/jobs';
+import { STEPS } from '../../src/flows/steps';
 import { type RunningRelink, startRelink } from '../../src/main';
 import { testDatabaseUri, uniqueDbName } from '../support/database';
 import { eventually } from '../support/eventually';
@@ -15,6 +15,7 @@ describe('relink’s recurring jobs', () => {
     relink = await startRelink(config, silentLog(), {
       processEvery: 200,
       jobIntervals: {
+        repairInterrupted: '1 second',
         processInbox: '1 second',
         expireDue: '1 hour',
         warnExpiring: '1 hour',
@@ -25,7 +26,7 @@ describe('relink’s recurring jobs', () => {
 
   const db = () => relink.services.models.Authorization.db;
 
-  it('finds an event a cut-short store left unqueued while relink runs (the inbox job), not only at start', async () => {
+  it('finds an event a cut-short store left unqueued while relink runs (the repair step, on its timer), not only at start', async () => {
     // What a store interrupted between the archive and the queue leaves behind, two minutes ago.
     const twoMinutesAgo = Math.floor(Date.now() / 1000) - 120;
     const eventId = Types.ObjectId.createFromTime(twoMinutesAgo);
@@ -68,7 +69,7 @@ describe('relink’s recurring jobs', () => {
   });
 
   it('schedules pruning daily at a fixed time of day, not at every start', async () => {
-    const job = await db().collection('jobs').findOne({ name: JobName.pruneRetention });
+    const job = await db().collection('jobs').findOne({ name: STEPS.pruneRetention.job });
     const next = job?.nextRunAt as Date;
     expect(next.getTime()).toBeGreaterThan(Date.now());
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
