@@ -316,7 +316,11 @@ const toConfig = (env: ParsedEnvironment) => ({
     dashboardUrl: env.UTILITYAPI_DASHBOARD_URL ?? null,
   },
   webhooks: { signingSecret: env.WEBHOOK_SIGNING_SECRET ?? null },
-  reauth: { cooldownHours: env.REAUTH_COOLDOWN_HOURS },
+  reauth: {
+    cooldownHours: env.REAUTH_COOLDOWN_HOURS,
+    /** The name relink's emails come from (the preview shows it too, with or without SendGrid). */
+    senderName: env.SENDGRID_FROM_NAME,
+  },
   expiry: { warningDays: env.EXPIRY_WARNING_DAYS },
   digest: { threshold: env.DIGEST_THRESHOLD, windowMs: env.DIGEST_WINDOW_SECONDS * 1000 },
   retention: {

@@ -58,7 +58,7 @@ export async function buildSlack(options: {
     // Through the directory, which forgets its cached read of a workspace that removed relink.
     installations: services.directory,
     settings: { service: services.settingsService, admins: services.settingsAdmins },
-    sender: { name: config.sendgrid?.fromName ?? 'relink', email: config.sendgrid?.fromEmail ?? '' },
+    sender: { name: config.reauth.senderName, email: config.sendgrid?.fromEmail ?? '' },
     clock,
     log,
   };
