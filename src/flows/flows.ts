@@ -1,5 +1,4 @@
 import type { Agenda } from 'agenda';
-import { laneOf } from '../domain/lanes';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics/metrics';
 import type { StoreListeners } from '../store/listeners';
@@ -29,10 +28,11 @@ export function createFlows(deps: { log: Logger; metrics?: Pick<Metrics, 'timeJo
     for (const step of steps) void run(step);
   };
   /**
-   * A follow-up announced mid-step starts only steps that will not follow that step anyway: a step
-   * records its effects before its last writes (so a repeat finds them), and a notice drawn in between
-   * would show the state before those writes. Clicks, which run no step, start them at once, and so
-   * does news (lanes): the stores announce it once what it is about is written.
+   * What is announced mid-step starts only steps that will not follow that step anyway. A step records
+   * its effects before its last writes (so a repeat finds them), and a notice drawn in between would show
+   * the state before them; a storm's incidents, published as they are applied, would be posted one by
+   * one before enough wait to join a digest. Clicks, which run no step, start them at once; news still
+   * cuts short a publishing pass in progress (the publisher hears the same announcement).
    */
   const startAfterSteps = (steps: readonly StepName[]) =>
     start(
@@ -48,8 +48,7 @@ export function createFlows(deps: { log: Logger; metrics?: Pick<Metrics, 'timeJo
   const listeners: StoreListeners = {
     eventsStored: () => startAfterSteps(startedBy('eventsStored')),
     effectsRecorded: (types) => {
-      if (types.some((type) => laneOf(type) === 'now')) start(startedBy('effectsRecorded'));
-      else startAfterSteps(startedBy('effectsRecorded'));
+      startAfterSteps(startedBy('effectsRecorded'));
       // The request's "queued" line is recorded after the request itself: its send starts once both are.
       if (types.includes('request.queued')) startAfterSteps(startedBy('requestQueued'));
     },

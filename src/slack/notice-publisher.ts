@@ -77,7 +77,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
   async function publishOne(
     entry: OutboxEffectDocument,
     cards: Parameters<typeof publishEntry>[1],
-  ): Promise<'published' | 'busy' | 'held' | 'stop'> {
+  ): Promise<'published' | 'held' | 'stop'> {
     const about = {
       outboxId: entry._id,
       authorizationId: entry.authorizationId.toHexString(),
@@ -85,7 +85,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     };
     for (let attempt = 1; ; attempt++) {
       try {
-        if ((await publishEntry(entry, cards)) === 'busy') return 'busy';
+        if ((await publishEntry(entry, cards)) === 'busy') return 'held';
         await outbox.markPublished(entry._id, clock());
         return 'published';
       } catch (err) {
@@ -120,7 +120,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
   async function publishGroup(group: LaneGroup<OutboxEffectDocument>) {
     const cards = createCardUpdates(log);
     let published = 0;
-    let outcome: 'done' | 'busy' | 'held' | 'stop' = 'done';
+    let outcome: 'done' | 'held' | 'stop' = 'done';
     try {
       for (const [n, entry] of group.entries.entries()) {
         if (stopping) return { published, outcome: 'stop' as const };
@@ -138,22 +138,19 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     return { published, outcome };
   }
 
-  /** Whether news waits that this pass has not published: told by this process, or found in the outbox. */
+  /**
+   * Whether news waits that this pass did not read: told by this process (the stores announce news once
+   * what it is about is written, so news read too early is told again), or found in the outbox.
+   */
   function newsWatch(read: readonly OutboxEffectDocument[]) {
-    const handled = new Set(read.map((entry) => entry._id));
+    const known = new Set(read.map((entry) => entry._id));
     let checkedAt = clock().getTime();
-    return {
-      async waits(): Promise<boolean> {
-        if (newsTold) return true;
-        const now = clock().getTime();
-        if (now - checkedAt < newsCheckEveryMs) return false;
-        checkedAt = now;
-        return outbox.hasNewsBeyond(handled, clock());
-      },
-      /** News read too early (its authorization not written yet) still counts as waiting. */
-      unhandled(group: LaneGroup<OutboxEffectDocument>): void {
-        for (const entry of group.entries) handled.delete(entry._id);
-      },
+    return async (): Promise<boolean> => {
+      if (newsTold) return true;
+      const now = clock().getTime();
+      if (now - checkedAt < newsCheckEveryMs) return false;
+      checkedAt = now;
+      return outbox.hasNewsBeyond(known, clock());
     };
   }
 
@@ -168,7 +165,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
     };
     // Shown before their outbox entries are marked: on FerretDB that write costs milliseconds per entry.
     if (joined.size > 0) await digests?.refresh().then(() => digests.markJoined(joined));
-    const news = newsWatch(entries);
+    const newsWaits = newsWatch(entries);
     const groups = inLaneOrder(
       entries.filter((entry) => !joined.has(entry._id)),
       (entry) => ({ authorizationId: entry.authorizationId.toHexString(), type: entry.effect.type }),
@@ -179,14 +176,13 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
       if (stopping) break;
       // Effects of one authorization reach Slack in order: one not written yet holds them all.
       if (unwritten.has(group.authorizationId)) continue;
-      if (group.lane === 'follow_up' && (await news.waits())) {
+      if (group.lane === 'follow_up' && (await newsWaits())) {
         interrupted = true;
         break;
       }
       const run = await publishGroup(group);
       published += run.published;
       if (run.outcome === 'stop') break;
-      if (run.outcome === 'busy' && group.lane === 'now') news.unhandled(group);
     }
     await digests?.refresh().catch((err: unknown) => log.warn({ err }, 'digests not refreshed'));
     return { published, deferred: entries.length - published, interrupted };

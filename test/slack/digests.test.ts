@@ -1,9 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import type { AuthorizationState } from '../../src/domain/authorization';
-import { problemFactsOf } from '../../src/domain/problem-words';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import type { NoticeData } from '../../src/reauth/notice-data';
 import { createNoticePublisher } from '../../src/slack/notice-publisher';
 import { publisherClient } from '../../src/slack/workspace-slack';
 import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
@@ -13,6 +11,7 @@ import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
 import { createOutbox, type Outbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
+import { plainNoticeData } from '../support/plain-notice-data';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
 
@@ -52,21 +51,7 @@ describe('digests: many incidents of a channel as one message', () => {
       .updateMany({}, { $set: { closedAt: new Date(), stale: false } });
   });
 
-  const noticeData = async (id: string): Promise<NoticeData | null> => {
-    const doc = await authorizations.findById(id);
-    if (!doc) return null;
-    return {
-      authorizationId: id,
-      workspaceId: doc.workspaceId,
-      version: doc.version,
-      customerName: doc.customer.name,
-      customerEmail: doc.customer.email,
-      utility: doc.utility,
-      status: { ...problemFactsOf(doc), incidentOpen: doc.incidentOpen },
-      since: doc.incidentSince ?? doc.updatedAt,
-      lastRequest: null,
-    };
-  };
+  const noticeData = plainNoticeData(() => authorizations);
 
   const publisher = () =>
     createNoticePublisher({

@@ -2,11 +2,9 @@ import type { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import { RESOLVED_WORDS } from '../../blocks/notice-message';
 import type { AuthorizationState, BadLoginReason } from '../../src/domain/authorization';
-import { problemFactsOf } from '../../src/domain/problem-words';
 import type { OutboxEffect } from '../../src/domain/reauth-request';
 import { NoticeId } from '../../src/domain/record-ids';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import type { NoticeData } from '../../src/reauth/notice-data';
 import { ActionId } from '../../src/slack/ids';
 import { createNoticePublisher } from '../../src/slack/notice-publisher';
 import { publisherClient } from '../../src/slack/workspace-slack';
@@ -17,6 +15,7 @@ import { createOutbox, type Outbox } from '../../src/store/outbox';
 import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { eventually } from '../support/eventually';
+import { plainNoticeData } from '../support/plain-notice-data';
 import { silentLog } from '../support/silent-log';
 import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
 
@@ -52,21 +51,7 @@ describe('the notice publisher', () => {
     await models.OutboxEffect.updateMany({ publishedAt: null }, { $set: { publishedAt: new Date() } });
   });
 
-  const noticeData = async (id: string): Promise<NoticeData | null> => {
-    const doc = await authorizations.findById(id);
-    if (!doc) return null;
-    return {
-      authorizationId: id,
-      workspaceId: doc.workspaceId,
-      version: doc.version,
-      customerName: doc.customer.name,
-      customerEmail: doc.customer.email,
-      utility: doc.utility,
-      status: { ...problemFactsOf(doc), incidentOpen: doc.incidentOpen },
-      since: doc.incidentSince ?? doc.updatedAt,
-      lastRequest: null,
-    };
-  };
+  const noticeData = plainNoticeData(() => authorizations);
 
   const publisher = (minPostIntervalMs = 20, clock = () => new Date()) =>
     createNoticePublisher({
