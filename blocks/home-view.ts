@@ -20,6 +20,7 @@ import { FIX_EMAIL_LABEL, withSuppressionWords } from './delivery-words';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { reminderButtons, rowReminderWords } from './reminder-messages';
 import { withRowLinks } from './row-links';
+import { sendProblemWords } from './send-problem-words';
 import { clip, escapeMrkdwn, formatCount } from './text';
 import { triageElements } from './triage-controls';
 import { triageStatusWords } from './triage-words';
@@ -188,8 +189,10 @@ export function requestStatusWords(request: WorklistRequest | undefined, now: Da
       return `The customer opened the reauthorization link ${ago}`;
     case 'bounced':
       return `Email bounced ${ago}: check the address and ask again`;
-    case 'failed':
-      return `The email could not be sent (${ago}): see the notice's thread to retry`;
+    case 'failed': {
+      const { what, todo } = sendProblemWords(request.unconfirmed === true);
+      return `${what} (${ago}): see the notice's thread to ${todo}`;
+    }
     case 'completed':
       return `The customer relinked ${ago}`;
     case 'superseded':

@@ -11,6 +11,7 @@ import { EMAIL_BOUNCED_HEADLINE, FIX_EMAIL_LABEL, suppressionWords } from './del
 import { noResponseLine, reminderButtons, reminderLine } from './reminder-messages';
 import { HOME_LINK_WORDS, mrkdwnLink } from './row-links';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
+import { sendProblemWords } from './send-problem-words';
 import type { SlackMessage } from './slack-message';
 import { clip, escapeMrkdwn } from './text';
 import { triageElements } from './triage-controls';
@@ -112,8 +113,10 @@ function requestLine(r: NoticeRequest, now: Date): string {
       const why = r.bounceReason ? `: ${escapeMrkdwn(clip(r.bounceReason, 300))}` : '';
       return `:warning: Email${r.sentTo ? ` to ${maskedEmail(r.sentTo)}` : ''} bounced at ${at}${why} · ${by}`;
     }
-    case 'failed':
-      return `:x: The email could not be sent: see the thread to retry · ${by}`;
+    case 'failed': {
+      const { what, todo } = sendProblemWords(r.unconfirmed === true);
+      return `:x: ${what}: see the thread to ${todo} · ${by}`;
+    }
     case 'completed':
       return `:white_check_mark: Reauthorization ${by}; the customer relinked ${slackAgo(r.at, now)}`;
     case 'superseded':

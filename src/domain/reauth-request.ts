@@ -30,6 +30,13 @@ export const FINAL_REQUEST_STATUSES: readonly RequestStatus[] = [
   'no_response',
 ];
 
+/**
+ * A failed request whose email relink could not confirm (SendGrid neither answered nor reported it):
+ * it may have gone out, so people are offered Send again, not Retry, wherever the request shows.
+ */
+export const isUnconfirmedFailure = (status: RequestStatus, errorCode: string | null | undefined): boolean =>
+  status === 'failed' && errorCode === 'send_outcome_unknown';
+
 /** Open: something may still happen to it (its send, its delivery, its customer's relink). */
 export const isOpenRequestStatus = (status: RequestStatus): boolean =>
   !FINAL_REQUEST_STATUSES.includes(status);

@@ -106,6 +106,8 @@ export interface WorklistRequest {
   status: RequestStatus;
   /** When the request reached `status`. */
   statusAt: Date;
+  /** Failed without relink knowing whether the email went out (`isUnconfirmedFailure`). */
+  unconfirmed?: boolean;
 }
 
 /** Request statuses that mean "the email went out and the customer has not relinked yet". */

@@ -1,5 +1,5 @@
 import { type ProblemFacts, problemFactsOf } from '../domain/problem-words';
-import type { RequestStatus } from '../domain/reauth-request';
+import { isUnconfirmedFailure, type RequestStatus } from '../domain/reauth-request';
 import type { Suppression } from '../domain/suppression';
 import { type TriageSummary, triageOf, triageSummaryOf } from '../domain/triage';
 import type { AuthorizationStore } from '../store/authorizations';
@@ -18,6 +18,8 @@ export interface NoticeRequest {
   sentTo?: string;
   /** Why the email bounced, as SendGrid said (addresses masked); only for `bounced`. */
   bounceReason?: string | null;
+  /** Failed without relink knowing whether the email went out: the thread offers Send again. */
+  unconfirmed?: boolean;
   requestId?: string;
   /** Reminders sent after the first email. */
   remindersSent?: number;
@@ -89,6 +91,7 @@ export function createNoticeData(deps: {
             at: request.statusAt,
             sentTo: request.recipient.email,
             ...(request.status === 'bounced' ? { bounceReason: request.lastError?.message || null } : {}),
+            ...(isUnconfirmedFailure(request.status, request.lastError?.code) ? { unconfirmed: true } : {}),
             // Reminders (issue 12), only once there are any: the request's id names it on their buttons.
             ...(nextReminder || request.remindersSent || request.remindersStoppedBy
               ? {

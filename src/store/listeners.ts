@@ -19,7 +19,10 @@ export type RequestWrite =
     }
   | { kind: 'status'; id: string; status: RequestStatus; statusAt: Date };
 
-/** What became of a request's email: it went out (the cooldown counts from `sentAt`), or it bounced. */
+/**
+ * What became of a request's email: it went out (the cooldown counts from `sentAt`), it bounced, or relink
+ * could not confirm it went out (isUnconfirmedFailure).
+ */
 export type RequestOutcome =
   | {
       kind: 'sent';
@@ -30,7 +33,8 @@ export type RequestOutcome =
       status: RequestStatus;
       requestedBy: string | null;
     }
-  | { kind: 'bounced'; id: string; authorizationId: string; reason: string | null };
+  | { kind: 'bounced'; id: string; authorizationId: string; reason: string | null }
+  | { kind: 'unconfirmed'; id: string; authorizationId: string };
 
 /** An address recorded as not to be emailed: `id` is the store's key (workspace and hashed address). */
 export interface SuppressionRecorded {

@@ -1,5 +1,5 @@
 import { type Connection, type Model, Schema, type SchemaDefinition, Types } from 'mongoose';
-import type { RequestEffect, RequestStatus } from '../domain/reauth-request';
+import { isUnconfirmedFailure, type RequestEffect, type RequestStatus } from '../domain/reauth-request';
 import { OutboxId } from '../domain/record-ids';
 import { isDuplicateKey } from './duplicate-key';
 import type { StoreListeners } from './listeners';
@@ -217,6 +217,8 @@ export function createRequestStore(connection: Connection, outbox: Outbox, liste
           const reason = extra.lastError?.message || null;
           listeners.requestOutcome?.({ kind: 'bounced', id, authorizationId, reason });
         }
+        if (isUnconfirmedFailure(status, extra.lastError?.code))
+          listeners.requestOutcome?.({ kind: 'unconfirmed', id, authorizationId });
       });
       if (recorded && effect) listeners.effectsRecorded?.([effect.type]);
     },

@@ -28,7 +28,7 @@ export type WorklistRequestRow = Pick<
 > & {
   recipient?: Pick<ReauthRequestDocument['recipient'], 'email'>;
   requestedBy?: Pick<ReauthRequestDocument['requestedBy'], 'userId'>;
-  lastError?: Pick<NonNullable<ReauthRequestDocument['lastError']>, 'message'> | null;
+  lastError?: Pick<NonNullable<ReauthRequestDocument['lastError']>, 'message' | 'code'> | null;
 };
 
 const AUTHORIZATION_FIELDS = {
@@ -55,6 +55,7 @@ const REQUEST_FIELDS = {
   'recipient.email': 1,
   'requestedBy.userId': 1,
   'lastError.message': 1,
+  'lastError.code': 1,
 } as const;
 // Small batches: on FerretDB the time per document is the same whatever the batch size, and a batch
 // held across garbage collections is promoted to the old generation, where it lingers. Loading

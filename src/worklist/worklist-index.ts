@@ -48,6 +48,8 @@ export interface IndexedRequest {
   sentTo?: string | null;
   requestedBy?: string | null;
   bounceReason?: string | null;
+  /** Failed without relink knowing whether the email went out: offered Send again. */
+  unconfirmed?: boolean;
 }
 
 /** What the index answers with: a copy of one authorization and its latest request. */
@@ -302,15 +304,16 @@ export function createWorklistIndex(options: { expiringWithinDays: number }) {
       const row = rowOfRequest.get(requestId);
       const held = row === undefined ? undefined : requests.get(row);
       if (row === undefined || !held) return;
-      const later = laterRequest(held, { ...held, status, statusAt });
+      // What the old status said of the email (unconfirmed) does not carry over to the new one.
+      const later = laterRequest(held, { ...held, status, statusAt, unconfirmed: false });
       if (later !== held) setRequest(row, later);
     },
 
-    /** A bounced request's reason (SendGrid's), if it is some authorization's latest request. */
-    setBounceReason(requestId: string, reason: string | null): void {
+    /** What became of a request's email (a bounce's reason, unconfirmed), if it is some authorization's latest. */
+    noteOutcome(requestId: string, outcome: Pick<IndexedRequest, 'bounceReason' | 'unconfirmed'>): void {
       const row = rowOfRequest.get(requestId);
       const held = row === undefined ? undefined : requests.get(row);
-      if (row !== undefined && held) setRequest(row, { ...held, bounceReason: reason });
+      if (row !== undefined && held) setRequest(row, { ...held, ...outcome });
     },
 
     /** How many authorizations' latest requests are in `status`: the backlog gauges count here, not in the database. */

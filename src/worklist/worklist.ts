@@ -1,7 +1,7 @@
 // Longer than 250 lines because it is the worklist's whole surface: loading, refreshing, and every read the
 // Home, /reauth, the reauth form, the bulk ask and the backlog gauges make.
 
-import type { RequestStatus } from '../domain/reauth-request';
+import { isUnconfirmedFailure, type RequestStatus } from '../domain/reauth-request';
 import {
   HOME_PAGE_SIZE,
   type HomeTab,
@@ -88,6 +88,7 @@ export function createWorklist(deps: WorklistDeps) {
       sentTo: row.recipient?.email ?? null,
       requestedBy,
       bounceReason: row.status === 'bounced' ? row.lastError?.message || null : null,
+      unconfirmed: isUnconfirmedFailure(row.status, row.lastError?.code),
     });
     if (row.sentAt)
       sent.noteSent(authorizationId, { id, sentAt: row.sentAt.getTime(), requestedBy, status: row.status });
@@ -181,7 +182,9 @@ export function createWorklist(deps: WorklistDeps) {
       }),
     requestOutcome: (outcome) =>
       heard(() => {
-        if (outcome.kind === 'bounced') return index.setBounceReason(outcome.id, outcome.reason);
+        if (outcome.kind === 'bounced')
+          return index.noteOutcome(outcome.id, { bounceReason: outcome.reason });
+        if (outcome.kind === 'unconfirmed') return index.noteOutcome(outcome.id, { unconfirmed: true });
         const { id, status, requestedBy } = outcome;
         sent.noteSent(outcome.authorizationId, { id, sentAt: outcome.sentAt.getTime(), status, requestedBy });
       }),
@@ -292,7 +295,13 @@ export function createWorklist(deps: WorklistDeps) {
       for (const item of items) {
         const id = item._id.toHexString();
         const request = index.get(workspaceId, id)?.request;
-        if (request) latest.set(id, { status: request.status, statusAt: new Date(request.statusAt) });
+        if (!request) continue;
+        const { status, unconfirmed } = request;
+        latest.set(id, {
+          status,
+          statusAt: new Date(request.statusAt),
+          ...(unconfirmed ? { unconfirmed } : {}),
+        });
       }
       return latest;
     },

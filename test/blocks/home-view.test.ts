@@ -265,6 +265,15 @@ describe('requestStatusWords', () => {
   ] as const)('words a %s request', (status, words) => {
     expect(requestStatusWords({ status, statusAt: hoursAgo(2) }, now)).toBe(words);
   });
+
+  it('says a failed send offers Retry, and an unconfirmed one Send again, as the notice does', () => {
+    expect(requestStatusWords({ status: 'failed', statusAt: hoursAgo(2) }, now)).toBe(
+      "The email could not be sent (2 hours ago): see the notice's thread to retry",
+    );
+    expect(requestStatusWords({ status: 'failed', statusAt: hoursAgo(2), unconfirmed: true }, now)).toBe(
+      "relink could not confirm the email went out (2 hours ago): see the notice's thread to send it again",
+    );
+  });
 });
 
 describe('keyed action ids', () => {

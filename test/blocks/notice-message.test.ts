@@ -130,6 +130,19 @@ describe('noticeMessage', () => {
     expect(findButton(message.blocks, ActionId.askReauth)).toBeDefined();
   });
 
+  it('says an email relink could not confirm as the thread does, not as a failure', () => {
+    const lastRequest = {
+      status: 'failed' as const,
+      requestedBy: 'U123',
+      at: minutesAgo(3),
+      sentTo: 'jane@example.com',
+      unconfirmed: true,
+    };
+    const text = allText(noticeMessage(notice({ lastRequest }), now).blocks);
+    expect(text).toContain('relink could not confirm the email went out: see the thread to send it again');
+    expect(text).not.toContain('could not be sent');
+  });
+
   it('says in its headline that the email bounced, and offers to fix the email and send again', () => {
     const lastRequest = {
       status: 'bounced' as const,

@@ -1,5 +1,6 @@
 import type { StartOptions } from '../../src/main';
 import { ActionId } from '../../src/slack/ids';
+import { eventually } from '../support/eventually';
 import { killAllRelinkProcesses, type RelinkProcess } from '../support/relink-process';
 import { relinkWorld } from '../support/relink-world';
 import type { PostedMessage } from '../support/slack-standin';
@@ -117,6 +118,14 @@ describe('relink killed mid-send', () => {
     const reply = await world.replyWith(notice, 'could not confirm');
     expect(Date.now() - startedAt).toBeLessThan(WITHIN_MS);
     expect(world.emailsTo(customer.email)).toHaveLength(0);
+    // The notice and the Home row say what the thread says, not "could not be sent".
+    const unconfirmed = 'relink could not confirm the email went out';
+    const card = await eventually(() => {
+      const text = JSON.stringify(world.noticesFor(customer.name)[0]?.blocks ?? []);
+      return text.includes(unconfirmed) && text;
+    }, 'the notice to say the email could not be confirmed');
+    expect(card).not.toContain('could not be sent');
+    expect(JSON.stringify(await world.openHome(relink))).toContain(`${unconfirmed}`);
 
     // A double click: one more email, not two.
     await Promise.all([

@@ -4,7 +4,11 @@ import { createInbox, type Inbox, type InboxEventDocument } from '../../src/stor
 import { useTestDatabase } from '../support/database';
 
 const DAY = 86_400_000;
-const secondsAgo = (s: number) => Types.ObjectId.createFromTime(Math.floor(Date.now() / 1000) - s);
+/** An id made `s` seconds ago, unique (two made in the same second must not collide on a slow machine). */
+const secondsAgo = (s: number) => {
+  const seconds = (Math.floor(Date.now() / 1000) - s).toString(16).padStart(8, '0');
+  return new Types.ObjectId(`${seconds}${new Types.ObjectId().toHexString().slice(8)}`);
+};
 const event = (eventId: string) => ({
   workspaceId: SINGLE_WORKSPACE_ID,
   source: 'webhook',
