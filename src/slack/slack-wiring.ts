@@ -10,7 +10,7 @@ import { registerListeners } from '../slack/listeners';
 import type { BulkListenerDeps } from '../slack/listeners/actions/bulk-deps';
 import { followUnsummarizedBulks } from '../slack/listeners/views/bulk-progress';
 import { createNoticePublisher } from '../slack/notice-publisher';
-import { workspaceOf, workspaceOfTeam } from '../slack/workspace-of';
+import { workspaceOfContext } from '../slack/workspace-of';
 import { workspaceSlack } from '../slack/workspace-slack';
 
 /**
@@ -34,10 +34,9 @@ export async function buildSlack(options: {
     metrics: services.metrics,
     ...installStoresFor({ oauth: slackConfig.oauth, ...services, clock }),
   });
-  const mode = slackConfig.oauth ? 'oauth' : 'single';
-  const workspaceOfInstalledTeam = workspaceOfTeam(mode);
+  const workspaceOfInstalledTeam = services.directory.workspaceOfTeam;
   const listenerDeps: BulkListenerDeps = {
-    workspaceOf: workspaceOf(mode),
+    workspaceOf: workspaceOfContext(workspaceOfInstalledTeam),
     access: {
       people: services.people,
       // The guard hears the installation's team; the workspace is that team (OAuth) or the single one.

@@ -1,3 +1,4 @@
+import { RelinkError } from '../domain/errors';
 import { effectiveSettings, SINGLE_WORKSPACE_ID, type WorkspaceSettings } from '../domain/workspace';
 import type { UtilityApiClient } from '../platforms/utilityapi/client';
 import type { Workspace, WorkspaceStore } from '../store/workspaces';
@@ -72,6 +73,16 @@ export function createWorkspaceDirectory(deps: WorkspaceDirectoryDeps) {
 
   return {
     utilityapi,
+
+    /**
+     * The workspace of an installation's team (as Slack's `authorize` found it): the one workspace in
+     * single-workspace mode (other teams are refused before this is asked), the team itself with OAuth.
+     */
+    workspaceOfTeam(teamId: string | undefined): string {
+      if (deps.mode === 'single') return SINGLE_WORKSPACE_ID;
+      if (!teamId) throw new RelinkError('slack_payload_invalid', 'the request names no installed team');
+      return teamId;
+    },
 
     /** The settings as stored (reused for `cacheMs`), even with a copy in memory: for checks on submit. */
     async storedSettings(workspaceId: string): Promise<WorkspaceSettings> {

@@ -28,7 +28,7 @@ import { registerListeners } from '../../../src/slack/listeners';
 import { SLACK_CONTRACT } from '../../../src/slack/manifest-contract';
 import { SlackPath } from '../../../src/slack/receivers';
 import { botClients, createSettingsAdmins } from '../../../src/slack/settings-admins';
-import { workspaceOf } from '../../../src/slack/workspace-of';
+import { workspaceOfContext } from '../../../src/slack/workspace-of';
 import type { AuthorizationStore } from '../../../src/store/authorizations';
 import { createHomeStateStore, type HomeStateStore } from '../../../src/store/home-state';
 import { createRefusalStore, type RefusalDocument } from '../../../src/store/refusals';
@@ -292,7 +292,7 @@ export function useListenerHarness(label: string) {
       viewerIsAdmin: settingsAdmins.viewerIsAdmin,
     });
     registerListeners(slack.app, {
-      workspaceOf: workspaceOf('single'),
+      workspaceOf: workspaceOfContext(directory.workspaceOfTeam),
       settings: { service: settingsService, admins: settingsAdmins },
       access: {
         people,
