@@ -51,14 +51,15 @@ describe('relink killed mid-send', () => {
     return { customer, notice, preview };
   }
   /**
-   * Sends, and waits until the "sending the email" reply is in the thread, so the kill hits the send
-   * and not a Slack post: a post cut short is the notice publisher's to recover (its own claim lease).
+   * Sends, and waits until the "sending the email" reply is in the thread and recorded, so the kill hits
+   * the send and not a Slack post: a post cut short is the notice publisher's to recover (its claim's
+   * lease, two minutes), and the thread's later lines wait behind it.
    */
   async function send(notice: PostedMessage, preview: Awaited<ReturnType<typeof readyToSend>>['preview']) {
     await world.send(relink, preview);
     await world.replyWith(notice, 'asked the customer to reauthorize', 10_000);
-    // Posted: give relink a moment to record the post, which it does right after Slack answers.
-    await sleep(500);
+    // Posted; recorded once the outbox holds nothing more (the email itself is held or under way).
+    await eventually(async () => (await world.outboxPending()) === 0, 'the reply to be recorded', 10_000);
   }
   /** Starts relink again; the time it was started. */
   async function restart(): Promise<number> {

@@ -1,6 +1,7 @@
 import type { ViewOutput, ViewStateValue } from '@slack/bolt';
 import type { View } from '@slack/types';
 import { WebClient } from '@slack/web-api';
+import { MongoClient } from 'mongodb';
 import type { StartOptions } from '../../src/main';
 import { ActionId, Command } from '../../src/slack/ids';
 import { formValues } from '../slack/listeners/harness';
@@ -235,6 +236,19 @@ export function relinkWorld(label: string, options: StartOptions) {
         ms,
       ),
     emailsTo: (email: string) => sendgrid.messages.filter((m) => m.to.includes(email)),
+
+    /**
+     * How many effects wait in the shared database's outbox: 0 once every post the processes made is
+     * recorded as done (the publisher marks an entry only after it stored the post's ts).
+     */
+    async outboxPending(): Promise<number> {
+      const client = await MongoClient.connect(database);
+      try {
+        return await client.db().collection('outbox').countDocuments({ publishedAt: null, parkedAt: null });
+      } finally {
+        await client.close();
+      }
+    },
   };
   return world;
 }
