@@ -1,19 +1,13 @@
-import type { WebClient } from '@slack/web-api';
 import { Types } from 'mongoose';
 import type { OutboxEffect } from '../../src/domain/reauth-request';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { createNoticePublisher } from '../../src/slack/notice-publisher';
-import { publisherClient } from '../../src/slack/workspace-slack';
-import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
-import { createModels, ensureIndexes, type Models } from '../../src/store/models';
-import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
-import { createOutbox, type Outbox } from '../../src/store/outbox';
-import { useTestDatabase } from '../support/database';
 import { observedEvent } from '../support/events';
 import { eventually } from '../support/eventually';
 import { plainNoticeData } from '../support/plain-notice-data';
+import { usePublisherStores } from '../support/publisher-stores';
 import { silentLog } from '../support/silent-log';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+import type { PostedMessage } from '../support/slack-standin';
 
 const BOT_TOKEN = 'xoxb-relink-test';
 const ALERTS = 'C0LANES001';
@@ -21,38 +15,23 @@ const FOLLOW_UPS = 500;
 
 /** Lanes (DESIGN.md): news is published before follow-ups, and runs of effects on one notice coalesce. */
 describe('the notice publisher’s lanes', () => {
-  const db = useTestDatabase('notice_publisher_lanes');
-  const standin = createSlackStandin({ botToken: BOT_TOKEN });
-  let models: Models;
-  let authorizations: AuthorizationStore;
-  let outbox: Outbox;
-  let notices: NoticeStore;
-  let client: WebClient;
+  const world = usePublisherStores('notice_publisher_lanes', BOT_TOKEN);
+  const { standin } = world;
+  // The stores, once the world's beforeAll made them.
+  const stores = () => world.stores;
 
-  beforeAll(async () => {
-    const { apiUrl } = await standin.start();
-    models = createModels(db.connection);
-    await ensureIndexes(models);
-    authorizations = createAuthorizationStore(models);
-    outbox = createOutbox(models);
-    notices = createNoticeStore(db.connection);
-    await notices.ensureIndexes();
-    client = publisherClient(BOT_TOKEN, { slackApiUrl: apiUrl, log: silentLog() });
-  });
-  afterAll(() => standin.stop());
   beforeEach(async () => {
     standin.reset();
-    await models.OutboxEffect.deleteMany({});
+    await stores().models.OutboxEffect.deleteMany({});
   });
 
-  const noticeData = plainNoticeData(() => authorizations);
+  const noticeData = plainNoticeData(() => stores().authorizations);
 
   const publisher = (newsCheckEveryMs = 2_000) =>
     createNoticePublisher({
-      outbox,
-      notices,
+      ...stores(),
       noticeData,
-      slackFor: async () => ({ client, channel: ALERTS }),
+      slackFor: async () => ({ client: stores().client, channel: ALERTS }),
       clock: () => new Date(),
       log: silentLog(),
       minPostIntervalMs: 0,
@@ -75,14 +54,14 @@ describe('the notice publisher’s lanes', () => {
     };
   };
   const observe = async (externalId: string, state: 'bad_login' | 'expired') => {
-    const [result] = await authorizations.applyMany([item(externalId, state)]);
+    const [result] = await stores().authorizations.applyMany([item(externalId, state)]);
     return result?.authorizationId as string;
   };
   const badLogin = () => observe(`lane-${++externalIds}`, 'bad_login');
   /** `n` customers whose requests are on their way: one "request queued" follow-up each, no news. */
   const followUps = async (n: number) => {
     const items = Array.from({ length: n }, () => item(`lane-${++externalIds}`, 'active'));
-    const ids = (await authorizations.applyMany(items)).map((r) => r.authorizationId);
+    const ids = (await stores().authorizations.applyMany(items)).map((r) => r.authorizationId);
     for (const id of ids) await record(id, 'queued', queued(id));
     return ids;
   };
@@ -92,7 +71,7 @@ describe('the notice publisher’s lanes', () => {
     requestedBy: 'U0ALICE',
   });
   const record = (authorizationId: string, key: string, effect: OutboxEffect) =>
-    outbox.record({
+    stores().outbox.record({
       id: `${authorizationId}:${key}`,
       authorizationId: new Types.ObjectId(authorizationId),
       effect,
@@ -159,7 +138,7 @@ describe('the notice publisher’s lanes', () => {
     }
     // The tenth changes the authorization itself: the one update must show its latest state.
     await observe(externalId, 'expired');
-    expect((await outbox.pending()).length).toBe(10);
+    expect((await stores().outbox.pending()).length).toBe(10);
 
     expect(await publisher().publishPending()).toEqual({ published: 10, deferred: 0 });
     const calls = standin.calls.slice(earlier);

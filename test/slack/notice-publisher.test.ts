@@ -7,17 +7,16 @@ import { NoticeId } from '../../src/domain/record-ids';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import { ActionId } from '../../src/slack/ids';
 import { createNoticePublisher } from '../../src/slack/notice-publisher';
-import { publisherClient } from '../../src/slack/workspace-slack';
-import { type AuthorizationStore, createAuthorizationStore } from '../../src/store/authorizations';
-import { createModels, ensureIndexes, type Models } from '../../src/store/models';
-import { createNoticeStore, type NoticeStore } from '../../src/store/notices';
-import { createOutbox, type Outbox } from '../../src/store/outbox';
-import { useTestDatabase } from '../support/database';
+import type { AuthorizationStore } from '../../src/store/authorizations';
+import type { Models } from '../../src/store/models';
+import type { NoticeStore } from '../../src/store/notices';
+import type { Outbox } from '../../src/store/outbox';
 import { observedEvent } from '../support/events';
 import { eventually } from '../support/eventually';
 import { plainNoticeData } from '../support/plain-notice-data';
+import { usePublisherStores } from '../support/publisher-stores';
 import { silentLog } from '../support/silent-log';
-import { createSlackStandin, type PostedMessage } from '../support/slack-standin';
+import type { PostedMessage } from '../support/slack-standin';
 
 const BOT_TOKEN = 'xoxb-relink-test';
 const ALERTS = 'C0ALERTS01';
@@ -25,25 +24,17 @@ const EMAIL = 'jane.doe@example.com';
 const DAY = 86_400_000;
 
 describe('the notice publisher', () => {
-  const db = useTestDatabase('notice_publisher');
-  const standin = createSlackStandin({ botToken: BOT_TOKEN });
+  const world = usePublisherStores('notice_publisher', BOT_TOKEN);
+  const { standin } = world;
   let models: Models;
   let authorizations: AuthorizationStore;
   let outbox: Outbox;
   let notices: NoticeStore;
   let client: WebClient;
 
-  beforeAll(async () => {
-    const { apiUrl } = await standin.start();
-    models = createModels(db.connection);
-    await ensureIndexes(models);
-    authorizations = createAuthorizationStore(models);
-    outbox = createOutbox(models);
-    notices = createNoticeStore(db.connection);
-    await notices.ensureIndexes();
-    client = publisherClient(BOT_TOKEN, { slackApiUrl: apiUrl, log: silentLog() });
+  beforeAll(() => {
+    ({ models, authorizations, outbox, notices, client } = world.stores);
   });
-  afterAll(() => standin.stop());
   beforeEach(async () => {
     standin.reset();
     standin.setDown(false);
