@@ -2,6 +2,7 @@
  * Lanes (DESIGN.md, "The flow of effects: lanes"): what the team must hear now never waits behind what
  * can wait. Pure: which lane an effect takes, and the order in which a pass publishes what is pending.
  */
+import { appendTo } from './grouping';
 import type { OutboxEffect } from './reauth-request';
 
 export type Lane = 'now' | 'follow_up';
@@ -56,12 +57,7 @@ interface PendingEffect {
  */
 export function inLaneOrder<E>(entries: readonly E[], of: (entry: E) => PendingEffect): LaneGroup<E>[] {
   const byAuthorization = new Map<string, E[]>();
-  for (const entry of entries) {
-    const id = of(entry).authorizationId;
-    const list = byAuthorization.get(id);
-    if (list) list.push(entry);
-    else byAuthorization.set(id, [entry]);
-  }
+  for (const entry of entries) appendTo(byAuthorization, of(entry).authorizationId, entry);
   const groups = [...byAuthorization].map(([authorizationId, list]) => ({
     authorizationId,
     lane: list.some((e) => laneOf(of(e).type) === 'now') ? ('now' as const) : ('follow_up' as const),

@@ -1,8 +1,8 @@
 import { asRelinkError } from '../domain/errors';
+import { appendTo } from '../domain/grouping';
 import { SINGLE_WORKSPACE_ID } from '../domain/workspace';
 import type { ApplyDeliveryReport } from '../email/delivery-reports';
 import { parseSendgridEvents } from '../email/event-webhook';
-import { appendTo } from '../grouping';
 import type { Logger } from '../logger';
 import { GenericAuthorizationEvent } from '../platforms/generic/webhook';
 import type { UtilityApiAuthorization } from '../platforms/utilityapi/types';

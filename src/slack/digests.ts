@@ -1,7 +1,7 @@
 import { DIGEST_NAMED, type DigestData, digestMessage, digestTab } from '../../blocks/digest-message';
 import { customerMustAct } from '../domain/authorization';
+import { appendTo } from '../domain/grouping';
 import { NoticeId } from '../domain/record-ids';
-import { appendTo } from '../grouping';
 import type { Logger } from '../logger';
 import type { NoticeData } from '../reauth/notice-data';
 import type { DigestDocument, DigestMember, DigestStore } from '../store/digests';

@@ -10,7 +10,7 @@ import type { Outbox } from '../store/outbox';
 import { createCardUpdates } from './card-updates';
 import { createChannelPacer } from './channel-pacer';
 import { createDigests, type DigestSettings, type Digests } from './digests';
-import { createEntryPublisher } from './notice-entry';
+import { createEntryPublisher, type EntryCards } from './notice-entry';
 import { createPostOnce } from './post-once';
 import { classifySlackFailure } from './slack-failures';
 import type { WorkspaceSlack } from './workspace-slack';
@@ -76,7 +76,7 @@ export function createNoticePublisher(deps: NoticePublisherDeps) {
 
   async function publishOne(
     entry: OutboxEffectDocument,
-    cards: Parameters<typeof publishEntry>[1],
+    cards: EntryCards,
   ): Promise<'published' | 'held' | 'stop'> {
     const about = {
       outboxId: entry._id,
