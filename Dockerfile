@@ -39,4 +39,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # What `npm start` runs once its prestart has found the dist/ built above. Node itself, not npm, is the
 # container's process: npm exits at SIGTERM without waiting for relink, which must stop its database.
-CMD ["node", "--optimize-for-size", "--max-semi-space-size=16", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]

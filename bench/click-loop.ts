@@ -49,7 +49,7 @@ export function noticeWithButton(authorizationId: string, i: number): PostedMess
 
 export interface Click {
   triggerId: string;
-  /** Behind schedule by this much when it went out (the sender shares its event loop with relink). */
+  /** Behind schedule by this much when it went out (a busy machine delays the clicker too). */
   lagMs: number;
   /** performance.now() and Date.now() just before the request went out. */
   sentAt: number;

@@ -7,14 +7,16 @@ import { createSlackApp, type SlackApp } from '../src/slack/app';
 import { ActionId, CallbackId } from '../src/slack/ids';
 import { SlackPath } from '../src/slack/receivers';
 import { observedEvent } from '../test/support/events';
-import { createSlackStandin, type RecordedCall, type SlackStandin } from '../test/support/slack-standin';
-import { CLICK_SLACK, type Click, clickOpenLoop, noticeWithButton } from './click-loop';
+import { CLICK_SLACK, type Click, noticeWithButton } from './click-loop';
+import { type SlackSide, startSlackSide, type ViewsOpenRecord } from './slack-side';
 import { dropDatabase, sleep, startQuietRelink, waitForStartupJobs } from './support';
 import type { BenchContext } from './types';
 
 /*
  * Clicks on "Ask the utility customer to reauthorize" over signed HTTP, open loop, for the click cases
  * (reauth-click.ts at 50/s, click-200.ts at 200/s): relink and an ack-only Bolt app in the same run.
+ * Slack's side, the stand-in and the clicker, runs on a worker thread (slack-side.ts), so neither
+ * relink's figures nor the ack-only app's include the stand-in's work on relink's views.open calls.
  */
 
 export const AUTHORIZATIONS = 50;
@@ -25,7 +27,7 @@ const { botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, channel: CHANNEL, te
 
 /** A Bolt app whose ask_reauth listener only acks, on relink's HTTP server: the floor for an ack. */
 async function startBaseline(
-  standin: SlackStandin,
+  apiUrl: string,
   log: BenchContext['log'],
 ): Promise<{ slack: SlackApp; server: Server; url: string }> {
   const slack = createSlackApp({
@@ -36,7 +38,7 @@ async function startBaseline(
       socketMode: false,
       oauth: null,
       alertChannel: CHANNEL,
-      apiUrl: `${standin.url}/api/`,
+      apiUrl,
     },
     log,
   });
@@ -81,9 +83,10 @@ export interface ClickRun {
   warmupClicks: number;
   sendingMs: number;
   /** The first views.open of each measured click's trigger. */
-  opens: ReadonlyMap<string, RecordedCall>;
+  opens: ReadonlyMap<string, ViewsOpenRecord>;
   warmupTriggers: ReadonlySet<string>;
-  standin: SlackStandin;
+  /** Every views.open the stand-in answered in the run, warm-up included. */
+  allOpens: readonly ViewsOpenRecord[];
 }
 
 /** How the measured clicks' views.open went. */
@@ -97,8 +100,7 @@ export function openFigures(run: ClickRun) {
     if (!call) continue;
     if (call.ok) toOpen.push(call.at - click.sentWallMs);
     else failedOpens++;
-    const view = call.args.view as { callback_id?: string } | undefined;
-    if (view?.callback_id !== CallbackId.reauthForm) notTheForm++;
+    if (call.callbackId !== CallbackId.reauthForm) notTheForm++;
     else if (call.ok) formsOpened++;
   }
   return { toOpen, failedOpens, notTheForm, formsOpened, missingOpens: run.clicks.length - run.opens.size };
@@ -107,7 +109,7 @@ export function openFigures(run: ClickRun) {
 /**
  * Clicks `ratePerSecond` for `durationS` seconds on the ack-only app, then on relink (each after a
  * second's worth of unmeasured warm-up clicks, so neither side is measured cold), and hands the
- * figures to `report` while the stand-in still holds its calls.
+ * figures to `report`.
  */
 export async function runClicks(input: {
   context: BenchContext;
@@ -116,8 +118,8 @@ export async function runClicks(input: {
   report: (run: ClickRun) => void;
 }): Promise<void> {
   const { context, ratePerSecond } = input;
-  const standin = createSlackStandin({ botToken: BOT_TOKEN, teamId: TEAM });
-  const { apiUrl } = await standin.start();
+  const slackSide: SlackSide = await startSlackSide({ botToken: BOT_TOKEN, teamId: TEAM });
+  const { apiUrl } = slackSide;
   const databaseUri = context.databaseUri('reauth_click');
   const count = ratePerSecond * input.durationS;
   const warmupClicks = ratePerSecond;
@@ -133,35 +135,30 @@ export async function runClicks(input: {
     // stay in the outbox instead of being posted (1 per second) during the measurement.
     await waitForStartupJobs(relink, 120_000);
     const notices = (await seed(relink)).map(noticeWithButton);
-    const loop = (url: string, n: number) =>
-      clickOpenLoop({ url, standin, notices, count: n, ratePerSecond });
+    const loop = (url: string, n: number) => slackSide.clicks({ url, notices, count: n, ratePerSecond });
 
-    baseline = await startBaseline(standin, context.log);
+    baseline = await startBaseline(apiUrl, context.log);
     await loop(baseline.url, warmupClicks);
     const baseClicks = await loop(baseline.url, count);
 
     const relinkUrl = `http://127.0.0.1:${relink.port}${SlackPath.events}`;
     const warmup = await loop(relinkUrl, warmupClicks);
-    const before = standin.calls.length;
+    const before = (await slackSide.viewsOpens(0)).length;
     const started = performance.now();
     const clicks = await loop(relinkUrl, count);
     const sendingMs = performance.now() - started;
 
     // Wait for the views.open of every click (or until no trigger could still be used).
     const wanted = new Set(clicks.map((c) => c.triggerId));
-    const opens = new Map<string, RecordedCall>();
-    const lastSent = Math.max(...clicks.map((c) => c.sentAt));
+    const opens = new Map<string, ViewsOpenRecord>();
+    const lastSent = Math.max(...clicks.map((c) => c.sentWallMs));
     let scanned = before;
     for (;;) {
-      const calls = standin.calls;
-      for (; scanned < calls.length; scanned++) {
-        const call = calls[scanned];
-        if (call?.method !== 'views.open') continue;
-        const trigger = call.args.trigger_id;
-        if (typeof trigger === 'string' && wanted.has(trigger) && !opens.has(trigger))
-          opens.set(trigger, call);
-      }
-      if (opens.size === wanted.size || performance.now() - lastSent > VIEWS_OPEN_WAIT_MS) break;
+      const fresh = await slackSide.viewsOpens(scanned);
+      scanned += fresh.length;
+      for (const open of fresh)
+        if (wanted.has(open.triggerId) && !opens.has(open.triggerId)) opens.set(open.triggerId, open);
+      if (opens.size === wanted.size || Date.now() - lastSent > VIEWS_OPEN_WAIT_MS) break;
       await sleep(20);
     }
     const warmupTriggers = new Set(warmup.map((c) => c.triggerId));
@@ -173,7 +170,7 @@ export async function runClicks(input: {
       sendingMs,
       opens,
       warmupTriggers,
-      standin,
+      allOpens: await slackSide.viewsOpens(0),
     });
   } finally {
     if (baseline) {
@@ -181,7 +178,7 @@ export async function runClicks(input: {
       await closeServer(baseline.server);
     }
     await relink?.stop();
-    await standin.stop();
+    await slackSide.stop();
     await dropDatabase(databaseUri);
   }
 }

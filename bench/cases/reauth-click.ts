@@ -16,13 +16,11 @@ const VIEWS_OPEN_TARGET_MS = 300;
 
 function report(run: ClickRun): void {
   const out = (line: string) => process.stdout.write(`${line}\n`);
-  const { clicks, baseClicks, standin } = run;
+  const { clicks, baseClicks } = run;
   const acks = acksOf(clicks);
   const ackErrors = clicks.filter((c) => c.status !== 200);
   const { toOpen, failedOpens, notTheForm, missingOpens } = openFigures(run);
-  const warmupFailed = standin
-    .callsTo('views.open')
-    .filter((c) => run.warmupTriggers.has(String(c.args.trigger_id)) && !c.ok).length;
+  const warmupFailed = run.allOpens.filter((c) => run.warmupTriggers.has(c.triggerId) && !c.ok).length;
   const lags = clicks.map((c) => c.lagMs);
   const baseAcks = acksOf(baseClicks);
 
@@ -51,7 +49,7 @@ function report(run: ClickRun): void {
   const problems: string[] = [];
   const errors = [...clicks, ...baseClicks].filter((c) => c.error).map((c) => c.error);
   if (errors.length > 0) problems.push(`${errors.length} clicks got no answer (${errors[0]})`);
-  const wrongOpens = standin.callsTo('views.open').filter((c) => !c.ok && c.error !== 'expired_trigger_id');
+  const wrongOpens = run.allOpens.filter((c) => !c.ok && c.error !== 'expired_trigger_id');
   if (notTheForm > 0) problems.push(`${notTheForm} clicks opened something other than the reauth form`);
   if (wrongOpens.length > 0)
     problems.push(`${wrongOpens.length} views.open refused by the stand-in (${wrongOpens[0]?.error})`);

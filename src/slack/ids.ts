@@ -122,8 +122,9 @@ export const SEND_ANYWAY_OPTION = 'send_anyway';
  * Lists repeat one action per row or tab (every worklist row has an "Ask the utility customer to
  * reauthorize" button, every tab a tab button). Slack wants action_ids unique within a block, and
  * relink's Slack stand-in, stricter, within a whole view or message; so repeated elements carry
- * `<base>.<key>` and a listener registered with `actionIdPattern(base)` receives the base id and every
- * keyed variant alike (the notice's plain `ask_reauth` and the Home's `ask_reauth.3`).
+ * `<base>.<key>`, and a handler registered as keyed (src/slack/listeners/action-router.ts) receives the
+ * base id and every keyed variant alike (the notice's plain `ask_reauth` and the Home's `ask_reauth.3`);
+ * `actionIdPattern(base)` matches the same ids.
  */
 export const keyedActionId = (base: ActionIdValue, key: string): string => `${base}.${key}`;
 export const actionIdPattern = (base: ActionIdValue): RegExp => new RegExp(`^${base}(?:\\.[^.]+)?$`);

@@ -1,6 +1,6 @@
 import type { CommandStartedEvent } from 'mongodb';
 import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
-import { ActionId, BlockId } from '../../src/slack/ids';
+import { ActionId, BlockId, CallbackId } from '../../src/slack/ids';
 import { initialValues, viewText } from '../slack/listeners/harness';
 import { testDatabaseUri, uniqueDbName } from '../support/database';
 import { useE2eRelink } from '../support/e2e-relink';
@@ -67,19 +67,19 @@ describe('a click on the ask button', () => {
     }
   }
 
-  /** Clicks the button on `notice`: the form it opened and the commands relink sent meanwhile. */
-  async function clickAndWatch(notice: Parameters<typeof click>[0]) {
+  /** Clicks a button on `notice`: the modal it opened and the commands relink sent meanwhile. */
+  async function clickAndWatch(notice: Parameters<typeof click>[0], actionId: string = ActionId.askReauth) {
     await quiet();
     const before = slack.calls.length;
     const clickedAt = Date.now();
-    expect((await click(notice, ActionId.askReauth)).status).toBe(200);
+    expect((await click(notice, actionId)).status).toBe(200);
     const opened = await eventually(
       () => slack.calls.slice(before).find((c) => c.method === 'views.open' && c.ok),
       'views.open',
     );
     const commands = seen.filter((c) => c.at >= clickedAt && c.at <= opened.at && !isAgendaPoll(c));
-    const view = (opened.response as { view: { blocks: unknown[] } }).view;
-    return { view, commands: commands.map((c) => `${c.name} ${c.collection}`) };
+    const view = (opened.response as { view: { blocks: unknown[]; callback_id: string } }).view;
+    return { view, openedAt: opened.at, commands: commands.map((c) => `${c.name} ${c.collection}`) };
   }
 
   it('opens the prefilled form, flagging the suppression as recorded, without reading the database', async () => {
@@ -119,5 +119,24 @@ describe('a click on the ask button', () => {
       expect(initialValues(view)).toMatchObject({ [BlockId.customerEmail]: 'grace@example.com' });
       expect(viewText(view)).toMatch(/spam/i);
     }
+  });
+
+  it('opens History at once, and reads the audit trail only once the modal is open', async () => {
+    const notice = await eventually(() => noticeFor('Grace Hopper'), 'the notice of the test above');
+    const before = slack.calls.length;
+    const { view, openedAt, commands } = await clickAndWatch({ message: notice }, ActionId.openHistory);
+    expect(commands).toEqual([]);
+    expect(view.callback_id).toBe(CallbackId.authorizationHistory);
+    expect(viewText(view)).toMatch(/Loading/);
+    // Then filled from the database: the timeline holds the bad login that opened the notice.
+    const filled = await eventually(
+      () => slack.calls.slice(before).find((c) => c.method === 'views.update' && c.ok),
+      'the history filled in',
+    );
+    expect(viewText((filled.response as { view: Parameters<typeof viewText>[0] }).view)).not.toMatch(
+      /Loading/,
+    );
+    const readAfter = seen.filter((c) => c.at >= openedAt && c.at <= filled.at);
+    expect(readAfter.map((c) => `${c.name} ${c.collection}`)).toContain('find audit_events');
   });
 });

@@ -6,7 +6,8 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import { accessGuard } from '../access/access-guard';
-import { ActionId, actionIdPattern, CallbackId, Command } from '../ids';
+import { ActionId, CallbackId, Command } from '../ids';
+import { createActionRouter } from './action-router';
 import { askReauth } from './actions/ask-reauth';
 import { bulkAsk } from './actions/bulk-ask';
 import type { BulkListenerDeps } from './actions/bulk-deps';
@@ -36,19 +37,24 @@ import { settingsSubmitted } from './views/settings-submitted';
 
 export type { ListenerDeps } from './types';
 
+/** Also answers the per-row ids `<base>.<key>`: the Home's `ask_reauth.3` as the notice's `ask_reauth`. */
+const KEYED = { keyed: true };
+
 /** Every listener: the Ask flow (DESIGN.md, Flow 4), `/reauth` and the App Home. */
 export function registerListeners(app: App, deps: ListenerDeps | BulkListenerDeps): void {
   // First, and global: no listener below runs for someone who may not act (DESIGN.md, "Who may act").
   app.use(accessGuard(deps));
+  // Every block action below, through one Bolt listener (action-router.ts).
+  const actions = createActionRouter();
 
   // The notice's button and the per-row copies in lists and the Home (`ask_reauth.<row>`) alike.
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.askReauth), askReauth(deps));
-  app.action<BlockButtonAction>(ActionId.editRequest, editRequest(deps));
-  app.action<BlockButtonAction>(ActionId.retrySend, retrySend(deps));
-  app.action<BlockButtonAction>(ActionId.sendAgain, sendAgain(deps));
+  actions.on<BlockButtonAction>(ActionId.askReauth, askReauth(deps), KEYED);
+  actions.on<BlockButtonAction>(ActionId.editRequest, editRequest(deps));
+  actions.on<BlockButtonAction>(ActionId.retrySend, retrySend(deps));
+  actions.on<BlockButtonAction>(ActionId.sendAgain, sendAgain(deps));
   // On the notice, its thread and each Home row (`stop_reminders.<row>`).
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.stopReminders), stopReminders(deps));
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.previewReminder), previewReminder(deps));
+  actions.on<BlockButtonAction>(ActionId.stopReminders, stopReminders(deps), KEYED);
+  actions.on<BlockButtonAction>(ActionId.previewReminder, previewReminder(deps), KEYED);
   app.view<ViewSubmitAction>(CallbackId.reauthForm, reauthFormSubmitted(deps));
   app.view<ViewSubmitAction>(CallbackId.reauthPreview, reauthPreviewSubmitted(deps));
 
@@ -58,32 +64,33 @@ export function registerListeners(app: App, deps: ListenerDeps | BulkListenerDep
   app.event('app_uninstalled', appUninstalled(deps));
   app.event('tokens_revoked', tokensRevoked(deps));
   // One tab button per tab (`home_tab.<tab>`).
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.homeTab), homeTab(deps));
+  actions.on<BlockButtonAction>(ActionId.homeTab, homeTab(deps), KEYED);
   const page = homePage(deps);
-  app.action<BlockButtonAction>(ActionId.homePrevious, page);
-  app.action<BlockButtonAction>(ActionId.homeNext, page);
-  app.action<BlockAction<PlainTextInputAction>>(ActionId.homeSearch, homeSearch(deps));
-  app.action<BlockButtonAction>(ActionId.homeClearSearch, homeClearSearch(deps));
+  actions.on<BlockButtonAction>(ActionId.homePrevious, page);
+  actions.on<BlockButtonAction>(ActionId.homeNext, page);
+  actions.on<BlockAction<PlainTextInputAction>>(ActionId.homeSearch, homeSearch(deps));
+  actions.on<BlockButtonAction>(ActionId.homeClearSearch, homeClearSearch(deps));
   // Admins only, checked again in each: the Home shows the button to admins alone.
-  app.action<BlockButtonAction>(ActionId.openSettings, openSettings(deps));
+  actions.on<BlockButtonAction>(ActionId.openSettings, openSettings(deps));
   app.view<ViewSubmitAction>(CallbackId.workspaceSettings, settingsSubmitted(deps));
   // Triage and History (issue 13): on the notice (`triage.assign`), on Home and `/reauth` rows
   // (`triage.<row>-assign`); one listener for the buttons and the Snooze/Dismiss menus.
   const triage = triageAction(deps);
-  app.action<TriageArgs['body']>(actionIdPattern(ActionId.triage), triage);
-  app.action<TriageArgs['body']>(actionIdPattern(ActionId.triageSnooze), triage);
-  app.action<TriageArgs['body']>(actionIdPattern(ActionId.triageDismiss), triage);
-  app.action<BlockButtonAction>(actionIdPattern(ActionId.openHistory), openHistory(deps));
+  actions.on<TriageArgs['body']>(ActionId.triage, triage, KEYED);
+  actions.on<TriageArgs['body']>(ActionId.triageSnooze, triage, KEYED);
+  actions.on<TriageArgs['body']>(ActionId.triageDismiss, triage, KEYED);
+  actions.on<BlockButtonAction>(ActionId.openHistory, openHistory(deps), KEYED);
   const historyPaging = historyPage(deps);
-  app.action<BlockButtonAction>(ActionId.historyPrevious, historyPaging);
-  app.action<BlockButtonAction>(ActionId.historyNext, historyPaging);
+  actions.on<BlockButtonAction>(ActionId.historyPrevious, historyPaging);
+  actions.on<BlockButtonAction>(ActionId.historyNext, historyPaging);
   // The bulk ask (issue 13): a Home row's checkbox (`bulk_select.<id>`), select all, clear, ask, Send.
   if ('bulk' in deps) {
-    app.action<CheckboxArgs['body']>(actionIdPattern(ActionId.bulkSelect), bulkSelect(deps));
+    actions.on<CheckboxArgs['body']>(ActionId.bulkSelect, bulkSelect(deps), KEYED);
     const selectAll = bulkSelectAll(deps);
-    app.action<BlockButtonAction>(ActionId.bulkSelectAll, selectAll);
-    app.action<BlockButtonAction>(ActionId.bulkClearSelection, selectAll);
-    app.action<BlockButtonAction>(ActionId.bulkAsk, bulkAsk(deps));
+    actions.on<BlockButtonAction>(ActionId.bulkSelectAll, selectAll);
+    actions.on<BlockButtonAction>(ActionId.bulkClearSelection, selectAll);
+    actions.on<BlockButtonAction>(ActionId.bulkAsk, bulkAsk(deps));
     app.view<ViewSubmitAction>(CallbackId.bulkConfirm, bulkConfirmSubmitted(deps));
   }
+  actions.register(app);
 }
