@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction } from '@slack/bolt';
 import { ActionId } from '../../../src/slack/ids';
 import { type ActionArgs, createActionRouter } from '../../../src/slack/listeners/action-router';
 
@@ -21,8 +21,8 @@ function routed(setup: (router: ReturnType<typeof createActionRouter>, ran: stri
   };
 }
 
-const handler = (name: string, ran: string[]) => async (args: ActionArgs<never>) => {
-  ran.push(`${name}:${(args as { action: { action_id: string } }).action.action_id}`);
+const handler = (name: string, ran: string[]) => async (args: ActionArgs<BlockAction>) => {
+  ran.push(`${name}:${args.action.action_id}`);
 };
 
 describe('the action router', () => {
