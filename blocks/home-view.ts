@@ -19,6 +19,7 @@ import { customerEmailWords } from './customer-email';
 import { FIX_EMAIL_LABEL, withSuppressionWords } from './delivery-words';
 import { ASK_REAUTH_LABEL } from './notice-message';
 import { reminderButtons, rowReminderWords } from './reminder-messages';
+import { requestStatusPhrase } from './request-status-words';
 import { withRowLinks } from './row-links';
 import { sendProblemWords } from './send-problem-words';
 import { clip, escapeMrkdwn, formatCount } from './text';
@@ -176,29 +177,18 @@ function withTriage(blocks: KnownBlock[], item: WorklistItem, now: Date, key: nu
 export function requestStatusWords(request: WorklistRequest | undefined, now: Date): string {
   if (!request) return 'No request yet';
   const ago = timeAgo(request.statusAt, now);
+  const words = requestStatusPhrase(request.status, request.unconfirmed === true);
   switch (request.status) {
     case 'queued':
-      return `Reauthorization requested ${ago}; sending the email`;
-    case 'sent':
-      return `Email sent ${ago}`;
-    case 'delivered':
-      return `Email delivered ${ago}`;
-    case 'opened':
-      return `Email opened ${ago}`;
-    case 'clicked':
-      return `The customer opened the reauthorization link ${ago}`;
+      return `${words} (requested ${ago})`;
     case 'bounced':
-      return `Email bounced ${ago}: check the address and ask again`;
-    case 'failed': {
-      const { what, todo } = sendProblemWords(request.unconfirmed === true);
-      return `${what} (${ago}): see the notice's thread to ${todo}`;
-    }
-    case 'completed':
-      return `The customer relinked ${ago}`;
-    case 'superseded':
-      return `Replaced by a newer request ${ago}`;
+      return `${words} ${ago}: check the address and ask again`;
+    case 'failed':
+      return `${words} (${ago}): see the notice's thread to ${sendProblemWords(request.unconfirmed === true).todo}`;
     case 'no_response':
-      return `No response to the email and its reminders (${ago}): ask again`;
+      return `${words} to the email and its reminders (${ago}): ask again`;
+    default:
+      return `${words} ${ago}`;
   }
 }
 

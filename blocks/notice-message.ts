@@ -9,6 +9,7 @@ import { askReauthValue } from '../src/slack/metadata';
 import { customerEmailWords, maskedEmail } from './customer-email';
 import { EMAIL_BOUNCED_HEADLINE, FIX_EMAIL_LABEL, suppressionWords } from './delivery-words';
 import { noResponseLine, reminderButtons, reminderLine } from './reminder-messages';
+import { requestStatusPhrase } from './request-status-words';
 import { HOME_LINK_WORDS, mrkdwnLink } from './row-links';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import { sendProblemWords } from './send-problem-words';
@@ -98,29 +99,28 @@ function requestLine(r: NoticeRequest, now: Date): string {
   const by = `requested by ${mention(r.requestedBy)}`;
   const to = r.sentTo ? ` to ${maskedEmail(r.sentTo)}` : '';
   const at = slackTime(r.at);
+  const words = requestStatusPhrase(r.status, r.unconfirmed === true);
   switch (r.status) {
     case 'queued':
-      return `:hourglass_flowing_sand: Reauthorization ${by} ${slackAgo(r.at, now)}; sending the email…`;
+      return `:hourglass_flowing_sand: ${words}… · ${by} ${slackAgo(r.at, now)}`;
     case 'sent':
-      return `:email: Email sent${to} at ${at} · ${by}`;
     case 'delivered':
-      return `:email: Email delivered${to} at ${at} · ${by}`;
+      return `:email: ${words}${to} at ${at} · ${by}`;
     case 'opened':
-      return `:eyes: The customer opened the email at ${at} · ${by}`;
+      return `:eyes: ${words} at ${at} · ${by}`;
     case 'clicked':
-      return `:link: The customer opened the reauthorization link at ${at} · ${by}`;
+      return `:link: ${words} at ${at} · ${by}`;
     case 'bounced': {
       const why = r.bounceReason ? `: ${escapeMrkdwn(clip(r.bounceReason, 300))}` : '';
-      return `:warning: Email${r.sentTo ? ` to ${maskedEmail(r.sentTo)}` : ''} bounced at ${at}${why} · ${by}`;
+      const sentTo = r.sentTo ? ` (sent to ${maskedEmail(r.sentTo)})` : '';
+      return `:warning: ${words}${sentTo} at ${at}${why} · ${by}`;
     }
-    case 'failed': {
-      const { what, todo } = sendProblemWords(r.unconfirmed === true);
-      return `:x: ${what}: see the thread to ${todo} · ${by}`;
-    }
+    case 'failed':
+      return `:x: ${words}: see the thread to ${sendProblemWords(r.unconfirmed === true).todo} · ${by}`;
     case 'completed':
-      return `:white_check_mark: Reauthorization ${by}; the customer relinked ${slackAgo(r.at, now)}`;
+      return `:white_check_mark: ${words} ${slackAgo(r.at, now)} · ${by}`;
     case 'superseded':
-      return `Reauthorization ${by} ${slackAgo(r.at, now)} was replaced by a newer request`;
+      return `${words} ${slackAgo(r.at, now)} · ${by}`;
     case 'no_response':
       return `${noResponseLine(r.remindersSent ?? 0)} · ${by}`;
   }
@@ -146,21 +146,25 @@ export function noticeThreadReply(change: NoticeChange, now: Date): SlackMessage
         escapeMrkdwn(`Status changed: ${headline}`),
       );
     }
-    case 'request_queued':
+    case 'request_queued': {
+      const words = requestStatusPhrase('queued');
       return reply(
-        `:hourglass_flowing_sand: ${mention(change.requestedBy)} asked the customer to reauthorize; sending the email…`,
-        'Reauthorization requested; sending the email',
+        `:hourglass_flowing_sand: ${mention(change.requestedBy)} asked the customer to reauthorize. ${words}…`,
+        `Reauthorization requested. ${words}`,
       );
+    }
     case 'request_sent': {
       const to = maskedEmail(change.sentTo);
-      return reply(`:email: Email sent to ${to} at ${slackTime(change.at)}`, `Email sent to ${to}`);
+      const words = requestStatusPhrase('sent');
+      return reply(`:email: ${words} to ${to} at ${slackTime(change.at)}`, `${words} to ${to}`);
     }
     case 'request_bounced': {
-      const to = maskedEmail(change.sentTo);
-      const why = change.reason ? ` (${escapeMrkdwn(clip(change.reason, 300))})` : '';
+      const sentTo = `(sent to ${maskedEmail(change.sentTo)})`;
+      const words = requestStatusPhrase('bounced');
+      const why = change.reason ? `: ${escapeMrkdwn(clip(change.reason, 300))}` : '';
       return reply(
-        `:warning: Email to ${to} bounced${why}. relink won't send to it again on its own: fix the address with *${FIX_EMAIL_LABEL}* above.`,
-        `Email to ${to} bounced: check the address`,
+        `:warning: ${words} ${sentTo}${why}. relink won't send to it again on its own: fix the address with *${FIX_EMAIL_LABEL}* above.`,
+        `${words} ${sentTo}: check the address`,
       );
     }
     case 'request_suppressed': {

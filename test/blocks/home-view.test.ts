@@ -255,10 +255,10 @@ describe('a row whose customer asked not to be emailed', () => {
 
 describe('requestStatusWords', () => {
   it.each([
-    ['queued', 'Reauthorization requested 2 hours ago; sending the email'],
+    ['queued', 'Sending the email (requested 2 hours ago)'],
     ['sent', 'Email sent 2 hours ago'],
     ['delivered', 'Email delivered 2 hours ago'],
-    ['opened', 'Email opened 2 hours ago'],
+    ['opened', 'The customer opened the email 2 hours ago'],
     ['clicked', 'The customer opened the reauthorization link 2 hours ago'],
     ['bounced', 'Email bounced 2 hours ago: check the address and ask again'],
     ['completed', 'The customer relinked 2 hours ago'],

@@ -137,7 +137,7 @@ describe('effectThreadReply', () => {
       data(),
       now,
     );
-    expect(reply.text).toBe('Email to j***@e***.com bounced: check the address');
+    expect(reply.text).toBe('Email bounced (sent to j***@e***.com): check the address');
   });
 
   it("offers Retry for the failed request, with SendGrid's reason when there is one", () => {

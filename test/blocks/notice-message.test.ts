@@ -113,12 +113,12 @@ describe('noticeMessage', () => {
   });
 
   it.each([
-    ['queued', 'Reauthorization requested by <@U123>', '3 minutes ago'],
+    ['queued', 'Sending the email… · requested by <@U123>', '3 minutes ago'],
     ['sent', 'Email sent to j***@e***.com at', '10:42 UTC'],
     ['delivered', 'Email delivered to j***@e***.com', 'requested by <@U123>'],
     ['opened', 'The customer opened the email', '10:42 UTC'],
     ['clicked', 'opened the reauthorization link', '10:42 UTC'],
-    ['bounced', 'Email to j***@e***.com bounced at', '10:42 UTC'],
+    ['bounced', 'Email bounced (sent to j***@e***.com) at', '10:42 UTC'],
     ['failed', 'could not be sent', 'retry'],
   ] as const)('shows the last request when %s', (status, words, more) => {
     const message = noticeMessage(
@@ -226,7 +226,7 @@ describe('noticeThreadReply', () => {
       now,
     );
     const text = allText(reply.blocks);
-    expect(text).toContain('Email to j***@e***.com bounced (Bounced Address)');
+    expect(text).toContain('Email bounced (sent to j***@e***.com): Bounced Address');
     expect(text).toContain("relink won't send to it again on its own");
     expect(text).toContain('Fix the email and send again');
     expect(JSON.stringify(reply)).not.toContain('jane@');

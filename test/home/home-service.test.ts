@@ -194,7 +194,7 @@ describe('the Home service', () => {
 
     const after = await render(TEAM, 'U-request');
     const firstRow = allText(after.view.blocks).split('Bad Login 1')[0];
-    expect(firstRow).toContain('Reauthorization requested just now; sending the email');
+    expect(firstRow).toContain('Sending the email (requested just now)');
   });
 
   it('shows the Settings button to whoever the admin check says is an admin, and to nobody when it fails', async () => {

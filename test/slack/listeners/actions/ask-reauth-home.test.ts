@@ -41,7 +41,7 @@ describe('"Ask the utility customer to reauthorize" on the App Home', () => {
 
     await h.openHome();
     expect(allText(h.currentHome().blocks)).toContain(
-      'Reauthorization requested just now; sending the email',
+      'Sending the email (requested just now)',
     );
   });
 });
