@@ -40,8 +40,6 @@ describe('"Ask the utility customer to reauthorize" on the App Home', () => {
     expect(h.queuedCount).toBe(1);
 
     await h.openHome();
-    expect(allText(h.currentHome().blocks)).toContain(
-      'Sending the email (requested just now)',
-    );
+    expect(allText(h.currentHome().blocks)).toContain('Sending the email (requested just now)');
   });
 });
