@@ -106,7 +106,11 @@ export function createWorkspaceStore(
     /** Every workspace's chosen settings by its id, in one read (what the copy in memory loads). */
     everySettings,
 
-    /** Stores an OAuth install (or a reinstall, which clears `uninstalledAt` and keeps settings). */
+    /**
+     * Stores an OAuth install (or a reinstall, which clears `uninstalledAt` and keeps settings). Only
+     * the first installer is kept: the installer may change Settings, and on many Slack plans any member
+     * may reinstall an approved app, so a reinstall must not make its member an admin.
+     */
     async saveInstallation(installation: Installation, now: Date): Promise<void> {
       const teamId = installation.team?.id;
       if (installation.isEnterpriseInstall || !teamId) {
@@ -118,13 +122,18 @@ export function createWorkspaceStore(
       const fields = {
         teamName: installation.team?.name ?? null,
         botUserId: installation.bot?.userId ?? null,
-        installerUserId: installation.user.id,
         installedAt: now,
         uninstalledAt: null,
         installation: needBox().seal(JSON.stringify(installation), sealedFor(teamId).installation),
         updatedAt: now,
       };
       await upsert(teamId, { $set: fields, $setOnInsert: blank(Object.keys(fields)) });
+      // Not $setOnInsert alone: a workspace whose settings were saved before its first install exists
+      // already, with no installer. The condition also lets only one of two first installs win.
+      await Workspaces.updateOne(
+        { _id: teamId, installerUserId: null },
+        { $set: { installerUserId: installation.user.id } },
+      );
     },
 
     /**

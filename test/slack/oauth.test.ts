@@ -59,6 +59,18 @@ describe('installing relink in a workspace over OAuth', () => {
     expect((await r.workspaces.listActive()).map((w) => w.id)).toContain(team.teamId);
   });
 
+  it('grants Settings to the first installer only: a plain member who reinstalls gets none', async () => {
+    const team = { ...newTeam(), userId: 'U0FIRST001' };
+    await r.install(team);
+    const reinstall = await r.install({ ...team, userId: 'U0MEMBER02' });
+    expect(reinstall.status).toBe(200);
+
+    const { settingsAdmins } = r.services;
+    expect(await settingsAdmins.viewerIsAdmin(team.teamId, 'U0MEMBER02')).toBe(false);
+    expect(await settingsAdmins.viewerIsAdmin(team.teamId, 'U0FIRST001')).toBe(true);
+    expect(await r.workspaces.get(team.teamId)).toMatchObject({ installerUserId: 'U0FIRST001' });
+  });
+
   it('keeps the bot token unreadable in the database without the key', async () => {
     const team = newTeam();
     await r.install(team);

@@ -115,6 +115,28 @@ describe('the workspace store', () => {
     expect((await workspaces.listActive()).map((w) => w.id)).toContain(id);
   });
 
+  it('keeps the first installer: neither a reinstall nor a settings write before the install changes who it is', async () => {
+    const first = installationOf();
+    const id = teamOf(first);
+    await workspaces.saveInstallation(first, t0);
+    const byMember = installationOf({
+      team: first.team,
+      user: { id: 'U0MEMBER09', token: undefined, scopes: undefined },
+    });
+    await workspaces.saveInstallation(byMember, later(5));
+    expect(await workspaces.get(id)).toMatchObject({
+      installerUserId: 'U0INSTALL1',
+      installation: asStored(byMember),
+    });
+
+    // Settings saved before relink was ever installed there: the first install still names its installer.
+    const early = installationOf();
+    await workspaces.updateSettings(teamOf(early), { cooldownHours: 6 });
+    expect((await raw(teamOf(early)))?.installerUserId ?? null).toBeNull();
+    await workspaces.saveInstallation(early, t0);
+    expect((await workspaces.get(teamOf(early)))?.installerUserId).toBe('U0INSTALL1');
+  });
+
   it('updates settings field by field and stores them plain', async () => {
     const installation = installationOf();
     const id = teamOf(installation);
