@@ -4,8 +4,8 @@ import { describeProblem, problemFactsOf } from '../src/domain/problem-words';
 import type { EmailProgress, HistoryEntry, HistoryPage } from '../src/reauth/history-service';
 import { ActionId, CallbackId } from '../src/slack/ids';
 import { historyMeta } from '../src/slack/triage-values';
-import { clip, escapeMrkdwn, formatCount } from './text';
-import { mention, triageChangeWords } from './triage-words';
+import { clip, escapeMrkdwn, formatCount, mention } from './text';
+import { triageChangeWords } from './triage-words';
 
 const TITLE = 'History';
 

@@ -14,7 +14,7 @@ import { HOME_LINK_WORDS, mrkdwnLink } from './row-links';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import { sendProblemWords } from './send-problem-words';
 import type { SlackMessage } from './slack-message';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, mention } from './text';
 import { triageElements } from './triage-controls';
 import { triageChangeReply, triageStatusWords } from './triage-words';
 
@@ -196,6 +196,3 @@ const slackAgo = (then: Date, now: Date): string =>
   `<!date^${Math.floor(then.getTime() / 1000)}^{ago}|${timeAgo(then, now)}>`;
 const slackTime = (at: Date): string =>
   `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
-
-/** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
-const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');

@@ -9,7 +9,7 @@ import { ActionId, BlockId, CallbackId, SEND_ANYWAY_OPTION } from '../src/slack/
 import { reauthFormMeta } from '../src/slack/metadata';
 import { NO_VALID_EMAIL_WORDS } from './customer-email';
 import { suppressionWords } from './delivery-words';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, mention } from './text';
 
 export const REAUTH_TITLE = 'Reauthorization';
 /** The platform help page's own words for the form's submit button. */
@@ -202,5 +202,3 @@ function sendAnywayInput(checked: boolean, suppressed: SuppressionReason | null)
 
 const plain = (text: string): PlainTextElement => ({ type: 'plain_text', text });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
-
-const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');

@@ -7,7 +7,7 @@ import { maskedEmail } from './customer-email';
 import type { FailureWords } from './failure-words';
 import { splitText } from './reauth-preview-view';
 import type { SlackMessage } from './slack-message';
-import { clip } from './text';
+import { clip, mention } from './text';
 
 /*
  * What the notice, its thread and the Home say about reminders (issue 12): when the next one goes out,
@@ -134,9 +134,6 @@ const slackDate = (at: Date): string =>
   `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty}|${at.toISOString().slice(0, 10)}>`;
 const slackTime = (at: Date): string =>
   `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
-
-/** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
-const mention = (userId: string): string => (/^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone');
 
 /** The notice's reminder line while relink waits for the customer: what comes next, or who stopped it. */
 export function reminderLine(r: {

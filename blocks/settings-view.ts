@@ -35,7 +35,7 @@ export const SETTINGS_TITLE = 'relink settings';
 const MAX_USERGROUP_OPTIONS = 100;
 const SECRET_MAX_CHARS = 500;
 
-const WHO_MAY_ACT_WORDS: Record<WhoMayAct['kind'], string> = {
+export const WHO_MAY_ACT_WORDS: Record<WhoMayAct['kind'], string> = {
   everyone_but_guests: 'Everyone in this workspace except guests',
   channel_members: 'Members of the alert channel',
   usergroup: 'Members of a user group',

@@ -10,3 +10,7 @@ export function clip(value: string, max: number): string {
 
 /** 1234 → "1,234", the same on every machine (toLocaleString depends on the runtime's ICU data). */
 export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
+export const mention = (userId: string | null | undefined): string =>
+  userId && /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone';

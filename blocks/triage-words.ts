@@ -10,7 +10,7 @@ import {
 import { Command } from '../src/slack/ids';
 import type { FailureWords } from './failure-words';
 import type { SlackMessage } from './slack-message';
-import { clip, escapeMrkdwn } from './text';
+import { clip, escapeMrkdwn, mention } from './text';
 
 /** The dismissal reasons as people pick and read them. */
 export const DISMISS_REASON_WORDS: Record<DismissReason, string> = {
@@ -18,10 +18,6 @@ export const DISMISS_REASON_WORDS: Record<DismissReason, string> = {
   duplicate: 'Duplicate',
   handled_elsewhere: 'Handled elsewhere',
 };
-
-/** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
-export const mention = (userId: string | null | undefined): string =>
-  userId && /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone';
 
 // Slack renders <!date^…> in each reader's time zone; the fallback is UTC, so builders stay clock-free.
 const slackDay = (at: Date): string =>

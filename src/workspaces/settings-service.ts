@@ -52,6 +52,8 @@ export type SaveOutcome =
       changed: (keyof WorkspaceSettings)[];
       utilityApi: 'unchanged' | 'connected' | 'replaced';
       webhook: WebhookAddress | null;
+      /** The alert channel in effect before the save (the team there hears that alerts moved). */
+      previousAlertChannel: string | null;
     }
   /** Nothing was written. */
   | { saved: false; problem: SettingsProblem };
@@ -150,7 +152,7 @@ export function createSettingsService(deps: SettingsServiceDeps) {
       const utilityApi = !credentials ? 'unchanged' : stored ? 'replaced' : 'connected';
       // Which fields changed, never their values' secrets: the token and secret stay out of every log.
       log.info({ workspaceId, userId: by.userId, changed, utilityApi }, 'workspace settings saved');
-      return { saved: true, changed, utilityApi, webhook };
+      return { saved: true, changed, utilityApi, webhook, previousAlertChannel: current.alertChannel };
     },
   };
 }

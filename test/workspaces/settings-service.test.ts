@@ -87,6 +87,7 @@ describe('the Settings service', () => {
       changed: ['whoMayAct', 'cooldownHours'],
       utilityApi: 'unchanged',
       webhook: null,
+      previousAlertChannel: 'C0DEFAULT1',
     });
     expect((await store.get(workspaceId))?.settings).toEqual({
       whoMayAct: { kind: 'usergroup', usergroupId: 'S0BILLING1' },

@@ -6,14 +6,19 @@ import {
   settingsSavedView,
   settingsTroubleView,
 } from '../../../../blocks/settings-outcomes';
-import type { SettingsProblem } from '../../../workspaces/settings-service';
+import type { WorkspaceSettings } from '../../../domain/workspace';
+import type { SaveOutcome, SettingsProblem } from '../../../workspaces/settings-service';
 import { BlockId, type BlockIdValue, CallbackId } from '../../ids';
 import { settingsMeta } from '../../metadata';
 import type { SettingsAdminQuestion } from '../../settings-admins';
+import { announceSettingsChange } from '../../settings-announcement';
 import { parseSettingsSubmission } from '../../settings-form';
 import type { ListenerDeps, ViewSubmissionArgs } from '../types';
 
-type Answer = { response: ViewResponseAction | undefined; saved: boolean };
+type Answer = {
+  response: ViewResponseAction | undefined;
+  saved: (Extract<SaveOutcome, { saved: true }> & { settings: WorkspaceSettings }) | null;
+};
 
 /**
  * **Save** on the Settings modal: who is saving is checked again (a submission can be forged), field
@@ -36,6 +41,11 @@ export const settingsSubmitted = (deps: ListenerDeps) => {
     const { response, saved } = await answer(deps, log, question, view);
     await ack(response);
     if (!saved) return;
+    await announceSettingsChange({ client, log }, saved, {
+      userId,
+      settings: saved.settings,
+      when: deps.clock(),
+    });
     try {
       const { data } = await deps.home.prepare(workspaceId, userId);
       await client.views.publish({ user_id: userId, view: homeView(data) });
@@ -52,7 +62,7 @@ async function answer(
   view: ViewOutput,
 ): Promise<Answer> {
   const { workspaceId, userId } = question;
-  const refused = (response: ViewResponseAction): Answer => ({ response, saved: false });
+  const refused = (response: ViewResponseAction): Answer => ({ response, saved: null });
   let metaWorkspace: string | null = null;
   try {
     metaWorkspace = settingsMeta.decode(view.private_metadata).workspaceId;
@@ -82,7 +92,7 @@ async function answer(
     const connectedNow = outcome.utilityApi === 'connected' && webhook !== null;
     return {
       response: connectedNow ? { response_action: 'update', view: settingsSavedView(webhook) } : undefined,
-      saved: true,
+      saved: { ...outcome, settings: parsed.change.settings },
     };
   } catch (err) {
     log.error({ err, workspaceId }, 'settings not saved');

@@ -180,6 +180,71 @@ describe('saving Settings', () => {
   });
 });
 
+describe('the alert channel hears of Settings changes', () => {
+  const linesIn = (channel: string, since: number) =>
+    h
+      .listenerCalls('chat.postMessage')
+      .slice(since)
+      .filter((c) => c.args.channel === channel && c.ok)
+      .map((c) => allText(c.args.blocks));
+
+  it.each([
+    [
+      'alerts moved: both channels hear it',
+      {
+        [BlockId.settingsAlertChannel]: {
+          type: 'conversations_select',
+          selected_conversation: SUPPORT_CHANNEL,
+        },
+      },
+      [SUPPORT_CHANNEL, ALERTS],
+      `alerts now go to <#${SUPPORT_CHANNEL}>`,
+    ],
+    [
+      'who may act changed',
+      {
+        [BlockId.settingsWhoMayAct]: { type: 'radio_buttons', selected_option: option('usergroup') },
+        [BlockId.settingsUsergroup]: { type: 'static_select', selected_option: option('S0BILLING1') },
+      },
+      [ALERTS],
+      'who may act: members of a user group (<!subteam^S0BILLING1>)',
+    ],
+    [
+      'UtilityAPI connected',
+      {
+        [BlockId.settingsUtilityApiToken]: text(TOKEN),
+        [BlockId.settingsUtilityApiWebhookSecret]: text(SECRET),
+      },
+      [ALERTS],
+      'UtilityAPI connected',
+    ],
+  ] as const)('%s: one line, who and what, no secret', async (_name, over, channels, what) => {
+    h.standin.addChannel({ id: SUPPORT_CHANNEL });
+    const settings = await openSettings();
+    const since = h.listenerCalls('chat.postMessage').length;
+    await h.submit(settings, settingsValues(over), { user: admin });
+    for (const channel of channels) {
+      const lines = linesIn(channel, since);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`<@${admin.userId}> changed relink's Settings`);
+      expect(lines[0]).toContain(what);
+    }
+    const everything = JSON.stringify(h.listenerCalls('chat.postMessage').slice(since));
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(SECRET);
+  });
+
+  it('stays quiet when only the cooldown or the warnings changed', async () => {
+    const settings = await openSettings();
+    const since = h.listenerCalls('chat.postMessage').length;
+    await h.submit(settings, settingsValues({ [BlockId.settingsCooldownHours]: text('6', 'number_input') }), {
+      user: admin,
+    });
+    expect((await h.workspaces.get(SINGLE_WORKSPACE_ID))?.settings).toEqual({ cooldownHours: 6 });
+    expect(h.listenerCalls('chat.postMessage').slice(since)).toEqual([]);
+  });
+});
+
 describe('connecting UtilityAPI in Settings', () => {
   let server: Server | undefined;
   let base = '';
