@@ -14,7 +14,7 @@ import { HOME_LINK_WORDS, mrkdwnLink } from './row-links';
 import { type SendFailure, sendFailedReply } from './send-failed-message';
 import { sendProblemWords } from './send-problem-words';
 import type { SlackMessage } from './slack-message';
-import { clip, escapeMrkdwn, mention } from './text';
+import { clip, escapeMrkdwn, mention, slackTime } from './text';
 import { triageElements } from './triage-controls';
 import { triageChangeReply, triageStatusWords } from './triage-words';
 
@@ -194,5 +194,3 @@ const context = (text: string): ContextBlock => ({ type: 'context', elements: [{
 // clients without date support show) is computed from `now`, so the builder stays clock-free.
 const slackAgo = (then: Date, now: Date): string =>
   `<!date^${Math.floor(then.getTime() / 1000)}^{ago}|${timeAgo(then, now)}>`;
-const slackTime = (at: Date): string =>
-  `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;

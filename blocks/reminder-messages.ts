@@ -7,7 +7,7 @@ import { maskedEmail } from './customer-email';
 import type { FailureWords } from './failure-words';
 import { splitText } from './reauth-preview-view';
 import type { SlackMessage } from './slack-message';
-import { clip, mention } from './text';
+import { clip, mention, slackTime } from './text';
 
 /*
  * What the notice, its thread and the Home say about reminders (issue 12): when the next one goes out,
@@ -132,8 +132,6 @@ const section = (text: string): SectionBlock => ({ type: 'section', text: { type
 // Slack shows the date in each reader's time zone ("today", "Dec 2"); the fallback is the UTC day.
 const slackDate = (at: Date): string =>
   `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty}|${at.toISOString().slice(0, 10)}>`;
-const slackTime = (at: Date): string =>
-  `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
 
 /** The notice's reminder line while relink waits for the customer: what comes next, or who stopped it. */
 export function reminderLine(r: {

@@ -1,7 +1,7 @@
 import type { WhoMayAct } from '../src/domain/workspace';
 import { WHO_MAY_ACT_WORDS } from './settings-view';
 import type { SlackMessage } from './slack-message';
-import { mention } from './text';
+import { mention, slackDayAndTime } from './text';
 
 /** A Settings save that changed what the team relies on: where alerts go, who may act, the data feed. */
 export interface SettingsChangeFacts {
@@ -28,8 +28,7 @@ export function settingsChangeLine(facts: SettingsChangeFacts): SlackMessage | n
   if (facts.utilityApi === 'connected') what.push('UtilityAPI connected');
   if (facts.utilityApi === 'replaced') what.push('UtilityAPI token and webhook secret replaced');
   if (what.length === 0) return null;
-  const when = `<!date^${Math.floor(facts.at.getTime() / 1000)}^{date_short_pretty} {time}|${facts.at.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-  const line = `:gear: ${mention(facts.userId)} changed relink's Settings ${when}: ${what.join('; ')}.`;
+  const line = `:gear: ${mention(facts.userId)} changed relink's Settings ${slackDayAndTime(facts.at)}: ${what.join('; ')}.`;
   return {
     text: `${mention(facts.userId)} changed relink's Settings: ${what.join('; ')}`,
     blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: line }] }],

@@ -14,3 +14,19 @@ export const formatCount = (n: number): string => String(n).replace(/\B(?=(\d{3}
 /** A user mention only for what looks like a Slack user id, so stored text can never ping anyone else. */
 export const mention = (userId: string | null | undefined): string =>
   userId && /^[UW][A-Z0-9]+$/.test(userId) ? `<@${userId}>` : 'someone';
+
+// Slack renders <!date^…> in each reader's time zone; the fallback is UTC, so builders stay clock-free.
+const slackDateToken = (at: Date, format: string, fallback: string): string =>
+  `<!date^${Math.floor(at.getTime() / 1000)}^${format}|${fallback}>`;
+
+/** "14:30" in the reader's time zone. */
+export const slackTime = (at: Date): string =>
+  slackDateToken(at, '{time}', `${at.toISOString().slice(11, 16)} UTC`);
+
+/** "Dec 8 at 14:30" (or "today at 14:30") in the reader's time zone. */
+export const slackDayAndTime = (at: Date): string =>
+  slackDateToken(
+    at,
+    '{date_short_pretty} at {time}',
+    `${at.toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  );

@@ -10,7 +10,7 @@ import {
 import { Command } from '../src/slack/ids';
 import type { FailureWords } from './failure-words';
 import type { SlackMessage } from './slack-message';
-import { clip, escapeMrkdwn, mention } from './text';
+import { clip, escapeMrkdwn, mention, slackDayAndTime } from './text';
 
 /** The dismissal reasons as people pick and read them. */
 export const DISMISS_REASON_WORDS: Record<DismissReason, string> = {
@@ -18,10 +18,6 @@ export const DISMISS_REASON_WORDS: Record<DismissReason, string> = {
   duplicate: 'Duplicate',
   handled_elsewhere: 'Handled elsewhere',
 };
-
-// Slack renders <!date^…> in each reader's time zone; the fallback is UTC, so builders stay clock-free.
-const slackDay = (at: Date): string =>
-  `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${at.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
 
 /**
  * Where the incident's triage stands, in one line ("<@U> is on it · Snoozed until …"), or null when
@@ -37,7 +33,7 @@ export function triageStatusWords(t: TriageSummary | null | undefined, now: Date
   }
   if (t.assignee) parts.push(`:raising_hand: ${mention(t.assignee)} is on it`);
   if (!isDismissed(t) && t.snoozedUntil && isSnoozed(t, now)) {
-    parts.push(`:zzz: Snoozed until ${slackDay(new Date(t.snoozedUntil))}`);
+    parts.push(`:zzz: Snoozed until ${slackDayAndTime(new Date(t.snoozedUntil))}`);
   }
   return parts.length > 0 ? parts.join('  ·  ') : null;
 }
@@ -53,7 +49,7 @@ export function triageChangeReply(change: TriageChange): SlackMessage {
       const until = new Date(change.until);
       const days = `${change.days} day${change.days === 1 ? '' : 's'}`;
       return reply(
-        `:zzz: ${mention(change.by)} snoozed this for ${days}, until ${slackDay(until)}. It comes back then, or sooner if the problem changes.`,
+        `:zzz: ${mention(change.by)} snoozed this for ${days}, until ${slackDayAndTime(until)}. It comes back then, or sooner if the problem changes.`,
         `Snoozed for ${days}`,
       );
     }
@@ -123,7 +119,7 @@ export function triageChangeWords(change: TriageChange): string {
     case 'unassigned':
       return 'Unassigned';
     case 'snoozed':
-      return `Snoozed for ${change.days} day${change.days === 1 ? '' : 's'}, until ${slackDay(new Date(change.until))}`;
+      return `Snoozed for ${change.days} day${change.days === 1 ? '' : 's'}, until ${slackDayAndTime(new Date(change.until))}`;
     case 'unsnoozed':
       return 'Woke it up from a snooze';
     case 'dismissed':

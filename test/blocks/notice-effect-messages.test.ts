@@ -6,29 +6,13 @@ import { ActionId } from '../../src/slack/ids';
 import { retrySendValue } from '../../src/slack/metadata';
 import { allText, findButton } from '../support/block-kit';
 import { messageProblems } from '../support/block-kit-validator';
+import { badLoginNotice } from '../support/notice-data';
 
 const now = new Date('2026-03-12T10:45:00Z');
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 
-const data = (over: Partial<NoticeData['status']> = {}): NoticeData => ({
-  authorizationId: 'auth-42',
-  workspaceId: 'T-one',
-  version: 1,
-  customerName: 'Jane Doe',
-  customerEmail: 'jane@example.com',
-  utility: 'PG&E',
-  status: {
-    state: 'bad_login',
-    reason: 'invalid_credentials',
-    expiresAt: null,
-    declinedAt: null,
-    revokedAt: null,
-    incidentOpen: true,
-    ...over,
-  },
-  since: minutesAgo(180),
-  lastRequest: null,
-});
+const data = (over: Partial<NoticeData['status']> = {}): NoticeData =>
+  badLoginNotice({ since: minutesAgo(180) }, over);
 
 // What the outbox hands back: effects are stored as Mixed, so a date may come back as a string.
 const stored = <T extends OutboxEffect>(effect: T, dates: Record<string, string>): T =>

@@ -5,27 +5,16 @@ import { ActionId } from '../../src/slack/ids';
 import { askReauthValue, retrySendValue } from '../../src/slack/metadata';
 import { allText, findButton } from '../support/block-kit';
 import { messageProblems } from '../support/block-kit-validator';
+import { badLoginNotice } from '../support/notice-data';
 
 const now = new Date('2026-03-12T10:45:00Z');
 const minutesAgo = (n: number) => new Date(now.getTime() - n * 60_000);
 
 const notice = (over: Partial<NoticeCard> = {}, state: AuthorizationState = 'bad_login'): NoticeCard => ({
-  authorizationId: 'auth-42',
-  workspaceId: 'T-one',
-  version: 1,
-  customerName: 'Jane Doe',
-  customerEmail: 'jane@example.com',
-  utility: 'PG&E',
-  status: {
-    state,
-    reason: state === 'bad_login' ? 'invalid_credentials' : null,
-    expiresAt: null,
-    declinedAt: null,
-    revokedAt: null,
-    incidentOpen: state !== 'active',
-  },
-  since: minutesAgo(180),
-  lastRequest: null,
+  ...badLoginNotice(
+    { since: minutesAgo(180) },
+    { state, reason: state === 'bad_login' ? 'invalid_credentials' : null, incidentOpen: state !== 'active' },
+  ),
   ...over,
 });
 

@@ -15,29 +15,14 @@ import { ActionId, keyedActionId } from '../../src/slack/ids';
 import { retrySendValue } from '../../src/slack/metadata';
 import { actionIds, allText, findButton } from '../support/block-kit';
 import { messageProblems, viewProblems } from '../support/block-kit-validator';
+import { badLoginNotice } from '../support/notice-data';
 
 const now = new Date('2026-11-10T10:00:00Z');
 const inDays = (d: number) => new Date(now.getTime() + d * 86_400_000);
 const REQUEST_ID = '6b0c89ddb5ab8169379b66f0';
 
-const notice = (lastRequest: NoticeCard['lastRequest']): NoticeCard => ({
-  authorizationId: '6b0c89dcb5ab8169379b66ed',
-  workspaceId: 'T-one',
-  version: 3,
-  customerName: 'Jane Doe',
-  customerEmail: 'jane@example.com',
-  utility: 'PG&E',
-  status: {
-    state: 'bad_login',
-    reason: 'invalid_credentials',
-    expiresAt: null,
-    declinedAt: null,
-    revokedAt: null,
-    incidentOpen: true,
-  },
-  since: inDays(-5),
-  lastRequest,
-});
+const notice = (lastRequest: NoticeCard['lastRequest']): NoticeCard =>
+  badLoginNotice({ authorizationId: '6b0c89dcb5ab8169379b66ed', version: 3, since: inDays(-5), lastRequest });
 const sent = { status: 'sent' as const, requestedBy: 'U0ALICE', at: inDays(-1), sentTo: 'jane@example.com' };
 
 describe('reminders on the notice', () => {

@@ -3,6 +3,7 @@ import { type NoticeCard, noticeMessage, noticeThreadReply } from '../../blocks/
 import { requestStatusPhrase } from '../../blocks/request-status-words';
 import { REQUEST_STATUSES } from '../../src/domain/reauth-request';
 import { allText } from '../support/block-kit';
+import { badLoginNotice } from '../support/notice-data';
 
 /*
  * Issue 18: one state, said the same everywhere. Each request status reads with the same words on the
@@ -13,24 +14,11 @@ import { allText } from '../support/block-kit';
 const now = new Date('2026-12-08T12:00:00Z');
 const hourAgo = new Date(now.getTime() - 3_600_000);
 
-const notice = (status: (typeof REQUEST_STATUSES)[number], unconfirmed: boolean): NoticeCard => ({
-  authorizationId: 'auth-42',
-  workspaceId: 'T-one',
-  version: 1,
-  customerName: 'Jane Doe',
-  customerEmail: 'jane@example.com',
-  utility: 'PG&E',
-  status: {
-    state: 'bad_login',
-    reason: 'invalid_credentials',
-    expiresAt: null,
-    declinedAt: null,
-    revokedAt: null,
-    incidentOpen: true,
-  },
-  since: hourAgo,
-  lastRequest: { status, requestedBy: 'U123', at: hourAgo, sentTo: 'jane@example.com', unconfirmed },
-});
+const notice = (status: (typeof REQUEST_STATUSES)[number], unconfirmed: boolean): NoticeCard =>
+  badLoginNotice({
+    since: hourAgo,
+    lastRequest: { status, requestedBy: 'U123', at: hourAgo, sentTo: 'jane@example.com', unconfirmed },
+  });
 
 describe('a request status, worded once', () => {
   type Status = (typeof REQUEST_STATUSES)[number];

@@ -4,30 +4,22 @@ import { SINGLE_WORKSPACE_ID } from '../../src/domain/workspace';
 import type { NoticeData } from '../../src/reauth/notice-data';
 import { allText } from '../support/block-kit';
 import { messageProblems } from '../support/block-kit-validator';
+import { badLoginNotice } from '../support/notice-data';
 
 const now = new Date('2026-03-12T15:00:00.000Z');
 const DAY = 86_400_000;
 const none = { assignee: null, snoozedUntil: null, dismissedReason: null, dismissedBy: null };
 
-const notice = (triage: NoticeData['triage']): NoticeData => ({
-  authorizationId: '65f0a1b2c3d4e5f6a7b8c9d0',
-  workspaceId: SINGLE_WORKSPACE_ID,
-  version: 3,
-  customerName: 'Ada Lovelace',
-  customerEmail: 'ada@example.com',
-  utility: 'PG&E',
-  status: {
-    state: 'bad_login',
-    reason: 'invalid_credentials',
-    expiresAt: null,
-    declinedAt: null,
-    revokedAt: null,
-    incidentOpen: true,
-  },
-  since: new Date(now.getTime() - DAY),
-  lastRequest: null,
-  triage,
-});
+const notice = (triage: NoticeData['triage']): NoticeData =>
+  badLoginNotice({
+    authorizationId: '65f0a1b2c3d4e5f6a7b8c9d0',
+    workspaceId: SINGLE_WORKSPACE_ID,
+    version: 3,
+    customerName: 'Ada Lovelace',
+    customerEmail: 'ada@example.com',
+    since: new Date(now.getTime() - DAY),
+    triage,
+  });
 
 describe('triage words', () => {
   it('says who is on it and until when it sleeps; an ended snooze no longer shows', () => {
